@@ -1,0 +1,33 @@
+"""medcodes: typed, fast readers for the official US code-set release files.
+
+* :mod:`medcodes.icd10cm` - ICD-10-CM (diagnoses): hierarchy, validity, notes.
+* :mod:`medcodes.errors` - the exceptions and warnings.
+"""
+
+from . import errors, icd10cm
+from .errors import (
+    DefectWarning,
+    MedcodesError,
+    MedcodesWarning,
+    MismatchError,
+    ParseError,
+    SourceError,
+    UnknownCodeError,
+)
+from .sources import SourceFile
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "DefectWarning",
+    "MedcodesError",
+    "MedcodesWarning",
+    "MismatchError",
+    "ParseError",
+    "SourceError",
+    "SourceFile",
+    "UnknownCodeError",
+    "__version__",
+    "errors",
+    "icd10cm",
+]

@@ -1,0 +1,36 @@
+"""ICD-10-CM: the US diagnosis classification, from the official CDC/CMS files.
+
+>>> from medcodes import icd10cm
+>>> cm = icd10cm.load()                     # bundled April 1, 2026 release
+>>> cm["E11.65"].title
+'Type 2 diabetes mellitus with hyperglycemia'
+"""
+
+from .codeset import Codeset, Node, display_code, normalize_code
+from .hierarchy import SEVENTH_CHARACTER_EXCEPTIONS, SeventhCharacterException
+from .loader import load
+from .model import Kind, Note, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
+from .order import OrderFile, OrderRecord
+from .validity import CodeCheck, Problem, check_code
+
+__all__ = [
+    "SEVENTH_CHARACTER_EXCEPTIONS",
+    "CodeCheck",
+    "Codeset",
+    "Kind",
+    "Node",
+    "Note",
+    "NoteKind",
+    "Notes",
+    "OrderFile",
+    "OrderRecord",
+    "Problem",
+    "Release",
+    "SeventhCharacter",
+    "SeventhCharacterException",
+    "SeventhCharacterRule",
+    "check_code",
+    "display_code",
+    "load",
+    "normalize_code",
+]

@@ -1,0 +1,451 @@
+"""A loaded ICD-10-CM release: lookup, navigation and validity.
+
+:class:`Codeset` indexes the flat pre-order arrays built by
+:mod:`medcodes.icd10cm.hierarchy`; :class:`Node` is a small immutable view of
+one entry, so navigation (``node.parent``, ``node.children``) needs no cyclic
+data and a release can be held beside another without sharing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, overload
+
+from ..errors import UnknownCodeError
+from .hierarchy import _Store
+from .model import Kind, Notes, Release, SeventhCharacter, SeventhCharacterRule
+
+if TYPE_CHECKING:
+    from .validity import CodeCheck
+
+__all__ = ["Codeset", "Node", "display_code", "normalize_code"]
+
+
+def normalize_code(text: str) -> str:
+    """The lookup key of a code: upper case, no dot, no surrounding spaces.
+
+    >>> normalize_code(" e11.65 ")
+    'E1165'
+    """
+    key = text.strip().upper()
+    if len(key) > 3 and key[3] == ".":
+        key = key[:3] + key[4:]
+    elif key.endswith(".") and len(key) == 4:
+        key = key[:3]
+    return key
+
+
+def display_code(key: str) -> str:
+    """The written form of a code key: a dot after the 3rd character.
+
+    >>> display_code("S72001A")
+    'S72.001A'
+    """
+    return key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
+
+
+class Node(tuple[Any, int]):
+    """An immutable view of one node of a :class:`Codeset` (chapter, block,
+    category, subcategory or code).
+
+    Nodes compare equal when they are the same entry of the same codeset.
+    Get them from a codeset (``cm["E11.65"]``), never construct them.
+
+    >>> import medcodes
+    >>> cm = medcodes.icd10cm.load()
+    >>> node = cm["E11.65"]
+    >>> node.code, node.kind.value, node.billable
+    ('E11.65', 'code', True)
+    >>> node.title
+    'Type 2 diabetes mellitus with hyperglycemia'
+    >>> [a.code for a in node.ancestors()]
+    ['E11.6', 'E11', 'E08-E13', '4']
+    """
+
+    __slots__ = ()
+
+    @property
+    def codeset(self) -> Codeset:
+        """The codeset this node belongs to."""
+        cs: Codeset = self[0]
+        return cs
+
+    @property
+    def key(self) -> str:
+        """Lookup key: code without dot (``"E1165"``), chapter number or block range."""
+        return self[0]._store.keys[self[1]]  # type: ignore[no-any-return]
+
+    @property
+    def code(self) -> str:
+        """Written form: ``"E11.65"`` for codes, ``"19"`` for chapters, ``"S00-S09"`` for blocks."""
+        key: str = self[0]._store.keys[self[1]]
+        if self[0]._store.kinds[self[1]] in (Kind.CHAPTER, Kind.BLOCK):
+            return key
+        return key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
+
+    @property
+    def kind(self) -> Kind:
+        """Chapter, block, category, subcategory or (billable) code."""
+        return self[0]._store.kinds[self[1]]  # type: ignore[no-any-return]
+
+    @property
+    def title(self) -> str:
+        """The official (long) title, as in the file (accents kept)."""
+        return self[0]._store.titles[self[1]]  # type: ignore[no-any-return]
+
+    @property
+    def short_title(self) -> str | None:
+        """The official short title, when an order file was loaded."""
+        shorts = self[0]._store.short_titles
+        return None if shorts is None else shorts[self[1]]
+
+    @property
+    def billable(self) -> bool:
+        """Valid for HIPAA-covered transactions (may be reported on a claim)."""
+        return bool(self[0]._store.billable_flags[self[1]])
+
+    @property
+    def is_extension(self) -> bool:
+        """True for a code generated from a 7th-character definition."""
+        return bool(self[0]._store.generated[self[1]])
+
+    @property
+    def is_placeholder(self) -> bool:
+        """True for an intermediate node whose name ends in a placeholder ``X``
+        (``T36.0X``; the XML's ``placeholder="true"``)."""
+        return bool(self[0]._store.placeholder[self[1]])
+
+    @property
+    def parent(self) -> Node | None:
+        """The node above, or ``None`` for a chapter (or a category when no
+        tabular file was loaded)."""
+        p = self[0]._store.parents[self[1]]
+        return None if p < 0 else self[0]._node(p)
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The nodes directly below, in official order."""
+        return tuple(self[0]._node(i) for i in self[0]._child_indices(self[1]))
+
+    @property
+    def siblings(self) -> tuple[Node, ...]:
+        """The other children of this node's parent (other roots for a root)."""
+        cs: Codeset = self[0]
+        p = cs._store.parents[self[1]]
+        idx = cs._roots if p < 0 else cs._child_indices(p)
+        return tuple(cs._node(i) for i in idx if i != self[1])
+
+    @property
+    def is_leaf(self) -> bool:
+        """True when the node has no children."""
+        return self[0]._store.ends[self[1]] == self[1] + 1  # type: ignore[no-any-return]
+
+    def ancestors(self) -> Iterator[Node]:
+        """The nodes above, nearest first, ending at the chapter."""
+        cs: Codeset = self[0]
+        parents = cs._store.parents
+        p = parents[self[1]]
+        while p >= 0:
+            yield cs._node(p)
+            p = parents[p]
+
+    def descendants(self, depth: int | None = None) -> Iterator[Node]:
+        """The nodes below, in pre-order (official order).
+
+        :param depth: only this many levels down (``1`` = children); all when ``None``.
+        """
+        cs: Codeset = self[0]
+        i = self[1]
+        end = cs._store.ends[i]
+        if depth is None:
+            return cs._nodes_between(i + 1, end)
+        if depth < 1:
+            return iter(())
+        parents = cs._store.parents
+        levels = {i: 0}
+
+        def walk() -> Iterator[Node]:
+            for j in range(i + 1, end):
+                level = levels[parents[j]] + 1
+                if level <= depth:
+                    levels[j] = level
+                    yield cs._node(j)
+
+        return walk()
+
+    @property
+    def depth(self) -> int:
+        """Number of ancestors (0 for a chapter)."""
+        parents = self[0]._store.parents
+        n, p = 0, parents[self[1]]
+        while p >= 0:
+            n += 1
+            p = parents[p]
+        return n
+
+    @property
+    def chapter(self) -> Node | None:
+        """The chapter this node is in (``None`` when no tabular file was loaded)."""
+        return next((a for a in self._self_and_ancestors() if a.kind is Kind.CHAPTER), None)
+
+    @property
+    def block(self) -> Node | None:
+        """The innermost block (section) this node is in, or ``None``."""
+        return next((a for a in self._self_and_ancestors() if a.kind is Kind.BLOCK), None)
+
+    def _self_and_ancestors(self) -> Iterator[Node]:
+        yield self
+        yield from self.ancestors()
+
+    @property
+    def notes(self) -> Notes:
+        """The instructional notes declared on this node (not inherited ones)."""
+        notes: Notes = self[0]._store.note_objects(self[1])
+        return notes
+
+    @property
+    def seventh_characters(self) -> SeventhCharacterRule | None:
+        """The 7th-character definition that applies here: the nearest one
+        declared on this node or an ancestor (``None`` if there is none)."""
+        cs: Codeset = self[0]
+        rules, parents = cs._store.rules, cs._store.parents
+        i = self[1]
+        while i >= 0:
+            rule = rules.get(i)
+            if rule is not None:
+                return rule
+            i = parents[i]
+        return None
+
+    @property
+    def seventh_character(self) -> SeventhCharacter | None:
+        """For a generated 7th-character code, the definition of its 7th character."""
+        if not self.is_extension:
+            return None
+        rule = self.seventh_characters
+        return None if rule is None else rule.get(self.key[-1])
+
+    @property
+    def raw_elements(self) -> tuple[str, ...]:
+        """Elements of the node the library does not model, as XML text (the
+        visual-impairment table of ``H54.8``)."""
+        return self[0]._store.extras.get(self[1], ())  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"<Node {self.code} {self.kind.value}: {self.title!r}>"
+
+    def __str__(self) -> str:
+        return self.code
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_node_at, (self[0], self[1]))
+
+
+def _node_at(codeset: Codeset, index: int) -> Node:
+    return codeset._node(index)
+
+
+class Codeset:
+    """One loaded ICD-10-CM release. Immutable; get one from
+    :func:`medcodes.icd10cm.load`.
+
+    Lookups accept any written form of a code (``"E11.65"``, ``"e1165"``,
+    ``" E11.65 "``), a chapter number (``"19"``) or a block range
+    (``"S00-S09"``). A block whose range is a single category (``B10``) has the
+    same name as that category: ``cm["B10"]`` is the category, and
+    ``cm.block("B10")`` (or ``cm["B10"].block``) the block.
+
+    >>> import medcodes
+    >>> cm = medcodes.icd10cm.load()
+    >>> "S72.001A" in cm, "S72.001Z" in cm
+    (True, False)
+    >>> cm["19"].title
+    'Injury, poisoning and certain other consequences of external causes (S00-T88)'
+    >>> cm.block("B10").kind.value, cm["B10"].kind.value
+    ('block', 'category')
+    """
+
+    __slots__ = ("__weakref__", "_billable", "_nodes", "_release", "_roots", "_store")
+
+    def __init__(self, store: _Store, release: Release) -> None:
+        init = object.__setattr__
+        init(self, "_nodes", None)
+        init(self, "_billable", None)
+        init(self, "_roots", tuple(i for i, p in enumerate(store.parents) if p < 0))
+        init(self, "_release", release)
+        init(self, "_store", store)
+
+    _nodes: list[Node] | None
+    _billable: tuple[int, ...] | None
+    _roots: tuple[int, ...]
+    _release: Release
+    _store: _Store
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Codeset is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Codeset is immutable")
+
+    # -- internals -------------------------------------------------------
+    def _node(self, i: int) -> Node:
+        nodes = self._nodes
+        return nodes[i] if nodes is not None else Node((self, i))
+
+    def _all_nodes(self) -> list[Node]:
+        nodes = self._nodes
+        if nodes is None:
+            nodes = list(map(Node, zip(repeat(self), range(len(self._store.keys)))))
+            object.__setattr__(self, "_nodes", nodes)
+        return nodes
+
+    def _nodes_between(self, start: int, end: int) -> Iterator[Node]:
+        return iter(self._all_nodes()[start:end])
+
+    def _child_indices(self, i: int) -> Iterator[int]:
+        ends = self._store.ends
+        j, end = i + 1, ends[i]
+        while j < end:
+            yield j
+            j = ends[j]
+
+    def _find(self, text: object) -> int | None:
+        st = self._store
+        i = st.codes.get(text) if isinstance(text, str) else None
+        if i is not None:
+            return i
+        if not isinstance(text, str):
+            return None
+        key = normalize_code(text)
+        i = st.codes.get(key)
+        if i is None:
+            i = st.chapters.get(key)
+            if i is None:
+                i = st.blocks.get(key)
+        return i
+
+    # -- mapping protocol --------------------------------------------------
+    @property
+    def release(self) -> Release:
+        """Which release this is, and its source files."""
+        return self._release
+
+    def __getitem__(self, text: str) -> Node:
+        i = self._find(text)
+        if i is None:
+            from .validity import check_code
+
+            check = check_code(self, text) if isinstance(text, str) else None
+            raise UnknownCodeError(
+                str(text),
+                check.suggestions if check is not None else (),
+                check.message if check is not None else f"{text!r} is not a code",
+            )
+        return self._node(i)
+
+    @overload
+    def get(self, text: str) -> Node | None: ...
+    @overload
+    def get(self, text: str, default: Node) -> Node: ...
+    def get(self, text: str, default: Node | None = None) -> Node | None:
+        """The node for ``text``, or ``default`` when there is none."""
+        i = self._find(text)
+        return default if i is None else self._node(i)
+
+    def __contains__(self, text: object) -> bool:
+        return self._find(text) is not None
+
+    def __iter__(self) -> Iterator[Node]:
+        """Every node in official order (chapters, blocks, categories, ..., codes)."""
+        return iter(self._all_nodes())
+
+    def __len__(self) -> int:
+        return len(self._store.keys)
+
+    def __repr__(self) -> str:
+        return f"<Codeset {self._release.label}: {len(self)} nodes>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Codeset, (self._store, self._release))
+
+    # -- collections ---------------------------------------------------------
+    def billable_codes(self) -> tuple[Node, ...]:
+        """Every code valid for claims, in official order."""
+        billable = self._billable
+        if billable is None:
+            billable = tuple(i for i, f in enumerate(self._store.billable_flags) if f)
+            object.__setattr__(self, "_billable", billable)
+        nodes = self._all_nodes()
+        return tuple(nodes[i] for i in billable)
+
+    def chapters(self) -> tuple[Node, ...]:
+        """The chapters in order (empty when no tabular file was loaded)."""
+        return tuple(self._node(i) for i in self._store.chapters.values())
+
+    def blocks(self) -> tuple[Node, ...]:
+        """Every block (section), super-blocks included, in order."""
+        return tuple(self._node(i) for i in self._store.blocks.values())
+
+    def roots(self) -> tuple[Node, ...]:
+        """The top nodes: chapters, or categories when no tabular file was loaded."""
+        return tuple(self._node(i) for i in self._roots)
+
+    def chapter(self, number: str | int) -> Node:
+        """Chapter ``number`` (``19`` or ``"19"``)."""
+        i = self._store.chapters.get(str(number).strip())
+        if i is None:
+            raise UnknownCodeError(str(number), (), f"there is no chapter {number!r}")
+        return self._node(i)
+
+    def block(self, block_id: str) -> Node:
+        """The block (section) with this id: ``"S00-S09"``, or ``"B10"`` for a
+        single-category block."""
+        i = self._store.blocks.get(block_id.strip().upper())
+        if i is None:
+            raise UnknownCodeError(block_id, (), f"there is no block {block_id!r}")
+        return self._node(i)
+
+    # -- navigation ------------------------------------------------------------
+    def _index(self, text: str | Node) -> int:
+        if isinstance(text, Node) and text[0] is self:
+            return text[1]
+        return self[str(text) if isinstance(text, Node) else text][1]
+
+    def is_ancestor(self, a: str | Node, b: str | Node) -> bool:
+        """True when ``a`` is a proper ancestor of ``b``.
+
+        >>> import medcodes
+        >>> cm = medcodes.icd10cm.load()
+        >>> cm.is_ancestor("E11", "e11.65"), cm.is_ancestor("E11.65", "E11")
+        (True, False)
+        """
+        i, j = self._index(a), self._index(b)
+        return i < j < self._store.ends[i]
+
+    def common_ancestor(self, a: str | Node, b: str | Node) -> Node | None:
+        """The deepest node that is ``a`` or an ancestor of it and also ``b`` or
+        an ancestor of it; ``None`` when they share none (different chapters).
+
+        >>> import medcodes
+        >>> cm = medcodes.icd10cm.load()
+        >>> cm.common_ancestor("E11.65", "E11.9").code
+        'E11'
+        """
+        i, j = self._index(a), self._index(b)
+        ends, parents = self._store.ends, self._store.parents
+        while i >= 0 and not (i <= j < ends[i]):
+            i = parents[i]
+        return None if i < 0 else self._node(i)
+
+    # -- validity ----------------------------------------------------------------
+    def check_code(self, text: str) -> CodeCheck:
+        """Check one code for a claim: never raises; see :func:`~medcodes.icd10cm.check_code`."""
+        from .validity import check_code
+
+        return check_code(self, text)
+
+    def is_billable(self, text: str) -> bool:
+        """True when ``text`` is a code of this release that may be reported."""
+        i = self._find(text)
+        return i is not None and bool(self._store.billable_flags[i])

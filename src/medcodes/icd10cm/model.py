@@ -1,0 +1,222 @@
+"""The ICD-10-CM data model: frozen value classes shared by the parsers and the codeset."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator
+
+from attrs import field, frozen
+
+from ..sources import SourceFile
+
+__all__ = [
+    "Kind",
+    "Note",
+    "NoteKind",
+    "Notes",
+    "Release",
+    "SeventhCharacter",
+    "SeventhCharacterRule",
+]
+
+
+class Kind(enum.Enum):
+    """The level of a node in the ICD-10-CM hierarchy.
+
+    ``CODE`` is any node that may be reported on a claim (billable, "valid for
+    HIPAA-covered transactions"), whatever its length: a category without
+    subdivisions such as ``I10`` is a ``CODE``. ``CATEGORY`` is a 3-character
+    header, ``SUBCATEGORY`` a longer header (including a code that still needs
+    its 7th character, such as ``S72.001``).
+    """
+
+    CHAPTER = "chapter"
+    BLOCK = "block"
+    CATEGORY = "category"
+    SUBCATEGORY = "subcategory"
+    CODE = "code"
+
+
+class NoteKind(enum.Enum):
+    """The kinds of instructional note, named as the tabular XML elements are."""
+
+    INCLUDES = "includes"
+    INCLUSION_TERM = "inclusionTerm"
+    EXCLUDES1 = "excludes1"
+    EXCLUDES2 = "excludes2"
+    CODE_FIRST = "codeFirst"
+    USE_ADDITIONAL_CODE = "useAdditionalCode"
+    CODE_ALSO = "codeAlso"
+    NOTES = "notes"
+    SEVENTH_CHARACTER_NOTE = "sevenChrNote"
+
+
+@frozen
+class Note:
+    """One ``<note>`` of an instructional element, with its official text unchanged.
+
+    >>> Note(NoteKind.EXCLUDES1, "type 1 diabetes mellitus (E10.-)").kind.value
+    'excludes1'
+    """
+
+    kind: NoteKind
+    text: str
+
+
+@frozen
+class Notes:
+    """The instructional notes declared on one node, in file order.
+
+    Iterating gives every :class:`Note`; the properties give the notes of one
+    kind. These are the node's *own* notes; notes inherited from ancestors are
+    a matter of the guidelines logic.
+    """
+
+    all: tuple[Note, ...] = ()
+
+    def __iter__(self) -> Iterator[Note]:
+        return iter(self.all)
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    def __bool__(self) -> bool:
+        return bool(self.all)
+
+    def of(self, kind: NoteKind) -> tuple[Note, ...]:
+        """The notes of one kind."""
+        return tuple(n for n in self.all if n.kind is kind)
+
+    @property
+    def includes(self) -> tuple[Note, ...]:
+        """``includes`` notes."""
+        return self.of(NoteKind.INCLUDES)
+
+    @property
+    def inclusion_terms(self) -> tuple[Note, ...]:
+        """``inclusionTerm`` notes."""
+        return self.of(NoteKind.INCLUSION_TERM)
+
+    @property
+    def excludes1(self) -> tuple[Note, ...]:
+        """``excludes1`` notes."""
+        return self.of(NoteKind.EXCLUDES1)
+
+    @property
+    def excludes2(self) -> tuple[Note, ...]:
+        """``excludes2`` notes."""
+        return self.of(NoteKind.EXCLUDES2)
+
+    @property
+    def code_first(self) -> tuple[Note, ...]:
+        """``codeFirst`` notes."""
+        return self.of(NoteKind.CODE_FIRST)
+
+    @property
+    def use_additional_code(self) -> tuple[Note, ...]:
+        """``useAdditionalCode`` notes."""
+        return self.of(NoteKind.USE_ADDITIONAL_CODE)
+
+    @property
+    def code_also(self) -> tuple[Note, ...]:
+        """``codeAlso`` notes."""
+        return self.of(NoteKind.CODE_ALSO)
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """Free-prose ``notes``."""
+        return self.of(NoteKind.NOTES)
+
+    @property
+    def seventh_character_note(self) -> tuple[Note, ...]:
+        """``sevenChrNote`` prose (the machine-usable list is the node's
+        :class:`SeventhCharacterRule`)."""
+        return self.of(NoteKind.SEVENTH_CHARACTER_NOTE)
+
+
+@frozen
+class SeventhCharacter:
+    """One allowed 7th character (an ``<extension>``).
+
+    :ivar char: the character, e.g. ``"A"`` or ``"1"``.
+    :ivar label: its official meaning, e.g. ``"initial encounter"``.
+    :ivar notes: ``<note>`` texts that follow this extension inside the
+        ``sevenChrDef`` (inclusion terms such as "initial encounter for open
+        fracture NOS").
+    """
+
+    char: str
+    label: str
+    notes: tuple[str, ...] = ()
+
+
+@frozen
+class SeventhCharacterRule:
+    """A ``sevenChrDef``: the 7th characters required below the declaring node.
+
+    The nearest declaration on a node or its ancestors applies; a deeper one
+    overrides a higher one (``S52.01`` allows only ``ADGKPS`` where ``S52``
+    allows 16 characters).
+
+    :ivar declared_on: code (display form) of the declaring node.
+    :ivar characters: the allowed characters in file order.
+    :ivar notes: notes inside the ``sevenChrDef`` that precede any extension.
+    """
+
+    declared_on: str
+    characters: tuple[SeventhCharacter, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def chars(self) -> str:
+        """The allowed characters as one string, e.g. ``"ADS"``."""
+        return "".join(c.char for c in self.characters)
+
+    def get(self, char: str) -> SeventhCharacter | None:
+        """The definition of ``char``, or ``None`` when it is not allowed."""
+        for c in self.characters:
+            if c.char == char:
+                return c
+        return None
+
+
+def _fy_start(fiscal_year: int) -> dt.date:
+    return dt.date(fiscal_year - 1, 10, 1)
+
+
+@frozen
+class Release:
+    """Which release a codeset holds, and the files it came from.
+
+    A release is identified by its fiscal year *and* effective date: the
+    April 1 update of a fiscal year carries the same ``<version>`` as the
+    October release.
+
+    >>> r = Release("ICD-10-CM", 2026, dt.date(2026, 4, 1), ())
+    >>> r.label
+    'ICD-10-CM FY2026 (effective 2026-04-01)'
+    >>> r.valid_through
+    datetime.date(2026, 9, 30)
+    """
+
+    system: str
+    fiscal_year: int
+    effective: dt.date
+    sources: tuple[SourceFile, ...] = field(default=())
+
+    @property
+    def valid_through(self) -> dt.date:
+        """Last day of the fiscal year (the release may be replaced earlier by
+        an April update)."""
+        return dt.date(self.fiscal_year, 9, 30)
+
+    @property
+    def is_april_update(self) -> bool:
+        """True for an April 1 update of the fiscal year."""
+        return self.effective > _fy_start(self.fiscal_year)
+
+    @property
+    def label(self) -> str:
+        """A short human label."""
+        return f"{self.system} FY{self.fiscal_year} (effective {self.effective.isoformat()})"

@@ -1,0 +1,136 @@
+"""Parser for the ICD-10-CM order file (``icd10cm_order_YYYY.txt``, ``icd10cm-order-2026.txt``).
+
+One line per node in tabular order, headers included (official layout in
+``icd10OrderFiles.pdf``)::
+
+    00001 A00     0 Cholera                                                      Cholera
+    ^order ^code   ^flag ^short title (60 columns)                              ^long title
+
+Flag ``1`` means valid for HIPAA-covered transactions (billable), ``0`` a
+header. The file has no chapters or blocks.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from operator import itemgetter
+
+from attrs import frozen
+
+from ..errors import DefectWarning, ParseError
+
+__all__ = ["OrderFile", "OrderRecord"]
+
+# A record: 5-digit order number, code (7 columns), flag, 60-column short title, long title.
+_RECORD = re.compile(r"\d{5} [A-Z][0-9A-Z]{2}[0-9A-Z ]{4} [01] .{60} \S")
+_CODE_FIELD = re.compile(r"[A-Z][0-9A-Z]{2}[0-9A-Z]{0,4} *")
+_CODES = itemgetter(slice(6, 13))
+_FLAGS = itemgetter(14)
+_SHORTS = itemgetter(slice(16, 76))
+_LONGS = itemgetter(slice(77, None))
+
+
+@frozen
+class OrderRecord:
+    """One line of an order file.
+
+    :ivar order: the order number (not stable between releases).
+    :ivar code: the code without dot, e.g. ``"E1165"``.
+    :ivar billable: the flag: ``True`` for ``1`` (valid for claims).
+    :ivar short_title: the abbreviated title, right spaces removed.
+    :ivar long_title: the full title.
+    """
+
+    order: int
+    code: str
+    billable: bool
+    short_title: str
+    long_title: str
+
+
+def decode_text(data: bytes, label: str) -> str:
+    """Decode an official text file: ASCII/UTF-8, else cp1252 with a warning."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:1000]:
+        raise ParseError("the file is UTF-16 or binary, expected ASCII text", file=label, line=1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        warnings.warn(
+            f"{label}, line {line}: not UTF-8/ASCII, read as cp1252", DefectWarning, stacklevel=3
+        )
+        return data.decode("cp1252", errors="replace")
+
+
+@frozen
+class OrderFile:
+    """An order file as parallel columns (fast to build and to compare).
+
+    :ivar codes: codes without dot, in file (tabular) order.
+    :ivar flags: one character per code, ``"1"`` billable, ``"0"`` header.
+    :ivar short_titles: short titles, right spaces removed.
+    :ivar long_titles: long titles.
+    """
+
+    codes: tuple[str, ...]
+    flags: str
+    short_titles: tuple[str, ...]
+    long_titles: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def records(self) -> Iterator[OrderRecord]:
+        """The lines as :class:`OrderRecord`\\ s, in file order."""
+        for n, code in enumerate(self.codes):
+            yield OrderRecord(
+                n + 1, code, self.flags[n] == "1", self.short_titles[n], self.long_titles[n]
+            )
+
+
+def parse_order(data: bytes, label: str) -> OrderFile:
+    """Parse the bytes of an order file; ``label`` names it in errors."""
+    text = decode_text(data, label)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise ParseError("the file is empty", file=label, line=1)
+    if not all(map(_RECORD.match, lines)):
+        _raise_first_bad_line(lines, label)
+    codes = tuple(map(str.rstrip, map(_CODES, lines)))
+    if len(set(codes)) != len(codes):
+        seen: set[str] = set()
+        for n, code in enumerate(codes, 1):
+            if code in seen:
+                raise ParseError(f"code {code} appears twice", file=label, line=n)
+            seen.add(code)
+    return OrderFile(
+        codes,
+        "".join(map(_FLAGS, lines)),
+        tuple(map(str.rstrip, map(_SHORTS, lines))),
+        tuple(map(str.rstrip, map(_LONGS, lines))),
+    )
+
+
+def _raise_first_bad_line(lines: list[str], label: str) -> None:
+    for n, line in enumerate(lines, 1):
+        if _RECORD.match(line):
+            continue
+        if not line.strip():
+            reason = "empty line inside the file"
+        elif len(line) < 78 or not line[:5].isdigit():
+            reason = (
+                "not an order-file record (expected: 5-digit order number, code, "
+                "0/1 flag, 60-column short title, long title)"
+            )
+        elif not _CODE_FIELD.fullmatch(line[6:13]):
+            reason = f"code field {line[6:13]!r} is not an ICD-10-CM code"
+        else:
+            reason = f"flag column holds {line[14:15]!r}, expected 0 or 1"
+        raise ParseError(reason, file=label, line=n)
+    raise ParseError("unreadable order file", file=label)  # pragma: no cover - defensive

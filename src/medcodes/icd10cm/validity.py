@@ -1,0 +1,289 @@
+"""Validity of a code for a claim: exists, billable, and what is wrong if not.
+
+:func:`check_code` never raises. It returns a :class:`CodeCheck` whose
+:attr:`~CodeCheck.problem` is one of the closed set :class:`Problem`, with a
+message and suggestions (the 7th-character choices, the billable codes under a
+header, the code with its placeholder ``X``, close codes for a typo).
+
+>>> import medcodes
+>>> cm = medcodes.icd10cm.load()
+>>> check = cm.check_code("S72.001")
+>>> check.valid, check.problem.name
+(False, 'MISSING_SEVENTH_CHARACTER')
+>>> check.suggestions[:3]
+('S72.001A', 'S72.001B', 'S72.001C')
+>>> cm.check_code("t36.0x1a").valid
+True
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator
+from itertools import combinations
+
+from attrs import field, frozen
+
+from .codeset import Codeset, Node, display_code, normalize_code
+from .hierarchy import SEVENTH_CHARACTER_EXCEPTIONS
+from .model import Kind
+
+__all__ = ["CodeCheck", "Problem", "check_code"]
+
+#: ICD-10-CM code syntax after normalization (no dot): a pre-filter only;
+#: validity is membership in the release.
+CODE_SYNTAX = re.compile(r"[A-Z][0-9A-Z]{2}[0-9A-Z]{0,4}")
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_MAX_SUGGESTIONS = 12
+
+
+class Problem(enum.Enum):
+    """Why a code may not be reported."""
+
+    #: Not ICD-10-CM code syntax (a letter, two letters/digits, then up to 4 more).
+    MALFORMED = "malformed"
+    #: Well formed, but not a code of this release.
+    UNKNOWN = "unknown"
+    #: A header (chapter, block, category or subcategory with codes below it).
+    NOT_BILLABLE = "not billable"
+    #: A code that requires a 7th character was given without one.
+    MISSING_SEVENTH_CHARACTER = "missing 7th character"
+    #: The 7th character is not one this code allows.
+    SEVENTH_CHARACTER_NOT_ALLOWED = "7th character not allowed"
+    #: Characters after a complete code (such as a 7th character on ``I10``).
+    EXTRA_CHARACTERS = "extra characters"
+    #: A placeholder ``X`` is missing, or padding is not ``X``.
+    MISSING_PLACEHOLDER = "missing placeholder X"
+
+
+@frozen
+class CodeCheck:
+    """The result of :func:`check_code`.
+
+    :ivar text: the input as given.
+    :ivar code: the normalized written form (``"E11.65"``), ``None`` if malformed.
+    :ivar exists: the release has a node of that name (code, header, chapter or block).
+    :ivar billable: it may be reported on a claim.
+    :ivar problem: why not, or ``None`` when valid.
+    :ivar message: a sentence for a person.
+    :ivar suggestions: codes (written form) the user may have meant, best first.
+    :ivar node: the node, when it exists.
+    """
+
+    text: str
+    code: str | None
+    exists: bool
+    billable: bool
+    problem: Problem | None
+    message: str
+    suggestions: tuple[str, ...] = ()
+    node: Node | None = field(default=None, eq=False, repr=False)
+
+    @property
+    def valid(self) -> bool:
+        """True when the code may be reported (exists and is billable)."""
+        return self.problem is None
+
+
+def check_code(codeset: Codeset, text: str) -> CodeCheck:
+    """Check ``text`` as a code to report; never raises.
+
+    :param codeset: the release to check against.
+    :param text: a code in any written form (``"E11.65"``, ``"e1165"``).
+    """
+    if not isinstance(text, str):
+        return CodeCheck(repr(text), None, False, False, Problem.MALFORMED, "not a string")
+    st = codeset._store
+    i = codeset._find(text)
+    if i is not None:
+        node = codeset._node(i)
+        if st.billable_flags[i]:
+            return CodeCheck(
+                text, node.code, True, True, None, f"{node.code} is a valid code", (), node
+            )
+        return _header(codeset, text, node)
+    key = normalize_code(text)
+    if not CODE_SYNTAX.fullmatch(key):
+        return CodeCheck(
+            text,
+            None,
+            False,
+            False,
+            Problem.MALFORMED,
+            f"{text!r} is not an ICD-10-CM code: expected a letter, two letters or digits, "
+            "and up to four more characters (a dot after the third)",
+        )
+    return _diagnose(codeset, text, key)
+
+
+def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
+    kind = node.kind
+    if kind is Kind.CHAPTER or kind is Kind.BLOCK:
+        return CodeCheck(
+            text,
+            node.code,
+            True,
+            False,
+            Problem.NOT_BILLABLE,
+            f"{node.code} is a {kind.value}, not a code",
+            (),
+            node,
+        )
+    children = node.children
+    if children and children[0].is_extension:
+        rule = node.seventh_characters
+        chars = rule.chars if rule is not None else ""
+        return CodeCheck(
+            text,
+            node.code,
+            True,
+            False,
+            Problem.MISSING_SEVENTH_CHARACTER,
+            f"{node.code} requires a 7th character ({', '.join(chars)})",
+            tuple(c.code for c in children),
+            node,
+        )
+    below = [d.code for d in node.descendants() if d.billable][:_MAX_SUGGESTIONS]
+    return CodeCheck(
+        text,
+        node.code,
+        True,
+        False,
+        Problem.NOT_BILLABLE,
+        f"{node.code} is a header ({kind.value}), not billable: report a code below it",
+        tuple(below),
+        node,
+    )
+
+
+def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
+    st = codeset._store
+    codes = st.codes
+    code = display_code(key)
+    # A 7th character on a code that needs one, but not this one.
+    if len(key) == 7:
+        base = _extended_base(codeset, key[:6])
+        if base is not None:
+            rule = base.seventh_characters
+            char = key[6]
+            choices = tuple(c.code for c in base.children)
+            if rule is not None and rule.get(char) is not None:
+                why = next(
+                    (
+                        f"7th characters {e.excluded} do not apply to {e.category} codes with "
+                        f"6th character {', '.join(e.sixth)}"
+                        for e in SEVENTH_CHARACTER_EXCEPTIONS
+                        if key.startswith(e.category) and key[5] in e.sixth and char in e.excluded
+                    ),
+                    "this combination does not exist",
+                )
+                msg = f"{code}: 7th character {char} is not allowed here ({why})"
+            else:
+                allowed = ", ".join(rule.chars) if rule is not None else ""
+                msg = f"{code}: 7th character {char} is not allowed for {base.code} ({allowed})"
+            return CodeCheck(
+                text, code, False, False, Problem.SEVENTH_CHARACTER_NOT_ALLOWED, msg, choices
+            )
+    # Characters after a complete code.
+    prefix = _longest_prefix(codeset, key)
+    if prefix is not None and prefix.billable and not prefix.is_extension:
+        extra = key[len(prefix.key) :]
+        return CodeCheck(
+            text,
+            code,
+            False,
+            False,
+            Problem.EXTRA_CHARACTERS,
+            f"{prefix.code} is a complete code; it takes no further characters ({extra!r})",
+            (prefix.code,),
+        )
+    # A placeholder X missing, or padding that is not X.
+    fixed = [c for c in _placeholder_candidates(key) if c in codes]
+    fixed = [c for c in fixed if st.billable_flags[codes[c]]] or fixed
+    if fixed:
+        return CodeCheck(
+            text,
+            code,
+            False,
+            False,
+            Problem.MISSING_PLACEHOLDER,
+            f"{code} lacks its placeholder X: did you mean {display_code(fixed[0])}?",
+            tuple(display_code(c) for c in fixed[:_MAX_SUGGESTIONS]),
+        )
+    return CodeCheck(
+        text,
+        code,
+        False,
+        False,
+        Problem.UNKNOWN,
+        f"{code} is not a code of {codeset.release.label}",
+        close_codes(codeset, key, prefix),
+    )
+
+
+def _extended_base(codeset: Codeset, base6: str) -> Node | None:
+    """The code whose X-padded form is ``base6`` and that takes 7th characters."""
+    codes = codeset._store.codes
+    for cut in range(6, 2, -1):
+        if cut < 6 and base6[cut:] != "X" * (6 - cut):
+            break
+        i = codes.get(base6[:cut])
+        if i is not None:
+            node = codeset._node(i)
+            kids = node.children
+            return node if kids and kids[0].is_extension else None
+    return None
+
+
+def _longest_prefix(codeset: Codeset, key: str) -> Node | None:
+    codes = codeset._store.codes
+    for cut in range(len(key) - 1, 2, -1):
+        i = codes.get(key[:cut])
+        if i is not None:
+            return codeset._node(i)
+    return None
+
+
+def _placeholder_candidates(key: str) -> Iterator[str]:
+    """``key`` with X inserted, or padding characters turned into X."""
+    n = len(key)
+    for k in range(1, 8 - n):
+        total = n + k
+        for spots in combinations(range(3, total), k):
+            chars = iter(key)
+            yield "".join("X" if p in spots else next(chars) for p in range(total))
+    if n == 7:
+        for k in range(1, 4):
+            for spots in combinations(range(3, 6), k):
+                if all(key[p] != "X" for p in spots):
+                    yield "".join("X" if p in spots else ch for p, ch in enumerate(key))
+
+
+def close_codes(codeset: Codeset, key: str, prefix: Node | None = None) -> tuple[str, ...]:
+    """Codes one typing mistake away from ``key`` (billable first), else
+    billable codes under its longest known prefix."""
+    st = codeset._store
+    codes = st.codes
+    found: set[str] = set()
+    n = len(key)
+    for p in range(n):
+        for ch in _ALPHABET:
+            found.add(key[:p] + ch + key[p + 1 :])
+            found.add(key[:p] + ch + key[p:])
+        found.add(key[:p] + key[p + 1 :])
+        if p + 1 < n:
+            found.add(key[:p] + key[p + 1] + key[p] + key[p + 2 :])
+    for ch in _ALPHABET:
+        found.add(key + ch)
+    found.discard(key)
+    hits = sorted(
+        (codes[c] for c in found if c in codes), key=lambda i: (not st.billable_flags[i], i)
+    )
+    if hits:
+        return tuple(codeset._node(i).code for i in hits[:_MAX_SUGGESTIONS])
+    if prefix is None:
+        prefix = _longest_prefix(codeset, key)
+    if prefix is None:
+        return ()
+    return tuple(d.code for d in prefix.descendants() if d.billable)[:_MAX_SUGGESTIONS]

@@ -1,0 +1,184 @@
+"""Opening official inputs: a file, a folder that holds it, or the official zip.
+
+File names of the official releases change from year to year and between
+publishers (``icd10cm_order_2025.txt``, ``icd10cm-order-2026.txt``,
+``icd10c-tabular-April-1-2026.xml`` ...). This module lists what a path
+offers, picks the member whose *name* matches a pattern (the parsers then
+check the *content*), and reads it, with a bound on its size, into memory.
+Zip members are read by name and never extracted to disk; ``.gz`` and ``.xz``
+files are decompressed in memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import lzma
+import os
+import re
+import zipfile
+from pathlib import Path
+
+from attrs import frozen
+
+from .errors import SourceError
+
+__all__ = ["DEFAULT_MAX_BYTES", "SourceFile"]
+
+#: Largest input (after decompression) read by default: 512 MiB. The biggest
+#: official file medcodes reads is about 15 MB.
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_XZ_MAGIC = b"\xfd7zXZ\x00"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@frozen
+class SourceFile:
+    """Where a release's data came from.
+
+    :ivar path: the file or zip that was given (as a string).
+    :ivar member: the zip member that was read, or ``None`` for a plain file.
+    :ivar sha256: SHA-256 of the bytes that were parsed (after any
+        decompression), so it equals the official file's checksum.
+    :ivar format: what the file is, e.g. ``"tabular"`` or ``"order"``.
+    """
+
+    path: str
+    member: str | None
+    sha256: str
+    format: str
+
+    @property
+    def name(self) -> str:
+        """The official file name (the member's for a zip)."""
+        return self.member if self.member is not None else os.path.basename(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.path}!{self.member}" if self.member is not None else self.path
+
+
+@frozen
+class _Candidate:
+    path: Path
+    member: str | None
+
+    @property
+    def name(self) -> str:
+        return (self.member or self.path.name).rsplit("/", 1)[-1]
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}!{self.member}" if self.member is not None else str(self.path)
+
+
+@frozen
+class _Source:
+    data: bytes
+    candidate: _Candidate
+
+    @property
+    def label(self) -> str:
+        return self.candidate.label
+
+    def describe(self, fmt: str) -> SourceFile:
+        c = self.candidate
+        return SourceFile(str(c.path), c.member, hashlib.sha256(self.data).hexdigest(), fmt)
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == _ZIP_MAGIC
+
+
+def _zip_members(path: Path) -> list[_Candidate]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return [_Candidate(path, i.filename) for i in zf.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(f"not a readable zip file ({exc})", file=str(path)) from exc
+
+
+def _candidates(path: str | os.PathLike[str]) -> tuple[list[_Candidate], bool]:
+    """Every file the input offers, and whether the input was one plain file."""
+    p = Path(path)
+    if not p.exists():
+        raise SourceError("no such file or folder", file=str(p))
+    if p.is_dir():
+        found: list[_Candidate] = []
+        for child in sorted(p.iterdir()):
+            if not child.is_file():
+                continue
+            if _is_zip(child):
+                found.extend(_zip_members(child))
+            else:
+                found.append(_Candidate(child, None))
+        return found, False
+    if _is_zip(p):
+        return _zip_members(p), False
+    return [_Candidate(p, None)], True
+
+
+def _pick(
+    candidates: list[_Candidate], pattern: re.Pattern[str], what: str, where: str
+) -> _Candidate | None:
+    """The one candidate whose name matches; ``None`` if none; an error if several."""
+    hits = [c for c in candidates if pattern.search(c.name)]
+    if len(hits) > 1:
+        raise SourceError(
+            f"several files look like {what}: "
+            + ", ".join(c.label for c in hits)
+            + "; pass the one you mean",
+            file=where,
+        )
+    return hits[0] if hits else None
+
+
+def _no_match(candidates: list[_Candidate], what: str, where: str) -> SourceError:
+    seen = ", ".join(c.name for c in candidates[:40]) or "nothing"
+    more = f" (and {len(candidates) - 40} more)" if len(candidates) > 40 else ""
+    return SourceError(f"found no {what}; files seen: {seen}{more}", file=where)
+
+
+def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
+    try:
+        if data.startswith(_GZIP_MAGIC):
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+                data = gz.read(max_bytes + 1)
+        elif data.startswith(_XZ_MAGIC):
+            dec = lzma.LZMADecompressor()
+            data = dec.decompress(data, max_length=max_bytes + 1)
+            if not dec.eof and len(data) <= max_bytes:
+                raise SourceError("truncated .xz data", file=label)
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        raise SourceError(f"cannot decompress ({exc})", file=label) from exc
+    if len(data) > max_bytes:
+        raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
+    return data
+
+
+def _read(candidate: _Candidate, max_bytes: int) -> _Source:
+    label = candidate.label
+    try:
+        if candidate.member is None:
+            if candidate.path.stat().st_size > max_bytes and not candidate.name.endswith(
+                (".gz", ".xz")
+            ):
+                raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
+            with candidate.path.open("rb") as fh:
+                data = fh.read(max_bytes + 1)
+        else:
+            with zipfile.ZipFile(candidate.path) as zf:
+                info = zf.getinfo(candidate.member)
+                if info.file_size > max_bytes:
+                    raise SourceError(
+                        f"zip member is {info.file_size} bytes, over the limit of {max_bytes}",
+                        file=label,
+                    )
+                with zf.open(info) as fh:
+                    data = fh.read(max_bytes + 1)
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise SourceError(f"cannot read ({exc})", file=label) from exc
+    return _Source(_decompress(data, label, max_bytes), candidate)
