@@ -1,0 +1,48 @@
+"""Shared fixtures: the real official files bundled with the package or kept in tests/data."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+import medcodes
+from medcodes.icd10cm import Codeset, OrderFile
+from medcodes.icd10cm.order import parse_order
+
+from .helpers import (
+    CDC_2026_ZIP,
+    CMS_2025_ZIP,
+    TABULAR_2025_APRIL,
+    TABULAR_2026_APRIL,
+    tabular_bytes,
+)
+
+
+@pytest.fixture(scope="session")
+def cm() -> Codeset:
+    """The bundled default release (April 1, 2026 tabular + FY2026 order file)."""
+    return medcodes.icd10cm.load()
+
+
+@pytest.fixture(scope="session")
+def cm2025() -> Codeset:
+    """The April 2025 tabular alone (no order file)."""
+    return medcodes.icd10cm.load(TABULAR_2025_APRIL)
+
+
+@pytest.fixture(scope="session")
+def order2025() -> OrderFile:
+    with zipfile.ZipFile(CMS_2025_ZIP) as zf:
+        return parse_order(zf.read("icd10cm_order_2025.txt"), "icd10cm_order_2025.txt")
+
+
+@pytest.fixture(scope="session")
+def order2026() -> OrderFile:
+    with zipfile.ZipFile(CDC_2026_ZIP) as zf:
+        return parse_order(zf.read("icd10cm-order-2026.txt"), "icd10cm-order-2026.txt")
+
+
+@pytest.fixture(scope="session")
+def xml2026() -> bytes:
+    return tabular_bytes(TABULAR_2026_APRIL)

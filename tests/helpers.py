@@ -1,0 +1,27 @@
+"""Paths of the real official files and small helpers shared by the tests."""
+
+from __future__ import annotations
+
+import gzip
+import unicodedata
+from pathlib import Path
+
+import medcodes
+
+DATA = Path(__file__).parent / "data"
+BUNDLED = Path(medcodes.__file__).parent / "_bundled"
+
+#: Official files (see tests/data/README.md for where each comes from).
+TABULAR_2025_APRIL = DATA / "icd10cm-tabular-April-2025.xml.gz"
+CMS_2025_ZIP = DATA / "2025-code-descriptions-tabular-order.zip"
+TABULAR_2026_APRIL = BUNDLED / "icd10c-tabular-April-1-2026.xml.gz"
+CDC_2026_ZIP = BUNDLED / "icd10cm-Code-Descriptions-2026.zip"
+
+
+def fold(text: str) -> str:
+    """Strip accents the way the ASCII text files spell them (é -> e)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def tabular_bytes(path: Path) -> bytes:
+    return gzip.decompress(path.read_bytes())

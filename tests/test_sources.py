@@ -1,0 +1,66 @@
+"""Finding official files in zips and folders; size limits; missing inputs."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import medcodes
+from medcodes.errors import SourceError
+
+from .helpers import CMS_2025_ZIP, TABULAR_2025_APRIL
+
+
+def test_missing_path() -> None:
+    with pytest.raises(SourceError, match="no such file or folder"):
+        medcodes.icd10cm.load("/nonexistent/icd10cm_tabular_2026.xml")
+
+
+def test_folder_with_tabular_and_order_gives_both(tmp_path: Path) -> None:
+    shutil.copy(TABULAR_2025_APRIL, tmp_path / "icd10cm-tabular-April-2025.xml.gz")
+    shutil.copy(CMS_2025_ZIP, tmp_path)
+    cs = medcodes.icd10cm.load(tmp_path)
+    assert [s.format for s in cs.release.sources] == ["tabular", "order"]
+    assert cs.release.sources[1].member == "icd10cm_order_2025.txt"
+    assert cs["E11.65"].short_title == "Type 2 diabetes mellitus with hyperglycemia"
+    assert cs.release.effective.isoformat() == "2025-04-01"
+
+
+def test_zip_without_the_member_lists_what_it_saw(tmp_path: Path) -> None:
+    z = tmp_path / "hcpcs.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("HCPC2025_JAN_ANWEB.txt", "x")
+        zf.writestr("README.txt", "y")
+    with pytest.raises(SourceError, match=r"found no .*HCPC2025_JAN_ANWEB.txt, README.txt"):
+        medcodes.icd10cm.load(z)
+
+
+def test_several_candidates_are_named(tmp_path: Path) -> None:
+    shutil.copy(TABULAR_2025_APRIL, tmp_path / "icd10cm_tabular_2025.xml.gz")
+    shutil.copy(TABULAR_2025_APRIL, tmp_path / "icd10cm-tabular-April-2025.xml.gz")
+    with pytest.raises(SourceError, match="several files look like"):
+        medcodes.icd10cm.load(tmp_path)
+
+
+def test_size_limit_is_enforced_before_parsing() -> None:
+    with pytest.raises(SourceError, match="over the limit|larger than the limit"):
+        medcodes.icd10cm.load(CMS_2025_ZIP, max_bytes=1_000_000)
+
+
+def test_zip_bomb_member_is_refused(tmp_path: Path) -> None:
+    z = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(z, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("icd10cm_order_2030.txt", b"0" * 50_000_000)
+    assert z.stat().st_size < 1_000_000
+    with pytest.raises(SourceError, match="over the limit"):
+        medcodes.icd10cm.load(z, max_bytes=10_000_000)
+
+
+def test_not_a_zip_with_zip_magic(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.zip"
+    bad.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(SourceError, match="not a readable zip"):
+        medcodes.icd10cm.load(bad)

@@ -1,0 +1,163 @@
+"""The tabular XML parser: structure kept, hostile and broken input refused."""
+
+from __future__ import annotations
+
+import gzip
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+import medcodes
+from medcodes.errors import DefectWarning, ParseError
+from medcodes.icd10cm import Codeset, Kind, NoteKind
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+def test_notes_are_kept_with_kind_and_exact_text(cm: Codeset) -> None:
+    g63 = cm["G63"]
+    code_first = g63.notes.code_first
+    assert code_first[0].text == "underlying disease, such as:"
+    assert any(n.text == "amyloidosis (E85.-)" for n in code_first)
+    assert any(n.text == "diabetes mellitus (E08-E13 with .42)" for n in g63.notes.excludes1)
+    # Chapter-level and block-level notes.
+    ch1 = cm.chapter(1)
+    assert any("(Z22.-)" in n.text for n in ch1.notes.excludes2)
+    assert any(
+        n.text == "traumatic intracranial hemorrhage (S06.-)" for n in cm["I60-I69"].notes.excludes1
+    )
+    # Leading comma notes are kept as they are.
+    assert cm["T36-T50"].notes.code_first[0].text.startswith(", for adverse effects")
+    assert {n.kind for n in cm["S06"].notes} >= {NoteKind.NOTES, NoteKind.SEVENTH_CHARACTER_NOTE}
+
+
+def test_seventh_character_definitions(cm: Codeset) -> None:
+    s52 = cm["S52"].seventh_characters
+    assert s52 is not None and s52.chars == "ABCDEFGHJKMNPQRS"
+    b = s52.get("B")
+    # The official text starts with a tab; it is kept exactly.
+    assert b is not None and b.notes == ("\tinitial encounter for open fracture NOS",)
+    # A deeper declaration overrides (torus fractures).
+    s5201 = cm["S52.01"].seventh_characters
+    assert s5201 is not None and (s5201.declared_on, s5201.chars) == ("S52.01", "ADGKPS")
+    # Inherited three levels down.
+    t36 = cm["T36.0X1"].seventh_characters
+    assert t36 is not None and t36.declared_on == "T36"
+    assert [c.code for c in cm["T36.0X1"].children] == ["T36.0X1A", "T36.0X1D", "T36.0X1S"]
+    # Digits, and declarations on leaves.
+    assert cm["M1A"].seventh_characters.chars == "01"  # type: ignore[union-attr]
+    assert "M1A.00X0" in cm and "T07.XXXA" in cm and "S12.8XXA" in cm and "E11.37X1" in cm
+    assert cm["O35"].seventh_characters.chars == "0123459"  # type: ignore[union-attr]
+
+
+def test_super_blocks_nest_the_blocks_of_their_range(cm: Codeset) -> None:
+    c00_c14 = cm["C00-C14"]
+    assert [a.code for a in c00_c14.ancestors()] == ["C00-C75", "C00-C96", "2"]
+    t20 = cm["T20.011A"]
+    assert "T20-T32" in [a.code for a in t20.ancestors()]
+    assert cm["T20-T32"].notes.includes
+    # C7A (after C75) is in C00-C96 but not in C00-C75.
+    ancestors = [a.code for a in cm["C7A"].ancestors()]
+    assert "C00-C96" in ancestors and "C00-C75" not in ancestors
+
+
+def test_visual_impairment_table_is_kept_raw_on_h54_8(cm: Codeset) -> None:
+    raw = cm["H54.8"].raw_elements
+    assert len(raw) == 1 and raw[0].startswith("<visualImpairment>")
+    assert "20/70" in raw[0] or "6/18" in raw[0]
+
+
+def test_placeholder_nodes(cm: Codeset) -> None:
+    assert cm["S06.0X"].is_placeholder and not cm["S06.0X"].billable
+    assert cm["J09.X3"].billable and not cm["J09.X3"].is_placeholder
+
+
+def test_empty_note_is_tolerated_with_a_warning(tmp_path: Path, xml2026: bytes) -> None:
+    # The October 2025 CDC file has an empty <note> under R11.16: recreate that defect.
+    anchor = b"<note>Cannabinoid hyperemesis syndrome</note>"
+    assert anchor in xml2026
+    data = xml2026.replace(anchor, anchor + b"<note></note>", 1)
+    path = _write(tmp_path, "icd10cm-tabular-2026.xml", data)
+    with pytest.warns(DefectWarning, match=r"icd10cm-tabular-2026.xml, line \d+: empty <note>"):
+        cs = medcodes.icd10cm.load(path)
+    assert [n.text for n in cs["R11.16"].notes.inclusion_terms][-1] == ""
+
+
+@pytest.mark.parametrize(("cut", "line_expected"), [(0.5, True), (0.999, True), (0.01, True)])
+def test_truncated_file_is_refused_with_its_line(
+    tmp_path: Path, xml2026: bytes, cut: float, line_expected: bool
+) -> None:
+    path = _write(tmp_path, "icd10cm_tabular_2026.xml", xml2026[: int(len(xml2026) * cut)])
+    with pytest.raises(ParseError) as info:
+        medcodes.icd10cm.load(path)
+    assert info.value.file is not None and info.value.file.endswith("icd10cm_tabular_2026.xml")
+    assert (info.value.line is not None) is line_expected
+    assert "not well-formed XML" in str(info.value)
+
+
+def test_billion_laughs_is_refused_fast(tmp_path: Path) -> None:
+    lol = b'<!ENTITY lol "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    data = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE ICD10CM.tabular [' + lol + b"]>\n"
+        b"<ICD10CM.tabular><version>2026</version>&lol9;</ICD10CM.tabular>"
+    )
+    path = _write(tmp_path, "bomb.xml", data)
+    start = time.perf_counter()
+    with pytest.raises(ParseError, match="document type declarations"):
+        medcodes.icd10cm.load(path)
+    assert time.perf_counter() - start < 5  # refused without expanding anything
+
+
+def test_external_entity_is_refused(tmp_path: Path) -> None:
+    data = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b"<ICD10CM.tabular><version>&xxe;</version></ICD10CM.tabular>"
+    )
+    with pytest.raises(ParseError, match="document type declarations"):
+        medcodes.icd10cm.load(_write(tmp_path, "xxe.xml", data))
+
+
+def test_wrong_root_is_refused(tmp_path: Path) -> None:
+    eindex = b'<?xml version="1.0"?>\n<ICD10CM.index><version>2024</version></ICD10CM.index>'
+    with pytest.raises(ParseError, match=r"line 2: root element is <ICD10CM.index>"):
+        medcodes.icd10cm.load(_write(tmp_path, "icd10cm-eindex-2024.xml", eindex))
+
+
+def test_empty_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="empty"):
+        medcodes.icd10cm.load(_write(tmp_path, "icd10cm_tabular_2026.xml", b""))
+
+
+def test_bad_diag_name_is_refused_with_line(tmp_path: Path, xml2026: bytes) -> None:
+    data = xml2026.replace(b"<name>A00.0</name>", b"<name>A00.0!</name>", 1)
+    with pytest.raises(ParseError, match=r"line \d+: unexpected <diag> name 'A00.0!'"):
+        medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
+
+
+def test_duplicate_code_loads_with_a_warning(tmp_path: Path, xml2026: bytes) -> None:
+    data = xml2026.replace(b"<name>A00.1</name>", b"<name>A00.0</name>", 1)
+    with pytest.warns(DefectWarning, match="A000 appears twice"):
+        cs = medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
+    assert cs["A00.0"].title.startswith("Cholera due to Vibrio cholerae 01, biovar cholerae")
+
+
+def test_gzip_input_is_read_in_memory(tmp_path: Path, xml2026: bytes) -> None:
+    path = _write(tmp_path, "icd10cm_tabular_2026.xml.gz", gzip.compress(xml2026[:1000]))
+    with pytest.raises(ParseError, match="not well-formed"):
+        medcodes.icd10cm.load(path)
+
+
+def test_no_warning_on_the_official_files(cm: Codeset) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        medcodes.icd10cm.load()
+    assert cm["1"].kind is Kind.CHAPTER

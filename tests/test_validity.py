@@ -1,0 +1,105 @@
+"""check_code on the tricky cases of DOMAIN.md §10 and on arbitrary text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from medcodes.icd10cm import Codeset, Problem, normalize_code
+
+
+@pytest.mark.parametrize(
+    ("text", "problem", "suggestion"),
+    [
+        ("E11.65", None, None),
+        ("T36.0X1A", None, None),
+        ("M1A.00X0", None, None),  # numeric 7th character two levels below M1A
+        ("M1A.00XA", Problem.SEVENTH_CHARACTER_NOT_ALLOWED, "M1A.00X0"),
+        ("S52.011B", Problem.SEVENTH_CHARACTER_NOT_ALLOWED, "S52.011A"),  # override ADGKPS
+        ("S52.111C", Problem.SEVENTH_CHARACTER_NOT_ALLOWED, "S52.111A"),
+        ("S52.021C", None, None),  # S52.02 inherits S52's 16 characters
+        ("T07.XXXA", None, None),
+        ("S12.8XXA", None, None),
+        ("E11.37X1", None, None),
+        ("H40.1110", None, None),  # 6-character base takes the 7th directly
+        ("O31.10X0", None, None),
+        ("S06.1X7A", None, None),
+        ("S06.1X7D", Problem.SEVENTH_CHARACTER_NOT_ALLOWED, "S06.1X7A"),
+        ("S06.1X8S", Problem.SEVENTH_CHARACTER_NOT_ALLOWED, "S06.1X8A"),
+        ("S06.0X", Problem.NOT_BILLABLE, "S06.0X0A"),  # placeholder header
+        ("J09.X3", None, None),
+        ("J093", Problem.MISSING_PLACEHOLDER, "J09.X3"),
+        ("T3601A", Problem.MISSING_PLACEHOLDER, "T36.0X1A"),
+        ("T07A", Problem.MISSING_PLACEHOLDER, "T07.XXXA"),
+        ("T07.000A", Problem.MISSING_PLACEHOLDER, "T07.XXXA"),
+        ("T36.0X1", Problem.MISSING_SEVENTH_CHARACTER, "T36.0X1A"),
+        ("S72.001", Problem.MISSING_SEVENTH_CHARACTER, "S72.001A"),
+        ("C44.1021", None, None),  # explicit 7-character codes
+        ("QA0.0101", None, None),
+        ("H54.0X33", None, None),
+        ("I10A", Problem.EXTRA_CHARACTERS, "I10"),
+        ("C44.1021A", Problem.MALFORMED, None),
+        ("I1A.0", None, None),
+        ("G35.A", None, None),
+        ("C84.Z0", None, None),
+        ("E11", Problem.NOT_BILLABLE, "E11.00"),
+        ("G35", Problem.NOT_BILLABLE, None),  # a header since FY2026
+        ("19", Problem.NOT_BILLABLE, None),
+        ("E11.66", Problem.UNKNOWN, "E11.65"),
+        ("E1.165", Problem.MALFORMED, None),
+        ("", Problem.MALFORMED, None),
+        ("99213", Problem.MALFORMED, None),
+    ],
+)
+def test_tricky_cases(
+    cm: Codeset, text: str, problem: Problem | None, suggestion: str | None
+) -> None:
+    check = cm.check_code(text)
+    assert check.problem is problem, check.message
+    assert check.valid is (problem is None)
+    assert check.billable is (problem is None)
+    if suggestion is not None:
+        assert suggestion in check.suggestions
+    assert check.message
+
+
+def test_message_names_the_allowed_characters(cm: Codeset) -> None:
+    check = cm.check_code("S72.001")
+    assert "A, B, C" in check.message
+    assert len(check.suggestions) == 16
+    assert (
+        "D and S" in cm.check_code("S06.1X7D").message or "DS" in cm.check_code("S06.1X7D").message
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=12))
+def test_check_code_never_raises_and_agrees_with_in(cm: Codeset, text: str) -> None:
+    check = cm.check_code(text)
+    assert check.exists is (text in cm)
+    if check.valid:
+        assert cm[text].billable
+
+
+code_like = st.from_regex(r"[A-Z][0-9A-Z]{2}(\.?[0-9A-Z]{1,4})?", fullmatch=True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(code_like)
+def test_check_code_on_code_shaped_text(cm: Codeset, text: str) -> None:
+    check = cm.check_code(text)
+    assert check.problem is not Problem.MALFORMED or "." in text[4:]
+    for s in check.suggestions:
+        assert s in cm
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_normalization_round_trips(cm: Codeset, data: st.DataObject) -> None:
+    codes = cm.billable_codes()
+    node = codes[data.draw(st.integers(0, len(codes) - 1))]
+    for form in (node.code, node.key, node.code.lower(), f"  {node.code}\t"):
+        assert cm[form] == node
+        assert cm.check_code(form).code == node.code
+    assert normalize_code(node.code) == node.key
