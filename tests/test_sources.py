@@ -46,7 +46,7 @@ def test_several_candidates_are_named(tmp_path: Path) -> None:
 
 
 def test_size_limit_is_enforced_before_parsing() -> None:
-    with pytest.raises(SourceError, match="over the limit|larger than the limit"):
+    with pytest.raises(SourceError, match=r"over the limit|larger than the limit"):
         medcodes.icd10cm.load(CMS_2025_ZIP, max_bytes=1_000_000)
 
 

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Benchmarks for medcodes, printed as ratios against a floor measured in the same run.
+
+Floors: a bare ``lxml.etree.parse`` of the same tabular XML file. Lookups are
+reported per call. Peak memory is the maximum RSS of a fresh process that only
+loads the bundled release. Benchmarks are not tests: nothing here asserts.
+
+Usage: python scripts/bench.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import gzip
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+import medcodes
+from medcodes.icd10cm.loader import BUNDLED_TABULAR
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def per_call(fn: Callable[[str], object], items: list[str], repeat: int) -> float:
+    def run() -> None:
+        for item in items:
+            fn(item)
+
+    return best(run, repeat) / len(items)
+
+
+def peak_rss_mib() -> float:
+    code = (
+        "import resource, medcodes; medcodes.icd10cm.load(); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    r = args.repeat
+
+    bundled = Path(medcodes.__file__).parent / "_bundled" / BUNDLED_TABULAR
+    with tempfile.TemporaryDirectory() as tmp:
+        xml = Path(tmp) / "icd10c-tabular-April-1-2026.xml"
+        xml.write_bytes(gzip.decompress(bundled.read_bytes()))
+        floor = best(lambda: etree.parse(str(xml)), r)
+        tab_only = best(lambda: medcodes.icd10cm.load(xml), r)
+    full = best(medcodes.icd10cm.load, r)
+
+    print("ICD-10-CM, bundled April 1, 2026 release")
+    print(f"  floor: lxml.etree.parse of the tabular XML   {floor * 1e3:8.1f} ms")
+    print(
+        f"  load(tabular XML): parse, hierarchy, 7th characters, notes"
+        f"  {tab_only * 1e3:8.1f} ms  = {tab_only / floor:4.1f}x floor"
+    )
+    print(
+        f"  load() bundled: + gunzip, unzip, order file check, short titles"
+        f"  {full * 1e3:8.1f} ms  = {full / floor:4.1f}x floor"
+    )
+    print(f"  peak RSS of a process that only loads       {peak_rss_mib():8.1f} MiB")
+
+    cm = medcodes.icd10cm.load()
+    rng = random.Random(1)
+    codes = [n.code for n in rng.sample(cm.billable_codes(), 10_000)]
+    bad = [c[:-1] + "?" if i % 2 else c + "Z" for i, c in enumerate(codes[:2000])]
+    missing7 = [n.code for n in cm if n.children and n.children[0].is_extension][:2000]
+    print(
+        f"  cm[code] (dotted form)                      {per_call(cm.__getitem__, codes, r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"  cm[code] (key form)                         "
+        f"{per_call(cm.__getitem__, [c.replace('.', '') for c in codes], r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"  'S72.001A' in cm                            "
+        f"{per_call(cm.__contains__, ['S72.001A'] * 10_000, r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"  check_code(valid)                           {per_call(cm.check_code, codes, r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"  check_code(missing 7th character)           {per_call(cm.check_code, missing7, r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"  check_code(unknown, with suggestions)       {per_call(cm.check_code, bad, 1) * 1e6:8.2f} us/call"
+    )
+    fresh = medcodes.icd10cm.load()
+    cold = best(lambda: list(fresh["19"].descendants()), 1)
+    warm = best(lambda: list(cm["19"].descendants()), r)
+    n19 = len(list(cm["19"].descendants()))
+    print(
+        f"  descendants() of chapter 19 ({n19} nodes)   {warm * 1e3:8.2f} ms"
+        f" (first call on a fresh codeset {cold * 1e3:.1f} ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()

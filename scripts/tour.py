@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""A short tour of medcodes on the bundled data (the README's main job)."""
+
+from __future__ import annotations
+
+import time
+
+import medcodes
+
+
+def main() -> None:
+    start = time.perf_counter()
+    cm = medcodes.icd10cm.load()
+    took = time.perf_counter() - start
+    print(
+        f"Loaded {cm.release.label} in {took:.2f} s: {len(cm):,} nodes, "
+        f"{len(cm.billable_codes()):,} billable codes"
+    )
+    for src in cm.release.sources:
+        where = f"{src.member} in {src.path.rsplit('/', 1)[-1]}" if src.member else src.name
+        print(f"  {src.format:<8} {where}  sha256 {src.sha256[:16]}...")
+
+    print("\nLook up a code (any written form works: 'E11.65', 'e1165'):")
+    node = cm["e1165"]
+    print(f"  {node.code}  {node.title}  [{node.kind.value}, billable={node.billable}]")
+    print(f"  short title: {node.short_title}")
+
+    print("\nIts ancestors, nearest first:")
+    for a in node.ancestors():
+        print(f"  {a.kind.value:<11} {a.code:<9} {a.title}")
+
+    print("\nThe children of S72.00 and the 7th characters of S72.001:")
+    for child in cm["S72.00"].children:
+        print(f"  {child.code}  {child.title}")
+    rule = cm["S72.001"].seventh_characters
+    assert rule is not None
+    print(f"  7th characters declared on {rule.declared_on}: {rule.chars}")
+
+    print("\nCheck codes for a claim:")
+    for text in ["E11.65", "E11", "S72.001", "S52.011B", "T3601A", "I10A", "E11.66", "99213"]:
+        check = cm.check_code(text)
+        status = "valid" if check.valid else check.problem.name  # type: ignore[union-attr]
+        hint = f"  -> {', '.join(check.suggestions[:3])}" if check.suggestions else ""
+        print(f"  {text:<9} {status:<30} {check.message}{hint}")
+
+    print("\nChapters and blocks are nodes too; a block may share its name with a category:")
+    print(f"  cm['19']       -> {cm['19'].title}")
+    print(f"  cm['B10']      -> {cm['B10'].kind.value}: {cm['B10'].title}")
+    print(f"  cm.block('B10') -> {cm.block('B10').kind.value}: {cm.block('B10').title}")
+
+
+if __name__ == "__main__":
+    main()
