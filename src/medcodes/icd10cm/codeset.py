@@ -8,16 +8,14 @@ data and a release can be held beside another without sharing anything.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 from ..errors import UnknownCodeError
 from .hierarchy import _Store
 from .model import Kind, Notes, Release, SeventhCharacter, SeventhCharacterRule
-
-if TYPE_CHECKING:
-    from .validity import CodeCheck
 
 __all__ = ["Codeset", "Node", "display_code", "normalize_code"]
 
@@ -296,7 +294,14 @@ class Codeset:
     def _all_nodes(self) -> list[Node]:
         nodes = self._nodes
         if nodes is None:
-            nodes = list(map(Node, zip(repeat(self), range(len(self._store.keys)))))
+            # ~100,000 small tuples: pause the cyclic collector while making them.
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                nodes = list(map(Node, zip(repeat(self), range(len(self._store.keys)))))
+            finally:
+                if was_enabled:
+                    gc.enable()
             object.__setattr__(self, "_nodes", nodes)
         return nodes
 
@@ -334,9 +339,7 @@ class Codeset:
     def __getitem__(self, text: str) -> Node:
         i = self._find(text)
         if i is None:
-            from .validity import check_code
-
-            check = check_code(self, text) if isinstance(text, str) else None
+            check = _check_code(self, text) if isinstance(text, str) else None
             raise UnknownCodeError(
                 str(text),
                 check.suggestions if check is not None else (),
@@ -441,11 +444,14 @@ class Codeset:
     # -- validity ----------------------------------------------------------------
     def check_code(self, text: str) -> CodeCheck:
         """Check one code for a claim: never raises; see :func:`~medcodes.icd10cm.check_code`."""
-        from .validity import check_code
-
-        return check_code(self, text)
+        return _check_code(self, text)
 
     def is_billable(self, text: str) -> bool:
         """True when ``text`` is a code of this release that may be reported."""
         i = self._find(text)
         return i is not None and bool(self._store.billable_flags[i])
+
+
+# Last: validity builds on Node and Codeset above.
+from .validity import CodeCheck  # noqa: E402
+from .validity import check_code as _check_code  # noqa: E402

@@ -97,12 +97,13 @@ def check_code(codeset: Codeset, text: str) -> CodeCheck:
     st = codeset._store
     i = codeset._find(text)
     if i is not None:
-        node = codeset._node(i)
-        if st.billable_flags[i]:
+        if st.billable_flags[i]:  # the hot path: a valid code
+            key = st.keys[i]
+            code = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
             return CodeCheck(
-                text, node.code, True, True, None, f"{node.code} is a valid code", (), node
+                text, code, True, True, None, f"{code} is a valid code", (), codeset._node(i)
             )
-        return _header(codeset, text, node)
+        return _header(codeset, text, codeset._node(i))
     key = normalize_code(text)
     if not CODE_SYNTAX.fullmatch(key):
         return CodeCheck(
