@@ -96,6 +96,7 @@ def parse_order(data: bytes, label: str) -> OrderFile:
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = text.splitlines()
+    del text  # keep one copy of the file's text in memory, not two
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:
