@@ -64,3 +64,15 @@ def test_not_a_zip_with_zip_magic(tmp_path: Path) -> None:
     bad.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     with pytest.raises(SourceError, match="not a readable zip"):
         medcodes.icd10cm.load(bad)
+
+
+def test_a_single_file_is_recognised_by_content(tmp_path: Path) -> None:
+    import gzip
+
+    tab = tmp_path / "download"
+    tab.write_bytes(gzip.decompress(TABULAR_2025_APRIL.read_bytes()))
+    assert [s.format for s in medcodes.icd10cm.load(tab).release.sources] == ["tabular"]
+    with zipfile.ZipFile(CMS_2025_ZIP) as zf:
+        (tmp_path / "codes").write_bytes(zf.read("icd10cm_order_2025.txt"))
+    cs = medcodes.icd10cm.load(tmp_path / "codes", fiscal_year=2025)
+    assert [s.format for s in cs.release.sources] == ["order"]

@@ -159,6 +159,24 @@ def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
     return data
 
 
+def _head(path: Path, size: int = 512) -> bytes:
+    """The first bytes of a plain file, decompressed if it is .gz or .xz (to
+    sniff its kind without reading it whole)."""
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(6)
+        if magic.startswith(_GZIP_MAGIC):
+            with gzip.open(path, "rb") as gz:
+                return gz.read(size)
+        if magic.startswith(_XZ_MAGIC):
+            with lzma.open(path, "rb") as xz:
+                return xz.read(size)
+        with path.open("rb") as fh:
+            return fh.read(size)
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        raise SourceError(f"cannot read ({exc})", file=str(path)) from exc
+
+
 def _read(candidate: _Candidate, max_bytes: int) -> _Source:
     label = candidate.label
     try:

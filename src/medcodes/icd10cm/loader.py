@@ -14,6 +14,7 @@ from ..sources import (
     SourceFile,
     _Candidate,
     _candidates,
+    _head,
     _no_match,
     _pick,
     _read,
@@ -81,7 +82,7 @@ def load(
     if source is not None:
         cands, single = _candidates(source)
         if single:
-            if _looks_like_xml(cands[0], max_bytes):
+            if _looks_like_xml(cands[0]):
                 tab_c = cands[0]
             else:
                 ord_c = cands[0]
@@ -100,11 +101,10 @@ def load(
     return _load(tab_c, ord_c, fiscal_year, effective, max_bytes)
 
 
-def _looks_like_xml(c: _Candidate, max_bytes: int) -> bool:
+def _looks_like_xml(c: _Candidate) -> bool:
     if c.name.lower().endswith((".xml", ".xml.gz", ".xml.xz")):
         return True
-    head = _read(c, max_bytes).data[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"<")
+    return _head(c.path).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def _load(
