@@ -45,12 +45,23 @@ def per_call(fn: Callable[[str], object], items: list[str], repeat: int) -> floa
     return best(run, repeat) / len(items)
 
 
+# Linux's VmHWM belongs to the process's own address space; ru_maxrss would
+# also count the parent's memory at fork time. Elsewhere, fall back to it.
+_PEAK_RSS = """
+import resource, medcodes
+medcodes.icd10cm.load()
+try:
+    with open("/proc/self/status") as fh:
+        print(next(int(x.split()[1]) for x in fh if x.startswith("VmHWM:")))
+except OSError:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
 def peak_rss_mib() -> float:
-    code = (
-        "import resource, medcodes; medcodes.icd10cm.load(); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS], capture_output=True, text=True, check=True
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip()) / 1024
 
 

@@ -19,6 +19,7 @@ import os
 import re
 import zipfile
 from pathlib import Path
+from typing import IO
 
 from attrs import frozen
 
@@ -142,11 +143,22 @@ def _no_match(candidates: list[_Candidate], what: str, where: str) -> SourceErro
     return SourceError(f"found no {what}; files seen: {seen}{more}", file=where)
 
 
+def _read_bounded(fh: IO[bytes] | gzip.GzipFile, max_bytes: int, label: str) -> bytes:
+    """Read a stream to its end in chunks, refusing it once over ``max_bytes``
+    (``read(max_bytes)`` would allocate the whole bound up front)."""
+    buf = bytearray()
+    while chunk := fh.read(1 << 20):
+        buf += chunk
+        if len(buf) > max_bytes:
+            raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
+    return bytes(buf)
+
+
 def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
     try:
         if data.startswith(_GZIP_MAGIC):
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-                data = gz.read(max_bytes + 1)
+                data = _read_bounded(gz, max_bytes, label)
         elif data.startswith(_XZ_MAGIC):
             dec = lzma.LZMADecompressor()
             data = dec.decompress(data, max_length=max_bytes + 1)
@@ -186,7 +198,7 @@ def _read(candidate: _Candidate, max_bytes: int) -> _Source:
             ):
                 raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
             with candidate.path.open("rb") as fh:
-                data = fh.read(max_bytes + 1)
+                data = _read_bounded(fh, max_bytes, label)
         else:
             with zipfile.ZipFile(candidate.path) as zf:
                 info = zf.getinfo(candidate.member)
@@ -196,7 +208,7 @@ def _read(candidate: _Candidate, max_bytes: int) -> _Source:
                         file=label,
                     )
                 with zf.open(info) as fh:
-                    data = fh.read(max_bytes + 1)
+                    data = _read_bounded(fh, max_bytes, label)
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
         raise SourceError(f"cannot read ({exc})", file=label) from exc
     return _Source(_decompress(data, label, max_bytes), candidate)

@@ -14,7 +14,7 @@ from itertools import repeat
 from typing import Any, overload
 
 from ..errors import UnknownCodeError
-from .hierarchy import _Store
+from .hierarchy import BILLABLE, GENERATED, PLACEHOLDER, _Store
 from .model import Kind, Notes, Release, SeventhCharacter, SeventhCharacterRule
 
 __all__ = ["Codeset", "Node", "display_code", "normalize_code"]
@@ -101,18 +101,18 @@ class Node(tuple[Any, int]):
     @property
     def billable(self) -> bool:
         """Valid for HIPAA-covered transactions (may be reported on a claim)."""
-        return bool(self[0]._store.billable_flags[self[1]])
+        return bool(self[0]._store.flags[self[1]] & BILLABLE)
 
     @property
     def is_extension(self) -> bool:
         """True for a code generated from a 7th-character definition."""
-        return bool(self[0]._store.generated[self[1]])
+        return bool(self[0]._store.flags[self[1]] & GENERATED)
 
     @property
     def is_placeholder(self) -> bool:
         """True for an intermediate node whose name ends in a placeholder ``X``
         (``T36.0X``; the XML's ``placeholder="true"``)."""
-        return bool(self[0]._store.placeholder[self[1]])
+        return bool(self[0]._store.flags[self[1]] & PLACEHOLDER)
 
     @property
     def parent(self) -> Node | None:
@@ -377,7 +377,7 @@ class Codeset:
         """Every code valid for claims, in official order."""
         billable = self._billable
         if billable is None:
-            billable = tuple(i for i, f in enumerate(self._store.billable_flags) if f)
+            billable = tuple(i for i, f in enumerate(self._store.flags) if f & BILLABLE)
             object.__setattr__(self, "_billable", billable)
         nodes = self._all_nodes()
         return tuple(nodes[i] for i in billable)
@@ -449,7 +449,7 @@ class Codeset:
     def is_billable(self, text: str) -> bool:
         """True when ``text`` is a code of this release that may be reported."""
         i = self._find(text)
-        return i is not None and bool(self._store.billable_flags[i])
+        return i is not None and bool(self._store.flags[i] & BILLABLE)
 
 
 # Last: validity builds on Node and Codeset above.

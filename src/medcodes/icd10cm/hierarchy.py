@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from typing import Any
 
 from attrs import frozen
 
 from ..errors import DefectWarning, MismatchError
 from .model import Kind, Note, NoteKind, Notes, SeventhCharacterRule
 from .order import OrderFile
-from .tabular import DEPTH, KEY, NOTES, RawNote, _Tabular
 
 __all__ = ["SEVENTH_CHARACTER_EXCEPTIONS", "SeventhCharacterException"]
 
@@ -53,6 +51,11 @@ class SeventhCharacterException:
     excluded: str
     marker: str
 
+    def skipped(self, key: str) -> str:
+        """The 7th characters that do not apply to code ``key`` (no dot, 3-6
+        characters, padded with ``X``)."""
+        return self.excluded if key.ljust(6, "X")[5] in self.sixth else ""
+
 
 #: The prose exceptions to 7th-character expansion. ``S06``: "7th characters D
 #: and S do not apply to codes in category S06 with 6th character 7 - death due
@@ -62,6 +65,10 @@ SEVENTH_CHARACTER_EXCEPTIONS: tuple[SeventhCharacterException, ...] = (
     SeventhCharacterException("S06", "78", "DS", "7th characters D and S do not apply"),
 )
 
+RawNote = tuple[NoteKind, str]
+
+# Bits of ``_Store.flags``.
+BILLABLE, GENERATED, PLACEHOLDER = 1, 2, 4
 _EMPTY_NOTES = Notes()
 _AS_DIGIT = bytes.maketrans(b"\x00\x01", b"01")
 
@@ -70,18 +77,16 @@ class _Store:
     """The arrays of one release. Built once; the codeset never changes it."""
 
     __slots__ = (
-        "billable_flags",
         "blocks",
         "chapters",
         "codes",
         "ends",
         "extras",
-        "generated",
+        "flags",
         "keys",
         "kinds",
         "notes",
         "parents",
-        "placeholder",
         "rules",
         "short_titles",
         "titles",
@@ -93,9 +98,7 @@ class _Store:
         self.titles: list[str] = []
         self.parents: list[int] = []
         self.ends: list[int] = []
-        self.billable_flags = bytearray()
-        self.generated = bytearray()
-        self.placeholder = bytearray()
+        self.flags = bytearray()  # BILLABLE | GENERATED | PLACEHOLDER bits per node
         self.notes: dict[int, tuple[RawNote, ...]] = {}
         self.rules: dict[int, SeventhCharacterRule] = {}
         self.extras: dict[int, tuple[str, ...]] = {}
@@ -112,9 +115,7 @@ class _Store:
         keys, kinds, titles, parent_ids, flags, gen, ph = zip(*rows, strict=True)
         self.keys, self.kinds, self.titles = list(keys), list(kinds), list(titles)
         self.parents = list(parent_ids)
-        self.billable_flags = bytearray(flags)
-        self.generated = bytearray(gen)
-        self.placeholder = bytearray(ph)
+        self.flags = bytearray(b | g << 1 | p << 2 for b, g, p in zip(flags, gen, ph, strict=True))
         n = len(rows)
         ends = list(range(1, n + 1))
         parents = self.parents
@@ -133,123 +134,19 @@ class _Store:
 _Row = tuple[str, Kind, str, int, int, int, int]
 
 
-def _active_exceptions(tab: _Tabular) -> dict[str, SeventhCharacterException]:
-    wanted = {e.category: e for e in SEVENTH_CHARACTER_EXCEPTIONS}
-    active: dict[str, SeventhCharacterException] = {}
-    for chapter in tab.chapters:
-        for section in chapter.sections:
-            for d in section.diags:
-                exc = wanted.get(d[KEY]) if d[DEPTH] == 1 else None
-                if exc is not None and any(
-                    k is NoteKind.NOTES and exc.marker.lower() in t.lower()
-                    for k, t in d[NOTES] or ()
-                ):
-                    active[d[KEY]] = exc
-    return active
-
-
-def build_from_tabular(tab: _Tabular) -> _Store:
-    """The hierarchy of a parsed tabular file, 7th-character codes included."""
-    st = _Store()
-    exceptions = _active_exceptions(tab)
-    rows: list[_Row] = []
-    for chapter in tab.chapters:
-        ci = len(rows)
-        rows.append((chapter.number, Kind.CHAPTER, chapter.title or "", -1, 0, 0, 0))
-        if chapter.notes:
-            st.notes[ci] = tuple(chapter.notes)
-        if chapter.extras:
-            st.extras[ci] = tuple(chapter.extras)
-        if chapter.number in st.chapters:
-            _defect(f"chapter {chapter.number} appears twice", tab.label, chapter.line)
-        else:
-            st.chapters[chapter.number] = ci
-        section_of: dict[str, int] = {}
-        for si, section in enumerate(chapter.sections):
-            for d in section.diags:
-                if d[DEPTH] == 1:
-                    section_of.setdefault(d[KEY], si)
-        open_blocks: list[tuple[int, int]] = []  # (last section index, node index)
-        for si, section in enumerate(chapter.sections):
-            while open_blocks and si > open_blocks[-1][0]:
-                open_blocks.pop()
-            bi = len(rows)
-            parent = open_blocks[-1][1] if open_blocks else ci
-            rows.append((section.id, Kind.BLOCK, section.title or "", parent, 0, 0, 0))
-            if section.notes:
-                st.notes[bi] = tuple(section.notes)
-            if section.extras:
-                st.extras[bi] = tuple(section.extras)
-            if section.id in st.blocks:
-                _defect(f"block {section.id} appears twice", tab.label, section.line)
-            else:
-                st.blocks[section.id] = bi
-            if not section.diags:
-                # A super-block (C00-C96): the parent of the sections up to the
-                # one holding its last category.
-                last = section_of.get(section.id.rsplit("-", 1)[-1], -1)
-                if last > si:
-                    open_blocks.append((last, bi))
-            else:
-                _add_diags(st, rows, section.diags, bi, exceptions, tab.label)
-    st.set_rows(rows)
-    return st
-
-
-def _add_diags(
-    st: _Store,
-    rows: list[_Row],
-    diags: list[list[Any]],
-    block: int,
-    exceptions: dict[str, SeventhCharacterException],
-    label: str,
-) -> None:
-    codes, notes, rules, extras = st.codes, st.notes, st.rules, st.extras
-    append, extend = rows.append, rows.extend
-    n = len(diags)
-    pstack = [block]
-    rstack: list[SeventhCharacterRule | None] = [None]
-    code_kind, cat_kind, sub_kind = Kind.CODE, Kind.CATEGORY, Kind.SUBCATEGORY
-    for j, (key, title, depth, d_notes, seven, placeholder, d_extras, line) in enumerate(diags):
-        del pstack[depth:]
-        del rstack[depth:]
-        rule = seven or rstack[-1]
-        leaf = j + 1 == n or diags[j + 1][DEPTH] <= depth
-        i = len(rows)
-        if key in codes:
-            _defect(f"code {key} appears twice; the second is not indexed", label, line)
-        else:
-            codes[key] = i
-        if d_notes:
-            notes[i] = tuple(d_notes)
-        if seven is not None:
-            rules[i] = seven
-        if d_extras:
-            extras[i] = tuple(d_extras)
-        if leaf and (rule is None or len(key) >= 7):
-            if rule is not None:
-                _defect(f"{key} has 7 characters but a 7th character rule applies", label, line)
-            append((key, code_kind, title, pstack[-1], 1, 0, 1 if placeholder else 0))
-        else:
-            kind = cat_kind if len(key) == 3 else sub_kind
-            append((key, kind, title, pstack[-1], 0, 0, 1 if placeholder else 0))
-            if leaf:
-                assert rule is not None
-                base = key.ljust(6, "X")
-                exc = exceptions.get(key[:3])
-                skip = exc.excluded if exc is not None and base[5] in exc.sixth else ""
-                new = [
-                    (base + e.char, code_kind, f"{title}, {e.label}", i, 1, 1, 0)
-                    for e in rule.characters
-                    if e.char not in skip
-                ]
-                size = len(codes)
-                codes.update({r[0]: k for k, r in enumerate(new, len(rows))})
-                if len(codes) != size + len(new):
-                    _defect(f"a code generated from {key} already exists", label, line)
-                extend(new)
-        pstack.append(i)
-        rstack.append(rule)
+def active_exception(st: _Store, category: str) -> SeventhCharacterException | None:
+    """The prose exception that applies under ``category`` in this release:
+    one is listed for it and the category's notes still state it."""
+    for exc in SEVENTH_CHARACTER_EXCEPTIONS:
+        if exc.category != category:
+            continue
+        i = st.codes.get(category)
+        marker = exc.marker.lower()
+        if i is not None and any(
+            k is NoteKind.NOTES and marker in t.lower() for k, t in st.notes.get(i, ())
+        ):
+            return exc
+    return None
 
 
 def build_from_order(order: OrderFile) -> _Store:
@@ -287,7 +184,7 @@ def apply_order(st: _Store, order: OrderFile, label: str) -> None:
     """
     in_tree = [i for i, k in enumerate(st.kinds) if k is not Kind.CHAPTER and k is not Kind.BLOCK]
     tree_codes = [st.keys[i] for i in in_tree]
-    tree_flags = bytes(st.billable_flags[i] for i in in_tree).translate(_AS_DIGIT)
+    tree_flags = bytes(st.flags[i] & BILLABLE for i in in_tree).translate(_AS_DIGIT)
     if tree_codes != list(order.codes) or tree_flags != order.flags.encode("ascii"):
         raise MismatchError(_mismatch(st, order, in_tree), file=label)
     shorts: list[str | None] = [None] * len(st.keys)
@@ -297,7 +194,7 @@ def apply_order(st: _Store, order: OrderFile, label: str) -> None:
 
 
 def _mismatch(st: _Store, order: OrderFile, in_tree: Iterable[int]) -> str:
-    tree = {st.keys[i]: st.billable_flags[i] for i in in_tree}
+    tree = {st.keys[i]: st.flags[i] & BILLABLE for i in in_tree}
     listed = dict(zip(order.codes, (f == "1" for f in order.flags), strict=True))
     only_order = [c for c in order.codes if c not in tree]
     only_tree = [c for c in tree if c not in listed]

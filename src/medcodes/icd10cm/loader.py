@@ -20,7 +20,7 @@ from ..sources import (
     _read,
 )
 from .codeset import Codeset
-from .hierarchy import apply_order, build_from_order, build_from_tabular
+from .hierarchy import apply_order, build_from_order
 from .model import Release
 from .order import parse_order
 from .tabular import parse_tabular
@@ -136,24 +136,31 @@ def _load_files(
     names: list[str] = []
     version: int | None = None
     store = None
+    orders = None
+    # The order file first: its text and lines are freed before the XML tree
+    # exists, which keeps the peak memory of a load low.
+    if ord_c is not None:
+        src = _read(ord_c, max_bytes)
+        orders = parse_order(src.data, src.label)
+        order_label = src.label
+        order_source = src.describe("order")
+        del src
     if tab_c is not None:
         src = _read(tab_c, max_bytes)
         sources.append(src.describe("tabular"))
         tab = parse_tabular(src.data, src.label)
-        del src  # free the bytes before building
+        del src
         version = int(tab.version)
-        store = build_from_tabular(tab)
+        store = tab.store
         del tab
         names.append(tab_c.name)
-    if ord_c is not None:
-        src = _read(ord_c, max_bytes)
-        orders = parse_order(src.data, src.label)
-        sources.append(src.describe("order"))
+    if ord_c is not None and orders is not None:
+        sources.append(order_source)
         names.append(ord_c.name)
         if store is None:
             store = build_from_order(orders)
         else:
-            apply_order(store, orders, src.label)
+            apply_order(store, orders, order_label)
     assert store is not None
     fy = fiscal_year or version or _year_from_names(names)
     if fy is None:

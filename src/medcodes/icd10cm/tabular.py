@@ -1,8 +1,9 @@
 """Parser for the ICD-10-CM Tabular List XML (root element ``<ICD10CM.tabular>``).
 
-The parser turns the file into plain records (chapters, sections, ``diag``\\ s in
-document order, with every instructional note and every ``sevenChrDef`` kept);
-:mod:`medcodes.icd10cm.hierarchy` builds the code tree from them. The XML is
+One pass over the elements in document order appends every chapter, section
+(block), ``diag`` and generated 7th-character code to the flat arrays of
+:mod:`medcodes.icd10cm.hierarchy`, with every instructional note and every
+``sevenChrDef`` kept; each chapter's elements are freed once read. The XML is
 parsed with entity resolution, DTD loading and network access off; a document
 type declaration (the vehicle of "billion laughs" and external-entity attacks)
 is refused.
@@ -17,7 +18,16 @@ from typing import Any
 from lxml import etree
 
 from ..errors import DefectWarning, ParseError
-from .model import NoteKind, SeventhCharacter, SeventhCharacterRule
+from .hierarchy import (
+    BILLABLE,
+    GENERATED,
+    PLACEHOLDER,
+    RawNote,
+    SeventhCharacterException,
+    _Store,
+    active_exception,
+)
+from .model import Kind, NoteKind, SeventhCharacter, SeventhCharacterRule
 
 __all__: list[str] = []
 
@@ -42,45 +52,6 @@ _PARSER = etree.XMLParser(
     remove_comments=True,
     remove_pis=True,
 )
-
-
-# A diag is kept as a list, the cheapest record Python builds (47,000 per file):
-# [key, title, depth, notes, sevenChrDef, placeholder, raw elements, line].
-KEY, TITLE, DEPTH, NOTES, SEVEN, PLACEHOLDER, EXTRAS, LINE = range(8)
-RawNote = tuple[NoteKind, str]
-
-
-class _Section:
-    __slots__ = ("diags", "extras", "id", "line", "notes", "title")
-
-    def __init__(self, id_: str, line: int | None) -> None:
-        self.id = id_
-        self.line = line
-        self.title: str | None = None
-        self.notes: list[RawNote] = []
-        self.extras: list[str] = []
-        self.diags: list[list[Any]] = []
-
-
-class _Chapter:
-    __slots__ = ("extras", "line", "notes", "number", "sections", "title")
-
-    def __init__(self, line: int | None) -> None:
-        self.number = ""
-        self.line = line
-        self.title: str | None = None
-        self.notes: list[RawNote] = []
-        self.extras: list[str] = []
-        self.sections: list[_Section] = []
-
-
-class _Tabular:
-    __slots__ = ("chapters", "label", "version")
-
-    def __init__(self, version: str, chapters: list[_Chapter], label: str) -> None:
-        self.version = version
-        self.chapters = chapters
-        self.label = label
 
 
 def _defect(message: str, label: str, line: int | None) -> None:
@@ -109,7 +80,8 @@ def _parse_xml(data: bytes, label: str) -> Any:
 
 
 def parse_tabular(data: bytes, label: str) -> _Tabular:
-    """Parse the bytes of a tabular XML file; ``label`` names it in errors."""
+    """Parse the bytes of a tabular XML file into its hierarchy; ``label``
+    names the file in errors and warnings."""
     root = _parse_xml(data, label)
     if root.tag != ROOT_TAG:
         raise ParseError(
@@ -122,171 +94,326 @@ def parse_tabular(data: bytes, label: str) -> _Tabular:
         raise ParseError(
             f"<version> is {version!r}, expected a fiscal year", file=label, line=root.sourceline
         )
-    chapters = [_parse_chapter(el, label) for el in root.iterchildren("chapter")]
-    if not chapters:
+    builder = _Builder(label)
+    found = False
+    for chapter in root.iterchildren("chapter"):
+        builder.chapter(chapter)
+        # The chapter's elements are no longer needed: free them as we go.
+        chapter.clear()
+        found = True
+    if not found:
         raise ParseError("no <chapter> elements (truncated or wrong file?)", file=label)
-    return _Tabular(version, chapters, label)
+    return _Tabular(version, builder.store)
 
 
-def _parse_chapter(chap_el: Any, label: str) -> _Chapter:
-    """One pass over a chapter's elements in document order.
+class _Tabular:
+    """A parsed tabular file: its ``<version>`` and its hierarchy."""
 
-    ``stack`` holds the open elements with what they became (``None`` for
-    elements whose content is skipped or kept raw), so every element finds
-    its owner without recursion.
-    """
-    chapter = _Chapter(chap_el.sourceline)
-    stack: list[tuple[Any, Any]] = [(chap_el, chapter)]
-    cur: Any = chapter  # the chapter, section or diag whose <name>/<desc> come next
-    section: _Section | None = None
-    container_el: Any = None
-    container: list[RawNote] | None = None
-    note_kind = NoteKind.NOTES
-    seven: list[Any] | None = None  # [diag, [[char, label, [notes]]...], [notes]]
-    sevens: list[list[Any]] = []
-    for el in chap_el.iterdescendants():
-        tag = el.tag
-        if tag == "note":
-            # Notes occur only directly inside a container, which every other
-            # element start closes; notes inside raw elements are skipped.
-            if container is None and seven is None:
-                continue
-            text = el.text if not len(el) else "".join(el.itertext())
-            if text is None or not text.strip():
-                _defect("empty <note> kept as an empty text", label, el.sourceline)
+    __slots__ = ("store", "version")
+
+    def __init__(self, version: str, store: _Store) -> None:
+        self.version = version
+        self.store = store
+
+
+def _text(el: Any) -> str:
+    """The text of a ``name``/``desc``/``note`` element (``""`` when empty)."""
+    if len(el):
+        return "".join(el.itertext())
+    return el.text or ""
+
+
+class _Builder:
+    """Appends the nodes of a tabular file to a :class:`_Store` in document
+    (pre-)order, in one pass over the elements."""
+
+    __slots__ = ("exceptions", "label", "patterns", "store")
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.store = _Store()
+        # Category -> its active prose exception (or None), decided once.
+        self.exceptions: dict[str, SeventhCharacterException | None] = {}
+        # (rule, excluded characters) -> (characters, title suffixes).
+        self.patterns: dict[tuple[int, str], tuple[str, list[str]]] = {}
+
+    def _error(self, message: str, el: Any) -> ParseError:
+        return ParseError(message, file=self.label, line=el.sourceline)
+
+    def _row(self, key: str, kind: Kind, parent: int) -> int:
+        st = self.store
+        i = len(st.keys)
+        st.keys.append(key)
+        st.kinds.append(kind)
+        st.titles.append("")
+        st.parents.append(parent)
+        st.ends.append(i + 1)
+        st.flags.append(0)
+        return i
+
+    def _notes(self, container: Any, into: list[RawNote]) -> None:
+        kind = _NOTE_KINDS[container.tag]
+        for n in container:
+            if n.tag != "note":
+                continue  # nothing else occurs in a note container
+            text = n.text if not len(n) else _text(n)
+            if not text or not text.strip():
+                _defect("empty <note> kept as an empty text", self.label, n.sourceline)
                 text = text or ""
-            if seven is not None:
-                (seven[1][-1][2] if seven[1] else seven[2]).append(text)
-            elif container is not None:
-                container.append((note_kind, text))
-            continue
-        if tag == "name" or tag == "desc":
-            # <name> and <desc> are the first children of the chapter, section
-            # or diag that started last; a second one is an error.
-            text = el.text if not len(el) else "".join(el.itertext())
-            container_el = container = seven = None
+            into.append((kind, text))
+
+    def _raw(self, el: Any, i: int) -> None:
+        """Keep an element the model has no field for (the visual-impairment
+        table under H54.8) verbatim."""
+        raw = etree.tostring(el, encoding="unicode", with_tail=False)
+        extras = self.store.extras
+        extras[i] = (*extras.get(i, ()), raw)
+
+    def chapter(self, el: Any) -> None:
+        st = self.store
+        ci = self._row("", Kind.CHAPTER, -1)
+        notes: list[RawNote] = []
+        sections: list[tuple[str, int, list[str]]] = []  # (id, node, categories)
+        for c in el:
+            tag = c.tag
             if tag == "name":
-                text = (text or "").strip()
-                if type(cur) is list:
-                    if cur[KEY] or not DIAG_NAME.fullmatch(text):
-                        raise ParseError(
-                            f"unexpected <diag> name {text!r}", file=label, line=el.sourceline
-                        )
-                    cur[KEY] = text.replace(".", "")
-                elif cur is chapter and not chapter.number:
-                    chapter.number = text
-                else:
-                    raise ParseError("unexpected <name>", file=label, line=el.sourceline)
-            elif type(cur) is list:
-                if cur[TITLE] is not None:
-                    raise ParseError("unexpected second <desc>", file=label, line=el.sourceline)
-                cur[TITLE] = text
+                if st.keys[ci]:
+                    raise self._error("unexpected second <name>", c)
+                st.keys[ci] = _text(c).strip()
+            elif tag == "desc":
+                if st.titles[ci]:
+                    raise self._error("unexpected second <desc>", c)
+                st.titles[ci] = _text(c)
+            elif tag == "section":
+                sections.append(self.section(c, ci))
+            elif tag in _NOTE_KINDS:
+                self._notes(c, notes)
+            elif tag in _SKIPPED or not isinstance(tag, str):
+                continue
+            elif tag in _STRUCTURE:
+                raise self._error(f"<{tag}> directly inside a <chapter>", c)
             else:
-                if cur.title is not None:
-                    raise ParseError("unexpected second <desc>", file=label, line=el.sourceline)
-                cur.title = text
-            continue
-        if tag == "extension" and seven is not None and el.getparent() is container_el:
-            char = (el.get("char") or "").strip()
-            if len(char) != 1 or not char.isalnum():
-                raise ParseError(
-                    f"<extension char={char!r}>: a 7th character must be one letter or digit",
-                    file=label,
-                    line=el.sourceline,
-                )
-            seven[1].append([char, (el.text or "").strip(), []])
-            continue
-        if not isinstance(tag, str):
-            continue  # comments and processing instructions
-        parent = el.getparent()
-        while stack[-1][0] is not parent:
-            stack.pop()
-        owner = stack[-1][1]
-        if owner is None:  # inside a skipped or raw element
-            stack.append((el, None))
-            continue
-        container_el = container = seven = None
-        if tag == "diag":
-            if type(owner) is list:
-                depth = owner[DEPTH] + 1
-            elif owner is section:
-                depth = 1
-            else:
-                raise ParseError("<diag> outside a <section>", file=label, line=el.sourceline)
-            cur = [
-                "",
-                None,
-                depth,
-                None,
-                None,
-                el.get("placeholder") == "true",
-                None,
-                el.sourceline,
-            ]
-            assert section is not None
-            section.diags.append(cur)
-            stack.append((el, cur))
-        elif tag == "section":
-            if owner is not chapter:
-                raise ParseError("<section> outside a <chapter>", file=label, line=el.sourceline)
-            section = cur = _Section((el.get("id") or "").strip(), el.sourceline)
-            if not section.id:
-                raise ParseError("<section> without an id", file=label, line=el.sourceline)
-            chapter.sections.append(section)
-            stack.append((el, section))
-        elif tag in _NOTE_KINDS:
-            container_el = el
-            note_kind = _NOTE_KINDS[tag]
-            if type(owner) is list:
-                if owner[NOTES] is None:
-                    owner[NOTES] = []
-                container = owner[NOTES]
-            else:
-                container = owner.notes
-            stack.append((el, None))
-        elif tag == "sevenChrDef":
-            if type(owner) is not list:
-                raise ParseError("<sevenChrDef> outside a <diag>", file=label, line=el.sourceline)
-            container_el = el
-            seven = [owner, [], []]
-            sevens.append(seven)
-            stack.append((el, None))
-        elif tag in _SKIPPED:
-            stack.append((el, None))
+                self._raw(c, ci)
+        number = st.keys[ci]
+        if not number or not st.titles[ci]:
+            raise self._error("<chapter> without <name> or <desc>", el)
+        if notes:
+            st.notes[ci] = tuple(notes)
+        if number in st.chapters:
+            _defect(f"chapter {number} appears twice", self.label, el.sourceline)
         else:
-            # Anything else (the visual-impairment table under H54.8) is kept verbatim.
-            raw = etree.tostring(el, encoding="unicode", with_tail=False)
-            if type(owner) is list:
-                if owner[EXTRAS] is None:
-                    owner[EXTRAS] = []
-                owner[EXTRAS].append(raw)
+            st.chapters[number] = ci
+        st.ends[ci] = len(st.keys)
+        _nest_super_blocks(st, ci, sections)
+
+    def section(self, el: Any, ci: int) -> tuple[str, int, list[str]]:
+        st = self.store
+        sid = (el.get("id") or "").strip()
+        if not sid:
+            raise self._error("<section> without an id", el)
+        bi = self._row(sid, Kind.BLOCK, ci)
+        if sid in st.blocks:
+            _defect(f"block {sid} appears twice", self.label, el.sourceline)
+        else:
+            st.blocks[sid] = bi
+        notes: list[RawNote] = []
+        categories: list[str] = []
+        title = None
+        for c in el:
+            tag = c.tag
+            if tag == "diag":
+                categories.append(self.diag(c, bi, None))
+            elif tag == "desc":
+                if title is not None:
+                    raise self._error("unexpected second <desc>", c)
+                title = _text(c)
+            elif tag in _NOTE_KINDS:
+                self._notes(c, notes)
+            elif not isinstance(tag, str):
+                continue
+            elif tag in _STRUCTURE:
+                raise self._error(f"<{tag}> inside a <section>", c)
             else:
-                owner.extras.append(raw)
-            stack.append((el, None))
-    _check_chapter(chapter, label)
-    for d, chars, notes in sevens:
-        name = _display(d[KEY])
-        if d[SEVEN] is not None:
-            raise ParseError(f"{name} has two <sevenChrDef>", file=label, line=d[LINE])
-        if not chars:
-            raise ParseError(
-                f"<sevenChrDef> of {name} defines no character", file=label, line=d[LINE]
+                self._raw(c, bi)
+        if title is None:
+            raise self._error(f"section {sid} has no <desc>", el)
+        st.titles[bi] = title
+        if notes:
+            st.notes[bi] = tuple(notes)
+        st.ends[bi] = len(st.keys)
+        return sid, bi, categories
+
+    def diag(self, el: Any, parent: int, rule: SeventhCharacterRule | None) -> str:
+        """Add a ``diag`` and its subtree; ``rule`` is the nearest 7th-character
+        definition above it. Returns its key."""
+        st = self.store
+        keys = st.keys
+        i = len(keys)
+        keys.append("")
+        st.titles.append("")
+        st.kinds.append(Kind.CODE)
+        st.parents.append(parent)
+        st.ends.append(0)
+        st.flags.append(PLACEHOLDER if el.get("placeholder") == "true" else 0)
+        key = ""
+        title: str | None = None
+        notes: list[RawNote] | None = None
+        leaf = True
+        for c in el:
+            tag = c.tag
+            if tag == "name":
+                name = ((c.text or "") if not len(c) else _text(c)).strip()
+                if key or not DIAG_NAME.fullmatch(name):
+                    raise self._error(f"unexpected <diag> name {name!r}", c)
+                key = name.replace(".", "")
+                keys[i] = key
+                if st.codes.setdefault(key, i) != i:
+                    _defect(
+                        f"code {key} appears twice; the second is not indexed",
+                        self.label,
+                        el.sourceline,
+                    )
+            elif tag == "desc":
+                if title is not None:
+                    raise self._error("unexpected second <desc>", c)
+                title = c.text if not len(c) else _text(c)
+            elif not key:
+                raise self._error("<diag> whose first element is not its <name>", c)
+            elif tag == "diag":
+                if leaf and notes:
+                    st.notes[i] = tuple(notes)  # visible to the sub-codes (S06's exception)
+                leaf = False
+                self.diag(c, i, rule)
+            elif tag in _NOTE_KINDS:
+                if notes is None:
+                    notes = []
+                self._notes(c, notes)
+            elif tag == "sevenChrDef":
+                if i in st.rules:
+                    raise self._error(f"{_display(key)} has two <sevenChrDef>", c)
+                if not leaf:
+                    raise self._error(f"<sevenChrDef> of {_display(key)} after its sub-codes", c)
+                rule = st.rules[i] = self._seventh(c, key)
+            elif not isinstance(tag, str):
+                continue
+            elif tag in _STRUCTURE:
+                raise self._error(f"<{tag}> inside a <diag>", c)
+            else:
+                self._raw(c, i)
+        if title is None:
+            raise self._error("<diag> without <name> or <desc>", el)
+        st.titles[i] = title
+        if notes:
+            st.notes[i] = tuple(notes)
+        if not leaf:
+            st.kinds[i] = Kind.CATEGORY if len(key) == 3 else Kind.SUBCATEGORY
+        elif rule is None:
+            st.flags[i] |= BILLABLE
+        elif len(key) >= 7:
+            _defect(
+                f"{key} has 7 characters but a 7th character rule applies",
+                self.label,
+                el.sourceline,
             )
-        d[SEVEN] = SeventhCharacterRule(
-            name, tuple(SeventhCharacter(c, lab, tuple(n)) for c, lab, n in chars), tuple(notes)
+            st.flags[i] |= BILLABLE
+        else:
+            st.kinds[i] = Kind.CATEGORY if len(key) == 3 else Kind.SUBCATEGORY
+            self._extend(i, key, title, rule, el)
+        st.ends[i] = len(keys)
+        return key
+
+    def _extend(self, i: int, key: str, title: str, rule: SeventhCharacterRule, el: Any) -> None:
+        """Add the 7th-character codes of leaf ``i``: the key padded with ``X``
+        to 6 characters plus each character, titled "<title>, <label>"."""
+        chars, suffixes = self._characters(rule, key)
+        base = key.ljust(6, "X")
+        new = [base + c for c in chars]
+        st = self.store
+        start = len(st.keys)
+        n = len(new)
+        codes = st.codes
+        if codes.keys().isdisjoint(new):
+            codes.update(zip(new, range(start, start + n), strict=True))
+        else:
+            _defect(f"a code generated from {key} already exists", self.label, el.sourceline)
+            for k, code in enumerate(new, start):
+                codes.setdefault(code, k)
+        st.keys.extend(new)
+        st.titles.extend([title + s for s in suffixes])
+        st.kinds.extend([Kind.CODE] * n)
+        st.parents.extend([i] * n)
+        st.ends.extend(range(start + 1, start + n + 1))
+        st.flags.extend(_GENERATED_CODE * n)
+
+    def _characters(self, rule: SeventhCharacterRule, key: str) -> tuple[str, list[str]]:
+        """The 7th characters that apply to ``key`` under ``rule`` and their
+        title suffixes (cached: a few dozen distinct answers per release)."""
+        exception = self.exceptions.get(key[:3], _UNSET)
+        if exception is _UNSET:
+            exception = self.exceptions[key[:3]] = active_exception(self.store, key[:3])
+        skip = exception.skipped(key) if exception is not None else ""
+        found = self.patterns.get((id(rule), skip))  # rules live in the store: ids are stable
+        if found is None:
+            kept = [e for e in rule.characters if e.char not in skip]
+            found = self.patterns[id(rule), skip] = (
+                "".join(e.char for e in kept),
+                [f", {e.label}" for e in kept],
+            )
+        return found
+
+    def _seventh(self, el: Any, key: str) -> SeventhCharacterRule:
+        chars: list[tuple[str, str, list[str]]] = []
+        notes: list[str] = []
+        for c in el:
+            tag = c.tag
+            if tag == "extension":
+                char = (c.get("char") or "").strip()
+                if len(char) != 1 or not char.isalnum():
+                    raise self._error(
+                        f"<extension char={char!r}>: a 7th character must be one letter or digit",
+                        c,
+                    )
+                chars.append((char, _text(c).strip(), []))
+            elif tag == "note":
+                (chars[-1][2] if chars else notes).append(_text(c))
+        if not chars:
+            raise self._error(f"<sevenChrDef> of {_display(key)} defines no character", el)
+        return SeventhCharacterRule(
+            _display(key),
+            tuple(SeventhCharacter(c, lab, tuple(n)) for c, lab, n in chars),
+            tuple(notes),
         )
-    return chapter
 
 
-def _check_chapter(chapter: _Chapter, label: str) -> None:
-    if not chapter.number or chapter.title is None:
-        raise ParseError("<chapter> without <name> or <desc>", file=label, line=chapter.line)
-    for s in chapter.sections:
-        if s.title is None:
-            raise ParseError(f"section {s.id} has no <desc>", file=label, line=s.line)
-        for d in s.diags:
-            if not d[KEY] or d[TITLE] is None:
-                raise ParseError("<diag> without <name> or <desc>", file=label, line=d[LINE])
+_GENERATED_CODE = bytes([BILLABLE | GENERATED])
+_STRUCTURE = frozenset({"chapter", "section", "diag"})
+_UNSET: Any = object()
+
+
+def _nest_super_blocks(st: _Store, ci: int, sections: list[tuple[str, int, list[str]]]) -> None:
+    """Make each super-block (a section with no categories whose range spans
+    the sections after it, like ``C00-C96``) the parent of those sections.
+
+    Pre-order is kept: a super-block's row precedes the sections it takes.
+    """
+    section_of: dict[str, int] = {}
+    for si, (_, _, categories) in enumerate(sections):
+        for key in categories:
+            section_of.setdefault(key, si)
+    open_blocks: list[tuple[int, int]] = []  # (last section index, node index)
+    for si, (sid, bi, categories) in enumerate(sections):
+        while open_blocks and si > open_blocks[-1][0]:
+            open_blocks.pop()
+        if open_blocks:
+            st.parents[bi] = open_blocks[-1][1]
+        if not categories:
+            last = section_of.get(sid.rsplit("-", 1)[-1], -1)
+            if last > si:
+                open_blocks.append((last, bi))
+    for _, bi, _ in reversed(sections):
+        p = st.parents[bi]
+        if p != ci and st.ends[bi] > st.ends[p]:
+            st.ends[p] = st.ends[bi]
 
 
 def _display(key: str) -> str:

@@ -26,7 +26,7 @@ from itertools import combinations
 from attrs import field, frozen
 
 from .codeset import Codeset, Node, display_code, normalize_code
-from .hierarchy import SEVENTH_CHARACTER_EXCEPTIONS
+from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
 from .model import Kind
 
 __all__ = ["CodeCheck", "Problem", "check_code"]
@@ -63,8 +63,6 @@ class CodeCheck:
 
     :ivar text: the input as given.
     :ivar code: the normalized written form (``"E11.65"``), ``None`` if malformed.
-    :ivar exists: the release has a node of that name (code, header, chapter or block).
-    :ivar billable: it may be reported on a claim.
     :ivar problem: why not, or ``None`` when valid.
     :ivar message: a sentence for a person.
     :ivar suggestions: codes (written form) the user may have meant, best first.
@@ -73,12 +71,20 @@ class CodeCheck:
 
     text: str
     code: str | None
-    exists: bool
-    billable: bool
     problem: Problem | None
     message: str
     suggestions: tuple[str, ...] = ()
     node: Node | None = field(default=None, eq=False, repr=False)
+
+    @property
+    def exists(self) -> bool:
+        """The release has a node of that name (code, header, chapter or block)."""
+        return self.node is not None
+
+    @property
+    def billable(self) -> bool:
+        """It may be reported on a claim (the same as :attr:`valid`)."""
+        return self.problem is None
 
     @property
     def valid(self) -> bool:
@@ -93,24 +99,29 @@ def check_code(codeset: Codeset, text: str) -> CodeCheck:
     :param text: a code in any written form (``"E11.65"``, ``"e1165"``).
     """
     if not isinstance(text, str):
-        return CodeCheck(repr(text), None, False, False, Problem.MALFORMED, "not a string")
+        return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
     st = codeset._store
-    i = codeset._find(text)
+    # The hot path, inlined: a billable code written in any form.
+    codes = st.codes
+    key = text
+    i = codes.get(key)
+    if i is None:
+        key = text.strip().upper()
+        if len(key) > 3 and key[3] == ".":
+            key = key[:3] + key[4:]
+        i = codes.get(key)
+        if i is None:
+            i = codeset._find(text)  # chapters, blocks
     if i is not None:
-        if st.billable_flags[i]:  # the hot path: a valid code
-            key = st.keys[i]
+        if st.flags[i] & BILLABLE:  # then ``key`` is the code's key
             code = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
-            return CodeCheck(
-                text, code, True, True, None, f"{code} is a valid code", (), codeset._node(i)
-            )
+            return CodeCheck(text, code, None, code + " is a valid code", (), codeset._node(i))
         return _header(codeset, text, codeset._node(i))
     key = normalize_code(text)
     if not CODE_SYNTAX.fullmatch(key):
         return CodeCheck(
             text,
             None,
-            False,
-            False,
             Problem.MALFORMED,
             f"{text!r} is not an ICD-10-CM code: expected a letter, two letters or digits, "
             "and up to four more characters (a dot after the third)",
@@ -124,8 +135,6 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
         return CodeCheck(
             text,
             node.code,
-            True,
-            False,
             Problem.NOT_BILLABLE,
             f"{node.code} is a {kind.value}, not a code",
             (),
@@ -138,8 +147,6 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
         return CodeCheck(
             text,
             node.code,
-            True,
-            False,
             Problem.MISSING_SEVENTH_CHARACTER,
             f"{node.code} requires a 7th character ({', '.join(chars)})",
             tuple(c.code for c in children),
@@ -149,8 +156,6 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
     return CodeCheck(
         text,
         node.code,
-        True,
-        False,
         Problem.NOT_BILLABLE,
         f"{node.code} is a header ({kind.value}), not billable: report a code below it",
         tuple(below),
@@ -184,7 +189,7 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
                 allowed = ", ".join(rule.chars) if rule is not None else ""
                 msg = f"{code}: 7th character {char} is not allowed for {base.code} ({allowed})"
             return CodeCheck(
-                text, code, False, False, Problem.SEVENTH_CHARACTER_NOT_ALLOWED, msg, choices
+                text, code, Problem.SEVENTH_CHARACTER_NOT_ALLOWED, msg, choices
             )
     # Characters after a complete code.
     prefix = _longest_prefix(codeset, key)
@@ -193,21 +198,17 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
         return CodeCheck(
             text,
             code,
-            False,
-            False,
             Problem.EXTRA_CHARACTERS,
             f"{prefix.code} is a complete code; it takes no further characters ({extra!r})",
             (prefix.code,),
         )
     # A placeholder X missing, or padding that is not X.
     fixed = [c for c in _placeholder_candidates(key) if c in codes]
-    fixed = [c for c in fixed if st.billable_flags[codes[c]]] or fixed
+    fixed = [c for c in fixed if st.flags[codes[c]] & BILLABLE] or fixed
     if fixed:
         return CodeCheck(
             text,
             code,
-            False,
-            False,
             Problem.MISSING_PLACEHOLDER,
             f"{code} lacks its placeholder X: did you mean {display_code(fixed[0])}?",
             tuple(display_code(c) for c in fixed[:_MAX_SUGGESTIONS]),
@@ -215,8 +216,6 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
     return CodeCheck(
         text,
         code,
-        False,
-        False,
         Problem.UNKNOWN,
         f"{code} is not a code of {codeset.release.label}",
         close_codes(codeset, key, prefix),
@@ -279,7 +278,7 @@ def close_codes(codeset: Codeset, key: str, prefix: Node | None = None) -> tuple
         found.add(key + ch)
     found.discard(key)
     hits = sorted(
-        (codes[c] for c in found if c in codes), key=lambda i: (not st.billable_flags[i], i)
+        (codes[c] for c in found if c in codes), key=lambda i: (not st.flags[i] & BILLABLE, i)
     )
     if hits:
         return tuple(codeset._node(i).code for i in hits[:_MAX_SUGGESTIONS])
