@@ -14,7 +14,7 @@ from itertools import repeat
 from typing import Any, overload
 
 from ..errors import UnknownCodeError
-from .hierarchy import BILLABLE, GENERATED, PLACEHOLDER, _Store
+from .hierarchy import BILLABLE, GENERATED, GROUP, PLACEHOLDER, _Store
 from .model import Kind, Notes, Release, SeventhCharacter, SeventhCharacterRule
 
 __all__ = ["Codeset", "Node", "display_code", "normalize_code"]
@@ -90,13 +90,17 @@ class Node(tuple[Any, int]):
     @property
     def title(self) -> str:
         """The official (long) title, as in the file (accents kept)."""
-        return self[0]._store.titles[self[1]]  # type: ignore[no-any-return]
+        st: _Store = self[0]._store
+        return st.title(self[1])
 
     @property
     def short_title(self) -> str | None:
         """The official short title, when an order file was loaded."""
-        shorts = self[0]._store.short_titles
-        return None if shorts is None else shorts[self[1]]
+        st: _Store = self[0]._store
+        shorts = st.short_titles
+        if shorts is None or st.flags[self[1]] & GROUP:
+            return None
+        return shorts.get(st.keys[self[1]])
 
     @property
     def billable(self) -> bool:

@@ -67,10 +67,12 @@ SEVENTH_CHARACTER_EXCEPTIONS: tuple[SeventhCharacterException, ...] = (
 
 RawNote = tuple[NoteKind, str]
 
-# Bits of ``_Store.flags``.
-BILLABLE, GENERATED, PLACEHOLDER = 1, 2, 4
+# Bits of ``_Store.flags``; GROUP marks chapters and blocks.
+BILLABLE, GENERATED, PLACEHOLDER, GROUP = 1, 2, 4, 8
+# bytes(flags).translate(_FLAG_DIGIT, _GROUP_FLAGS): "1"/"0" per code node, as in an order file.
+_FLAG_DIGIT = bytes(ord("1") if v & BILLABLE else ord("0") for v in range(256))
+_GROUP_FLAGS = bytes(v for v in range(256) if v & GROUP)
 _EMPTY_NOTES = Notes()
-_AS_DIGIT = bytes.maketrans(b"\x00\x01", b"01")
 
 
 class _Store:
@@ -102,7 +104,7 @@ class _Store:
         self.notes: dict[int, tuple[RawNote, ...]] = {}
         self.rules: dict[int, SeventhCharacterRule] = {}
         self.extras: dict[int, tuple[str, ...]] = {}
-        self.short_titles: tuple[str | None, ...] | None = None
+        self.short_titles: dict[str, str] | None = None  # code key -> short title
         self.codes: dict[str, int] = {}
         self.chapters: dict[str, int] = {}
         self.blocks: dict[str, int] = {}
@@ -124,6 +126,13 @@ class _Store:
             if p >= 0 and ends[i] > ends[p]:
                 ends[p] = ends[i]
         self.ends = ends
+
+    def title(self, i: int) -> str:
+        """The title of node ``i``. A generated 7th-character code stores only
+        its suffix (", initial encounter"): its title is its parent's plus that."""
+        if self.flags[i] & GENERATED:
+            return self.titles[self.parents[i]] + self.titles[i]
+        return self.titles[i]
 
     def note_objects(self, i: int) -> Notes:
         """The notes of node ``i`` as :class:`Notes` (built on demand)."""
@@ -171,7 +180,7 @@ def build_from_order(order: OrderFile) -> _Store:
             kind = Kind.CATEGORY if len(key) == 3 else Kind.SUBCATEGORY
             rows.append((key, kind, long, parent, 0, 0, 1 if key.endswith("X") else 0))
     st.set_rows(rows)
-    st.short_titles = order.short_titles
+    st.short_titles = dict(zip(order.codes, order.short_titles, strict=True))
     return st
 
 
@@ -182,15 +191,17 @@ def apply_order(st: _Store, order: OrderFile, label: str) -> None:
     billable; a tabular file of the same release derives exactly the same
     codes. Any difference means the two files are of different releases.
     """
-    in_tree = [i for i, k in enumerate(st.kinds) if k is not Kind.CHAPTER and k is not Kind.BLOCK]
-    tree_codes = [st.keys[i] for i in in_tree]
-    tree_flags = bytes(st.flags[i] & BILLABLE for i in in_tree).translate(_AS_DIGIT)
-    if tree_codes != list(order.codes) or tree_flags != order.flags.encode("ascii"):
+    # ``codes`` holds every code node in tree order (insertion order), unless
+    # the tabular repeated a code (a warned defect).
+    tree_flags = bytes(st.flags).translate(_FLAG_DIGIT, _GROUP_FLAGS)
+    if (
+        len(st.codes) != len(tree_flags)
+        or tree_flags != order.flags.encode("ascii")
+        or list(st.codes) != list(order.codes)
+    ):
+        in_tree = [i for i, f in enumerate(st.flags) if not f & GROUP]
         raise MismatchError(_mismatch(st, order, in_tree), file=label)
-    shorts: list[str | None] = [None] * len(st.keys)
-    for i, short in zip(in_tree, order.short_titles, strict=True):
-        shorts[i] = short
-    st.short_titles = tuple(shorts)
+    st.short_titles = dict(zip(order.codes, order.short_titles, strict=True))
 
 
 def _mismatch(st: _Store, order: OrderFile, in_tree: Iterable[int]) -> str:

@@ -21,6 +21,7 @@ from ..errors import DefectWarning, ParseError
 from .hierarchy import (
     BILLABLE,
     GENERATED,
+    GROUP,
     PLACEHOLDER,
     RawNote,
     SeventhCharacterException,
@@ -140,7 +141,8 @@ class _Builder:
     def _error(self, message: str, el: Any) -> ParseError:
         return ParseError(message, file=self.label, line=el.sourceline)
 
-    def _row(self, key: str, kind: Kind, parent: int) -> int:
+    def _group(self, key: str, kind: Kind, parent: int) -> int:
+        """Append a chapter or block node; its title is set once read."""
         st = self.store
         i = len(st.keys)
         st.keys.append(key)
@@ -148,7 +150,7 @@ class _Builder:
         st.titles.append("")
         st.parents.append(parent)
         st.ends.append(i + 1)
-        st.flags.append(0)
+        st.flags.append(GROUP)
         return i
 
     def _notes(self, container: Any, into: list[RawNote]) -> None:
@@ -171,7 +173,7 @@ class _Builder:
 
     def chapter(self, el: Any) -> None:
         st = self.store
-        ci = self._row("", Kind.CHAPTER, -1)
+        ci = self._group("", Kind.CHAPTER, -1)
         notes: list[RawNote] = []
         sections: list[tuple[str, int, list[str]]] = []  # (id, node, categories)
         for c in el:
@@ -211,7 +213,7 @@ class _Builder:
         sid = (el.get("id") or "").strip()
         if not sid:
             raise self._error("<section> without an id", el)
-        bi = self._row(sid, Kind.BLOCK, ci)
+        bi = self._group(sid, Kind.BLOCK, ci)
         if sid in st.blocks:
             _defect(f"block {sid} appears twice", self.label, el.sourceline)
         else:
@@ -318,13 +320,13 @@ class _Builder:
             st.flags[i] |= BILLABLE
         else:
             st.kinds[i] = Kind.CATEGORY if len(key) == 3 else Kind.SUBCATEGORY
-            self._extend(i, key, title, rule, el)
+            self._extend(i, key, rule, el)
         st.ends[i] = len(keys)
         return key
 
-    def _extend(self, i: int, key: str, title: str, rule: SeventhCharacterRule, el: Any) -> None:
+    def _extend(self, i: int, key: str, rule: SeventhCharacterRule, el: Any) -> None:
         """Add the 7th-character codes of leaf ``i``: the key padded with ``X``
-        to 6 characters plus each character, titled "<title>, <label>"."""
+        to 6 characters plus each character, titled "<leaf title>, <label>"."""
         chars, suffixes = self._characters(rule, key)
         base = key.ljust(6, "X")
         new = [base + c for c in chars]
@@ -339,7 +341,7 @@ class _Builder:
             for k, code in enumerate(new, start):
                 codes.setdefault(code, k)
         st.keys.extend(new)
-        st.titles.extend([title + s for s in suffixes])
+        st.titles.extend(suffixes)  # see _Store.title
         st.kinds.extend([Kind.CODE] * n)
         st.parents.extend([i] * n)
         st.ends.extend(range(start + 1, start + n + 1))
