@@ -20,11 +20,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from lxml import etree
 
 import medcodes
 from medcodes.icd10cm.loader import BUNDLED_TABULAR
+
+T = TypeVar("T")
 
 
 def best(fn: Callable[[], object], repeat: int) -> float:
@@ -37,7 +40,7 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def per_call(fn: Callable[[str], object], items: list[str], repeat: int) -> float:
+def per_call(fn: Callable[[T], object], items: list[T], repeat: int) -> float:
     def run() -> None:
         for item in items:
             fn(item)
@@ -132,6 +135,51 @@ def main() -> None:
         f"  descendants() of chapter 19 ({n19} nodes)   {warm * 1e3:8.2f} ms"
         f" (first call on a fresh codeset {cold * 1e3:.1f} ms)"
     )
+
+    print("Guidelines")
+    # The index of resolved note references is built on the first call that needs it.
+    build = best(lambda: medcodes.icd10cm.load().conflicts("E10.9", "E11.9"), 1) - best(
+        lambda: medcodes.icd10cm.load(), 1
+    )
+    print(
+        f"  index of resolved references (first call)   {build * 1e3:8.1f} ms"
+        f"  = {build / full:4.0%} of a bundled load, {build / tab_only:4.0%} of load(tabular)"
+    )
+    billable = [n.code for n in cm.billable_codes()]
+    pairs = [(rng.choice(billable), rng.choice(billable)) for _ in range(10_000)]
+    related = [(a.code, b.code) for a, b in _related_pairs(cm, rng, 10_000)]
+    hits = sum(bool(cm.conflicts(a, b)) for a, b in related)
+    print(
+        f"  conflicts(a, b), 10,000 random pairs        "
+        f"{per_call(lambda p: cm.conflicts(*p), pairs, r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"  conflicts(a, b), 10,000 pairs in one chapter "
+        f"{per_call(lambda p: cm.conflicts(*p), related, r) * 1e6:7.2f} us/call"
+        f" ({hits} with a conflict)"
+    )
+    claims = [rng.sample(billable, 20) for _ in range(200)]
+    print(
+        f"  check_claim of 20 codes                     "
+        f"{per_call(cm.check_claim, claims, r) * 1e3:8.3f} ms/call"
+    )
+
+
+def _related_pairs(
+    cm: medcodes.icd10cm.Codeset, rng: random.Random, n: int
+) -> list[tuple[medcodes.icd10cm.Node, medcodes.icd10cm.Node]]:
+    """Pairs of billable codes of the same chapter, where Excludes1 notes live."""
+    by_chapter: dict[str, list[medcodes.icd10cm.Node]] = {}
+    for node in cm.billable_codes():
+        chapter = node.chapter
+        if chapter is not None:
+            by_chapter.setdefault(chapter.key, []).append(node)
+    groups = list(by_chapter.values())
+    out = []
+    for _ in range(n):
+        group = rng.choice(groups)
+        out.append((rng.choice(group), rng.choice(group)))
+    return out
 
 
 if __name__ == "__main__":

@@ -11,12 +11,30 @@ from .hierarchy import SEVENTH_CHARACTER_EXCEPTIONS, SeventhCharacterException
 from .loader import load
 from .model import Kind, Note, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
 from .order import OrderFile, OrderRecord
+from .references import CodeRef, parse_references
+from .rules import (
+    EXCLUDES1_EXCEPTION,
+    INHERITED_KINDS,
+    Conflict,
+    EffectiveNote,
+    Finding,
+    FindingKind,
+    Resolution,
+    Severity,
+)
 from .validity import CodeCheck, Problem, check_code
 
 __all__ = [
+    "EXCLUDES1_EXCEPTION",
+    "INHERITED_KINDS",
     "SEVENTH_CHARACTER_EXCEPTIONS",
     "CodeCheck",
+    "CodeRef",
     "Codeset",
+    "Conflict",
+    "EffectiveNote",
+    "Finding",
+    "FindingKind",
     "Kind",
     "Node",
     "Note",
@@ -26,11 +44,14 @@ __all__ = [
     "OrderRecord",
     "Problem",
     "Release",
+    "Resolution",
     "SeventhCharacter",
     "SeventhCharacterException",
     "SeventhCharacterRule",
+    "Severity",
     "check_code",
     "display_code",
     "load",
     "normalize_code",
+    "parse_references",
 ]

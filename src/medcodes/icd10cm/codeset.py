@@ -8,14 +8,14 @@ data and a release can be held beside another without sharing anything.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import repeat
 from typing import Any, overload
 
+from .._gc import paused_gc
 from ..errors import UnknownCodeError
 from .hierarchy import BILLABLE, GENERATED, GROUP, PLACEHOLDER, _Store
-from .model import Kind, Notes, Release, SeventhCharacter, SeventhCharacterRule
+from .model import Kind, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
 
 __all__ = ["Codeset", "Node", "display_code", "normalize_code"]
 
@@ -268,17 +268,19 @@ class Codeset:
     ('block', 'category')
     """
 
-    __slots__ = ("__weakref__", "_billable", "_nodes", "_release", "_roots", "_store")
+    __slots__ = ("__weakref__", "_billable", "_nodes", "_release", "_roots", "_rules", "_store")
 
     def __init__(self, store: _Store, release: Release) -> None:
         init = object.__setattr__
         init(self, "_nodes", None)
+        init(self, "_rules", None)  # the guidelines index, built on first use
         init(self, "_billable", None)
         init(self, "_roots", tuple(i for i, p in enumerate(store.parents) if p < 0))
         init(self, "_release", release)
         init(self, "_store", store)
 
     _nodes: list[Node] | None
+    _rules: _Index | None
     _billable: tuple[int, ...] | None
     _roots: tuple[int, ...]
     _release: Release
@@ -298,14 +300,8 @@ class Codeset:
     def _all_nodes(self) -> list[Node]:
         nodes = self._nodes
         if nodes is None:
-            # ~100,000 small tuples: pause the cyclic collector while making them.
-            was_enabled = gc.isenabled()
-            gc.disable()
-            try:
+            with paused_gc():  # ~100,000 small tuples
                 nodes = list(map(Node, zip(repeat(self), range(len(self._store.keys)))))
-            finally:
-                if was_enabled:
-                    gc.enable()
             object.__setattr__(self, "_nodes", nodes)
         return nodes
 
@@ -455,7 +451,82 @@ class Codeset:
         i = self._find(text)
         return i is not None and bool(self._store.flags[i] & BILLABLE)
 
+    # -- guidelines ------------------------------------------------------------------
+    def effective_notes(
+        self, code: str, kind: NoteKind | None = None
+    ) -> tuple[EffectiveNote, ...]:
+        """The notes that govern ``code``, nearest first, each with the node
+        that declares it: every note of the code itself, then the notes of the
+        inheriting kinds (:data:`~medcodes.icd10cm.INHERITED_KINDS`) of each
+        ancestor up to the chapter. ``kind`` keeps one kind.
 
-# Last: validity builds on Node and Codeset above.
+        >>> import medcodes
+        >>> cm = medcodes.icd10cm.load()
+        >>> for n in cm.effective_notes("F02.80", NoteKind.CODE_FIRST)[:2]:
+        ...     print(n.declared_on.code, n.distance, n.note.text)
+        F02 2 the underlying physiological condition, such as:
+        F02 2 Alzheimer's (G30.-)
+
+        :raises ~medcodes.errors.UnknownCodeError: the code is not in the release.
+        """
+        return _rules.effective_notes(self, code, kind)
+
+    def resolve(self, ref: CodeRef) -> Resolution:
+        """The nodes a note's code reference denotes in this release, or why it
+        denotes none.
+
+        >>> import medcodes
+        >>> cm = medcodes.icd10cm.load()
+        >>> ref = cm["G63"].notes.excludes1[1].refs[0]
+        >>> ref.text, [n.code for n in cm.resolve(ref).nodes]
+        ('E08-E13 with .42', ['E08.42', 'E09.42', 'E10.42', 'E11.42', 'E13.42'])
+        """
+        return _rules.resolve(self, ref)
+
+    def conflicts(self, a: str, b: str) -> tuple[Conflict, ...]:
+        """Why codes ``a`` and ``b`` may not be reported together: every
+        Excludes1 note governing one of them (declared on it or an ancestor)
+        whose references cover the other. Empty when none. Symmetric: the
+        same records whatever the order of ``a`` and ``b``. Each record carries
+        the official exception for unrelated conditions, which no file can decide.
+
+        >>> import medcodes
+        >>> cm = medcodes.icd10cm.load()
+        >>> [(c.declared_on.code, c.note.text) for c in cm.conflicts("E10.9", "E11.9")]
+        [('E10', 'type 2 diabetes mellitus (E11.-)'), ('E11', 'type 1 diabetes mellitus (E10.-)')]
+
+        :raises ~medcodes.errors.UnknownCodeError: a code is not in the release.
+        """
+        return _rules.pair_notes(self, NoteKind.EXCLUDES1, a, b)
+
+    def excludes2_relations(self, a: str, b: str) -> tuple[Conflict, ...]:
+        """The Excludes2 notes that relate ``a`` and ``b``: the conditions are
+        distinct and both may be reported when both are present. Same form and
+        symmetry as :meth:`conflicts`.
+
+        :raises ~medcodes.errors.UnknownCodeError: a code is not in the release.
+        """
+        return _rules.pair_notes(self, NoteKind.EXCLUDES2, a, b)
+
+    def check_claim(self, codes: Iterable[str]) -> tuple[Finding, ...]:
+        """Check the diagnosis codes of one encounter (first-listed first):
+        invalid codes, duplicates, Excludes1 pairs, a manifestation code listed
+        first, a code-first target listed after, use-additional-code
+        instructions with no target on the claim. Never raises.
+
+        >>> import medcodes
+        >>> cm = medcodes.icd10cm.load()
+        >>> for f in cm.check_claim(["F02.80", "G30.9"]):
+        ...     print(f.severity.value, f.positions, f.kind.value)
+        error (0,) manifestation code listed first
+        warning (0, 1) underlying condition listed after
+        """
+        return _rules.check_claim(self, codes)
+
+
+# Last: validity and the guidelines build on Node and Codeset above.
+from . import rules as _rules  # noqa: E402
+from .references import CodeRef  # noqa: E402
+from .rules import Conflict, EffectiveNote, Finding, Resolution, _Index  # noqa: E402
 from .validity import CodeCheck  # noqa: E402
 from .validity import check_code as _check_code  # noqa: E402

@@ -21,7 +21,7 @@ Building from the tabular XML follows the official derivation (DOMAIN.md §4):
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from attrs import frozen
 
@@ -137,7 +137,22 @@ class _Store:
     def note_objects(self, i: int) -> Notes:
         """The notes of node ``i`` as :class:`Notes` (built on demand)."""
         raw = self.notes.get(i)
-        return Notes(tuple(Note(k, t) for k, t in raw)) if raw else _EMPTY_NOTES
+        if not raw:
+            return _EMPTY_NOTES
+        return Notes(tuple(Note(k, t, h) for k, t, h in with_headings(raw)))
+
+
+def with_headings(raw: Iterable[RawNote]) -> Iterator[tuple[NoteKind, str, str | None]]:
+    """The notes of one node with the heading each continues: the last note
+    before it, of the same kind, that ends with a colon ("polyneuropathy (in):")."""
+    heading: str | None = None
+    previous: NoteKind | None = None
+    for kind, text in raw:
+        if kind is not previous:
+            heading, previous = None, kind
+        yield kind, text, heading
+        if text.rstrip().endswith(":"):
+            heading = text
 
 
 _Row = tuple[str, Kind, str, int, int, int, int]

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
 from ..sources import SourceFile
+
+if TYPE_CHECKING:
+    from .references import CodeRef
 
 __all__ = [
     "Kind",
@@ -56,12 +60,34 @@ class NoteKind(enum.Enum):
 class Note:
     """One ``<note>`` of an instructional element, with its official text unchanged.
 
-    >>> Note(NoteKind.EXCLUDES1, "type 1 diabetes mellitus (E10.-)").kind.value
-    'excludes1'
+    :ivar kind: the instructional element it belongs to.
+    :ivar text: the official text, exactly (leading tabs and typos kept).
+    :ivar heading: the text of the lead-in note it continues, when the file
+        flattens a list: under ``G63`` the excludes1 note "diabetes mellitus
+        (E08-E13 with .42)" has the heading "polyneuropathy (in):".
+
+    >>> note = Note(NoteKind.EXCLUDES1, "type 1 diabetes mellitus (E10.-)")
+    >>> note.kind.value, [r.text for r in note.refs]
+    ('excludes1', ['E10.-'])
     """
 
     kind: NoteKind
     text: str
+    heading: str | None = None
+
+    @property
+    def refs(self) -> tuple[CodeRef, ...]:
+        """The code references in the text, parsed (see
+        :func:`~medcodes.icd10cm.parse_references`); resolve them with
+        :meth:`Codeset.resolve <medcodes.icd10cm.Codeset.resolve>`."""
+        from .references import parse_references
+
+        return parse_references(self.text)
+
+    @property
+    def is_heading(self) -> bool:
+        """The note only introduces the notes after it (its text ends with ``:``)."""
+        return self.text.rstrip().endswith(":")
 
 
 @frozen

@@ -1,0 +1,611 @@
+"""The coding guidelines as logic over a loaded release: inherited notes,
+Excludes1/Excludes2 between two codes, and the checks of one claim.
+
+Inheritance (DOMAIN.md §7.6): an instructional note placed on a chapter,
+block, category or subcategory governs every code beneath it. The Official
+Guidelines place notes "at the highest level to which they apply" and define
+Includes (I.A.10), Excludes (I.A.12) and the etiology/manifestation pair
+(I.A.13) by where they appear in the indented Tabular (I.A.2); the kinds in
+:data:`INHERITED_KINDS` inherit. Inclusion terms (I.A.11) list what is
+classified to *that* code, general ``notes`` are prose about their node, and
+7th-character notes go with the ``sevenChrDef`` they announce (which
+inherits on its own): those stay with the node that declares them.
+
+Excludes1 (I.A.12.a) means "never coded together", with one official
+exception: two conditions that are unrelated to each other may be reported
+together. The files cannot say whether two conditions are related, so every
+:class:`Conflict` is a finding for a coder to confirm, never an absolute ban.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from attrs import frozen
+
+from .._gc import paused_gc
+from ..errors import UnknownCodeError
+from .hierarchy import GROUP, with_headings
+from .model import Note, NoteKind
+from .references import CodeRef, Intervals, parse_references, resolve_intervals
+
+if TYPE_CHECKING:
+    from .codeset import Codeset, Node
+    from .validity import CodeCheck
+
+__all__ = [
+    "EXCLUDES1_EXCEPTION",
+    "INHERITED_KINDS",
+    "Conflict",
+    "EffectiveNote",
+    "Finding",
+    "FindingKind",
+    "Resolution",
+    "Severity",
+]
+
+#: The note kinds that govern every code below the node that declares them.
+INHERITED_KINDS: frozenset[NoteKind] = frozenset(
+    {
+        NoteKind.INCLUDES,
+        NoteKind.EXCLUDES1,
+        NoteKind.EXCLUDES2,
+        NoteKind.CODE_FIRST,
+        NoteKind.USE_ADDITIONAL_CODE,
+        NoteKind.CODE_ALSO,
+    }
+)
+
+#: The official exception to Excludes1 (Guidelines I.A.12.a), which no file encodes.
+EXCLUDES1_EXCEPTION = (
+    "Excludes1 exception (Official Guidelines I.A.12.a): when the two conditions are "
+    "unrelated to each other, both may be reported; the release files cannot tell "
+    "whether they are related, so a coder must confirm"
+)
+
+# Kinds whose references the rules read.
+_INDEXED = (
+    NoteKind.EXCLUDES1,
+    NoteKind.EXCLUDES2,
+    NoteKind.CODE_FIRST,
+    NoteKind.USE_ADDITIONAL_CODE,
+    NoteKind.CODE_ALSO,
+)
+
+
+@frozen
+class EffectiveNote:
+    """A note that governs a code, with the node that declares it.
+
+    :ivar note: the note.
+    :ivar declared_on: the node whose element holds it (the code itself or an
+        ancestor up to its chapter).
+    :ivar distance: 0 when declared on the code itself, 1 on its parent, ...
+    """
+
+    note: Note
+    declared_on: Node
+    distance: int
+
+    @property
+    def inherited(self) -> bool:
+        """Declared on an ancestor, not on the code itself."""
+        return self.distance > 0
+
+
+@frozen
+class Resolution:
+    """Where a :class:`~medcodes.icd10cm.CodeRef` points in one release.
+
+    :ivar ref: the reference.
+    :ivar nodes: the nodes it denotes, each with its whole subtree, in official
+        order (empty when unresolved).
+    :ivar reason: why it could not be resolved, or ``None``.
+    """
+
+    ref: CodeRef
+    nodes: tuple[Node, ...]
+    reason: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        """True when every code of the reference was found (and its qualifier applied)."""
+        return self.reason is None
+
+
+@frozen
+class Conflict:
+    """One reason why two codes are not reported together (Excludes1), or, from
+    :meth:`~medcodes.icd10cm.Codeset.excludes2_relations`, why they are
+    distinct conditions that may both be reported (Excludes2).
+
+    :ivar kind: ``NoteKind.EXCLUDES1`` or ``NoteKind.EXCLUDES2``.
+    :ivar code: the code the note governs (one of the two codes asked about).
+    :ivar other: the other code, matched by the note's reference.
+    :ivar declared_on: the node that declares the note: ``code`` or an ancestor.
+    :ivar note: the note, with its official text.
+    :ivar ref: the reference in the note that matched ``other``.
+    :ivar certain: ``False`` when the reference has a qualifier the library
+        cannot apply (``with ketoacidosis``): ``other`` is in the range it
+        qualifies, so the note *may* apply.
+    """
+
+    kind: NoteKind
+    code: Node
+    other: Node
+    declared_on: Node
+    note: Note
+    ref: CodeRef
+    certain: bool = True
+
+    @property
+    def exception(self) -> str | None:
+        """For Excludes1, the official exception a coder must weigh (see
+        :data:`EXCLUDES1_EXCEPTION`); ``None`` for Excludes2."""
+        return EXCLUDES1_EXCEPTION if self.kind is NoteKind.EXCLUDES1 else None
+
+    @property
+    def message(self) -> str:
+        """A sentence for a person."""
+        where = (
+            "its own"
+            if self.declared_on == self.code
+            else f"{self.declared_on.kind.value} {self.declared_on.code}'s"
+        )
+        verb = (
+            "excludes (Excludes1, not coded together)"
+            if self.kind is NoteKind.EXCLUDES1
+            else "lists as not included (Excludes2, both may be coded)"
+        )
+        maybe = "" if self.certain else f" (maybe: {self.ref.qualifier!r} is not checked)"
+        return (
+            f"{self.code.code}: {where} note {self.note.text!r} {verb} "
+            f"{self.other.code} via {self.ref.text}{maybe}"
+        )
+
+
+class Severity(enum.Enum):
+    """How much a claim finding matters."""
+
+    #: The claim is wrong as it stands (invalid code, manifestation first).
+    ERROR = "error"
+    #: A coder must look (Excludes1 pair, sequencing, duplicate).
+    WARNING = "warning"
+    #: Advice (an additional code the guidelines ask for is absent).
+    INFO = "info"
+
+
+class FindingKind(enum.Enum):
+    """What a claim finding is about."""
+
+    INVALID_CODE = "invalid code"
+    DUPLICATE_CODE = "duplicate code"
+    EXCLUDES1 = "excludes1 pair"
+    MANIFESTATION_FIRST = "manifestation code listed first"
+    CODE_FIRST_ORDER = "underlying condition listed after"
+    USE_ADDITIONAL_CODE = "additional code absent"
+
+
+@frozen
+class Finding:
+    """One finding of :meth:`~medcodes.icd10cm.Codeset.check_claim`.
+
+    :ivar kind: what it is about.
+    :ivar severity: how much it matters.
+    :ivar positions: the positions in the claim (0 = first-listed) concerned.
+    :ivar codes: the codes at those positions, as given.
+    :ivar message: a sentence for a person.
+    :ivar check: for an invalid code, the :class:`CodeCheck`.
+    :ivar conflicts: for an Excludes1 pair, every :class:`Conflict` found.
+    :ivar notes: the instructional notes behind a sequencing or
+        additional-code finding.
+    """
+
+    kind: FindingKind
+    severity: Severity
+    positions: tuple[int, ...]
+    codes: tuple[str, ...]
+    message: str
+    check: CodeCheck | None = None
+    conflicts: tuple[Conflict, ...] = ()
+    notes: tuple[EffectiveNote, ...] = ()
+
+
+# -- the index of parsed, resolved references ------------------------------------
+
+
+class _Entry:
+    """One reference of one note, resolved: what the rules look up."""
+
+    __slots__ = ("coarse", "exact", "note", "order", "ref")
+
+    def __init__(self, note: Note, order: int, ref: CodeRef, exact: Intervals, coarse: Intervals):
+        self.note = note
+        self.order = order  # position of the note on its node, for a stable order
+        self.ref = ref
+        self.exact = exact
+        self.coarse = coarse
+
+
+class _Index:
+    """Per note kind: node index -> the resolved references of its notes."""
+
+    __slots__ = ("by_kind",)
+
+    def __init__(self, cs: Codeset) -> None:
+        st = cs._store
+        self.by_kind: dict[NoteKind, dict[int, tuple[_Entry, ...]]] = {k: {} for k in _INDEXED}
+        # Many notes repeat word for word ("code for adverse effect, if applicable, ...").
+        parsed: dict[str, tuple[CodeRef, ...]] = {}
+        resolved: dict[CodeRef, tuple[Intervals, Intervals]] = {}
+        for i, raw in st.notes.items():
+            found: dict[NoteKind, list[_Entry]] | None = None
+            for order, (kind, text, heading) in enumerate(with_headings(raw)):
+                if kind not in _INDEXED:
+                    continue
+                refs = parsed.get(text)
+                if refs is None:
+                    refs = parsed[text] = parse_references(text)
+                if not refs:
+                    continue
+                note = Note(kind, text, heading)
+                if found is None:
+                    found = {}
+                entries = found.setdefault(kind, [])
+                for ref in refs:
+                    hit = resolved.get(ref)
+                    if hit is None:
+                        exact, coarse, _ = resolve_intervals(st, ref)
+                        hit = resolved[ref] = (exact, coarse)
+                    entries.append(_Entry(note, order, ref, *hit))
+            if found:
+                for kind, entries in found.items():
+                    self.by_kind[kind][i] = tuple(entries)
+
+
+_LOCK = threading.Lock()
+
+
+def _index(cs: Codeset) -> _Index:
+    """The codeset's index, built on first use (once, even from many threads)."""
+    index = cs._rules
+    if index is None:
+        with _LOCK:
+            index = cs._rules
+            if index is None:
+                with paused_gc():
+                    index = _Index(cs)
+                object.__setattr__(cs, "_rules", index)
+    return index
+
+
+def _required(cs: Codeset, text: str) -> int:
+    i = cs._find(text)
+    if i is None:
+        cs[text]  # raises UnknownCodeError with suggestions
+        raise UnknownCodeError(str(text))  # pragma: no cover - cs[text] raised
+    return i
+
+
+# -- effective notes -----------------------------------------------------------
+
+
+def effective_notes(
+    cs: Codeset, code: str, kind: NoteKind | None = None
+) -> tuple[EffectiveNote, ...]:
+    """The notes that govern ``code``, nearest first: every note declared on
+    the code, then the notes of :data:`INHERITED_KINDS` declared on each
+    ancestor up to its chapter. ``kind`` keeps one kind.
+
+    :raises ~medcodes.errors.UnknownCodeError: the code is not in the release.
+    """
+    i = _required(cs, code)
+    st = cs._store
+    out: list[EffectiveNote] = []
+    distance = 0
+    d = i
+    while d >= 0:
+        if d in st.notes:
+            declared = cs._node(d)
+            for note in st.note_objects(d):
+                if kind is not None and note.kind is not kind:
+                    continue
+                if distance == 0 or note.kind in INHERITED_KINDS:
+                    out.append(EffectiveNote(note, declared, distance))
+        d = st.parents[d]
+        distance += 1
+    return tuple(out)
+
+
+# -- pairs ---------------------------------------------------------------------
+
+
+def resolve(cs: Codeset, ref: CodeRef) -> Resolution:
+    """The nodes ``ref`` denotes in this release (see :class:`Resolution`)."""
+    st = cs._store
+    exact, _, reason = resolve_intervals(st, ref)
+    heads: list[Node] = []
+    ends = st.ends
+    for start, end in exact:
+        k = start
+        while k < end:
+            if ends[k] <= end:
+                heads.append(cs._node(k))
+                k = ends[k]
+            else:
+                k += 1
+    return Resolution(ref, tuple(heads), reason)
+
+
+def _matches(
+    cs: Codeset, kind: NoteKind, governed: int, other: int, index: _Index
+) -> list[tuple[int, int, int, _Entry, bool]]:
+    """Notes of ``kind`` governing node ``governed`` whose references cover ``other``."""
+    table = index.by_kind[kind]
+    parents = cs._store.parents
+    hits: list[tuple[int, int, int, _Entry, bool]] = []
+    d = governed
+    while d >= 0:
+        entries = table.get(d)
+        if entries is not None:
+            for e in entries:
+                for s, t in e.exact:
+                    if s <= other < t:
+                        hits.append((governed, d, other, e, True))
+                        break
+                else:
+                    if not e.exact:
+                        for s, t in e.coarse:
+                            if s <= other < t:
+                                hits.append((governed, d, other, e, False))
+                                break
+        d = parents[d]
+    return hits
+
+
+def pair_notes(cs: Codeset, kind: NoteKind, a: str, b: str) -> tuple[Conflict, ...]:
+    """Every note of ``kind`` (Excludes1 or Excludes2) that governs one of the
+    two codes and names the other, in a canonical order (so the answer does not
+    depend on the order of the arguments).
+
+    :raises ~medcodes.errors.UnknownCodeError: a code is not in the release.
+    """
+    ia, ib = _required(cs, a), _required(cs, b)
+    index = _index(cs)
+    hits = _matches(cs, kind, ia, ib, index) + _matches(cs, kind, ib, ia, index)
+    hits.sort(key=lambda h: (h[0], h[1], h[3].order, h[3].ref.text))
+    return tuple(_conflict(cs, kind, h) for h in hits)
+
+
+def _conflict(cs: Codeset, kind: NoteKind, hit: tuple[int, int, int, _Entry, bool]) -> Conflict:
+    governed, declared, other, entry, certain = hit
+    return Conflict(
+        kind,
+        cs._node(governed),
+        cs._node(other),
+        cs._node(declared),
+        entry.note,
+        entry.ref,
+        certain,
+    )
+
+
+# -- claims --------------------------------------------------------------------
+
+_MANIFESTATION_PHRASES = (
+    "in diseases classified elsewhere",
+    "in other diseases classified elsewhere",
+)
+
+
+def check_claim(cs: Codeset, codes: Iterable[str]) -> tuple[Finding, ...]:
+    """Check the diagnosis codes of one encounter, first-listed first.
+
+    Never raises: whatever is wrong with the input becomes a finding.
+    """
+    if isinstance(codes, str):
+        codes = [codes]
+    try:
+        given = list(codes)
+    except TypeError:
+        given = []
+    findings: list[Finding] = []
+    nodes: list[tuple[int, int, str]] = []  # (position, node index, text) of codes that exist
+    seen: dict[int, int] = {}
+    for p, text in enumerate(given):
+        check = cs.check_code(text)
+        if not check.valid:
+            findings.append(
+                Finding(
+                    FindingKind.INVALID_CODE,
+                    Severity.ERROR,
+                    (p,),
+                    (str(text),),
+                    check.message,
+                    check=check,
+                )
+            )
+        i = cs._find(text) if isinstance(text, str) else None
+        if i is None or cs._store.flags[i] & GROUP:
+            continue
+        if i in seen:
+            q = seen[i]
+            findings.append(
+                Finding(
+                    FindingKind.DUPLICATE_CODE,
+                    Severity.WARNING,
+                    (q, p),
+                    (str(given[q]), text),
+                    f"{check.code} is listed twice (positions {q + 1} and {p + 1}); "
+                    "report each code once (Guidelines I.B.12)",
+                )
+            )
+            continue
+        seen[i] = p
+        nodes.append((p, i, text))
+    if nodes:
+        index = _index(cs)
+        findings.extend(_excludes1_pairs(cs, index, nodes))
+        findings.extend(_sequencing(cs, index, nodes))
+        findings.extend(_additional_codes(cs, index, nodes))
+    findings.sort(key=lambda f: (f.positions, list(FindingKind).index(f.kind)))
+    return tuple(findings)
+
+
+def _excludes1_pairs(
+    cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]
+) -> list[Finding]:
+    out = []
+    for n, (p, i, text) in enumerate(nodes):
+        for q, j, other_text in nodes[n + 1 :]:
+            hits = _matches(cs, NoteKind.EXCLUDES1, i, j, index) + _matches(
+                cs, NoteKind.EXCLUDES1, j, i, index
+            )
+            if not hits:
+                continue
+            hits.sort(key=lambda h: (h[0], h[1], h[3].order, h[3].ref.text))
+            conflicts = tuple(_conflict(cs, NoteKind.EXCLUDES1, h) for h in hits)
+            a, b = cs._node(i).code, cs._node(j).code
+            why = "; ".join(
+                f"{c.declared_on.code} excludes {c.note.text!r}"
+                + ("" if c.certain else " (maybe)")
+                for c in conflicts
+            )
+            out.append(
+                Finding(
+                    FindingKind.EXCLUDES1,
+                    Severity.WARNING,
+                    (p, q),
+                    (text, other_text),
+                    f"{a} and {b} are Excludes1 ({why}): report both only if the "
+                    "conditions are unrelated (Guidelines I.A.12.a)",
+                    conflicts=conflicts,
+                )
+            )
+    return out
+
+
+def _governing(cs: Codeset, index: _Index, kind: NoteKind, i: int) -> list[tuple[int, _Entry]]:
+    """The resolved references of ``kind`` governing node ``i``: (declaring node, entry)."""
+    table = index.by_kind[kind]
+    parents = cs._store.parents
+    out = []
+    d = i
+    while d >= 0:
+        for e in table.get(d, ()):
+            out.append((d, e))
+        d = parents[d]
+    return out
+
+
+def _effective(cs: Codeset, i: int, kind: NoteKind, d: int, note: Note) -> EffectiveNote:
+    distance = 0
+    k = i
+    parents = cs._store.parents
+    while k != d:
+        k = parents[k]
+        distance += 1
+    return EffectiveNote(note, cs._node(d), distance)
+
+
+def _sequencing(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -> list[Finding]:
+    out = []
+    st = cs._store
+    for n, (p, i, text) in enumerate(nodes):
+        node = cs._node(i)
+        code_first = _governing(cs, index, NoteKind.CODE_FIRST, i)
+        title = st.title(i).lower()
+        manifestation = any(phrase in title for phrase in _MANIFESTATION_PHRASES)
+        if p == 0 and (manifestation or code_first):
+            notes = _unique_notes(cs, i, NoteKind.CODE_FIRST, code_first)
+            if manifestation:
+                message = (
+                    f"{node.code} ({node.title}) is a manifestation code: it may not be "
+                    "listed first; code the underlying condition first (Guidelines I.A.13)"
+                )
+            else:
+                message = (
+                    f"{node.code} has a 'code first' instruction "
+                    f"({notes[0].note.text!r}): list the underlying condition first when "
+                    "it is present (Guidelines I.B.7)"
+                )
+            out.append(
+                Finding(
+                    FindingKind.MANIFESTATION_FIRST,
+                    Severity.ERROR if manifestation else Severity.WARNING,
+                    (p,),
+                    (text,),
+                    message,
+                    notes=notes,
+                )
+            )
+        for q, j, other_text in nodes[n + 1 :]:
+            for d, e in code_first:
+                if any(s <= j < t for s, t in e.exact):
+                    other = cs._node(j)
+                    out.append(
+                        Finding(
+                            FindingKind.CODE_FIRST_ORDER,
+                            Severity.WARNING,
+                            (p, q),
+                            (text, other_text),
+                            f"{node.code} says 'code first' {e.note.text!r}: {other.code} "
+                            f"should be listed before {node.code}",
+                            notes=(_effective(cs, i, NoteKind.CODE_FIRST, d, e.note),),
+                        )
+                    )
+                    break
+    return out
+
+
+def _unique_notes(
+    cs: Codeset, i: int, kind: NoteKind, entries: list[tuple[int, _Entry]]
+) -> tuple[EffectiveNote, ...]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for d, e in entries:
+        if (d, e.order) not in seen:
+            seen.add((d, e.order))
+            out.append(_effective(cs, i, kind, d, e.note))
+    if not out:  # a manifestation title without a code-first note of its own
+        out = [n for n in effective_notes(cs, cs._store.keys[i], kind)]
+    return tuple(out)
+
+
+def _additional_codes(
+    cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]
+) -> list[Finding]:
+    """Use-additional-code instructions none of whose target codes is on the claim.
+
+    A heading and the notes under it are one instruction ("code to identify:
+    ..."); a heading's own codes say where it applies, not what to add.
+    """
+    out = []
+    present = [i for _, i, _ in nodes]
+    for p, i, text in nodes:
+        groups: dict[tuple[int, str], list[tuple[int, _Entry]]] = {}
+        for d, e in _governing(cs, index, NoteKind.USE_ADDITIONAL_CODE, i):
+            if e.note.is_heading or not e.exact:
+                continue
+            groups.setdefault((d, e.note.heading or e.note.text), []).append((d, e))
+        for entries in groups.values():
+            if any(s <= j < t for _, e in entries for s, t in e.exact for j in present):
+                continue
+            first = entries[0][1].note
+            what = first.heading or first.text
+            notes = _unique_notes(cs, i, NoteKind.USE_ADDITIONAL_CODE, entries)
+            out.append(
+                Finding(
+                    FindingKind.USE_ADDITIONAL_CODE,
+                    Severity.INFO,
+                    (p,),
+                    (text,),
+                    f"{cs._node(i).code}: 'use additional code' {what!r}: none of "
+                    f"{', '.join(sorted({e.ref.text for _, e in entries}))} is on the claim",
+                    notes=notes,
+                )
+            )
+    return out
