@@ -48,6 +48,27 @@ def main() -> None:
     print(f"  cm['B10']      -> {cm['B10'].kind.value}: {cm['B10'].title}")
     print(f"  cm.block('B10') -> {cm.block('B10').kind.value}: {cm.block('B10').title}")
 
+    print("\nMay two codes be reported together? (Excludes1, inherited from any ancestor)")
+    for first, second in [("E10.9", "E11.9"), ("I63.9", "S06.5X0A"), ("R42", "F31.9")]:
+        found = cm.conflicts(first, second)
+        if not found:
+            also = cm.excludes2_relations(first, second)
+            print(
+                f"  {first} + {second}: no Excludes1; {len(also)} Excludes2 note(s): "
+                "both may be coded"
+            )
+        for c in found:
+            print(
+                f"  {first} + {second}: {c.declared_on.kind.value} {c.declared_on.code} excludes "
+                f"{c.note.text!r}"
+            )
+
+    print("\nCheck a claim (first-listed first):")
+    claim = ["F02.80", "G30.9", "E11.9", "E10.9"]
+    print(f"  {claim}")
+    for f in cm.check_claim(claim):
+        print(f"  {f.severity.value:<7} {f.message}")
+
 
 if __name__ == "__main__":
     main()

@@ -328,11 +328,11 @@ def resolve(cs: Codeset, ref: CodeRef) -> Resolution:
     st = cs._store
     exact, _, reason = resolve_intervals(st, ref)
     heads: list[Node] = []
-    ends = st.ends
+    ends, flags = st.ends, st.flags
     for start, end in exact:
         k = start
         while k < end:
-            if ends[k] <= end:
+            if ends[k] <= end and not flags[k] & GROUP:  # a block inside a range: its codes
                 heads.append(cs._node(k))
                 k = ends[k]
             else:

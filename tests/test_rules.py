@@ -1,0 +1,238 @@
+"""The guidelines as logic, on real cases of the April 2026 file checked by hand
+in the XML, and on properties over the whole release."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from medcodes.errors import UnknownCodeError
+from medcodes.icd10cm import (
+    EXCLUDES1_EXCEPTION,
+    INHERITED_KINDS,
+    Codeset,
+    FindingKind,
+    Kind,
+    NoteKind,
+    Severity,
+)
+
+# -- conflicts ---------------------------------------------------------------------
+
+
+def test_type_1_and_type_2_diabetes_exclude_each_other(cm: Codeset) -> None:
+    # E10 <excludes1> "type 2 diabetes mellitus (E11.-)"; E11 "type 1 diabetes mellitus (E10.-)".
+    found = cm.conflicts("E10.9", "E11.9")
+    rows = [(c.code.code, c.declared_on.code, c.note.text, c.ref.text, c.other.code) for c in found]
+    assert rows == [
+        ("E10.9", "E10", "type 2 diabetes mellitus (E11.-)", "E11.-", "E11.9"),
+        ("E11.9", "E11", "type 1 diabetes mellitus (E10.-)", "E10.-", "E10.9"),
+    ]
+    assert all(c.kind is NoteKind.EXCLUDES1 and c.certain for c in found)
+    assert found[0].exception == EXCLUDES1_EXCEPTION
+    # Symmetric and any written form.
+    assert cm.conflicts("e11.9", " E109 ") == found
+
+
+def test_block_level_excludes1_governs_every_code_of_the_block(cm: Codeset) -> None:
+    # Section I60-I69 <excludes1> "traumatic intracranial hemorrhage (S06.-)" (DOMAIN.md §7.5).
+    (c,) = cm.conflicts("I63.9", "S06.5X0A")
+    assert c.declared_on.kind is Kind.BLOCK and c.declared_on.code == "I60-I69"
+    assert (c.code.code, c.other.code, c.ref.text) == ("I63.9", "S06.5X0A", "S06.-")
+    assert c.note not in cm["I63.9"].notes and c.note not in cm["I63"].notes
+
+
+def test_chapter_level_excludes1(cm: Codeset) -> None:
+    # Chapter 15 <excludes1> "supervision of normal pregnancy (Z34.-)", and Z34's own
+    # "any complication of pregnancy (O00-O9A)": two facts, one from each side.
+    found = cm.conflicts("Z34.00", "O26.891")
+    assert [(c.declared_on.kind, c.declared_on.code, c.code.code) for c in found] == [
+        (Kind.CHAPTER, "15", "O26.891"),
+        (Kind.CATEGORY, "Z34", "Z34.00"),
+    ]
+    # Chapter 4 <excludes1> "transitory endocrine and metabolic disorders specific to
+    # newborn (P70-P74)".
+    (c,) = cm.conflicts("E03.9", "P72.1")
+    assert (c.declared_on.code, c.ref.text) == ("4", "P70-P74")
+
+
+def test_excludes2_is_not_a_conflict(cm: Codeset) -> None:
+    # Block R40-R46 <excludes2> "symptoms and signs constituting part of a pattern of
+    # mental disorder (F01-F99)": dizziness and a bipolar disorder may both be coded.
+    assert cm.conflicts("R42", "F31.9") == ()
+    relations = cm.excludes2_relations("F31.9", "R42")
+    assert ("R40-R46", "F01-F99") in {(c.declared_on.code, c.ref.text) for c in relations}
+    assert all(c.kind is NoteKind.EXCLUDES2 and c.exception is None for c in relations)
+    # Chapter 1 <excludes2> "carrier or suspected carrier of infectious disease (Z22.-)".
+    (c,) = cm.excludes2_relations("A00.0", "Z22.0")
+    assert (c.declared_on.kind, c.declared_on.code) == (Kind.CHAPTER, "1")
+
+
+def test_a_qualifier_the_library_cannot_apply_gives_an_uncertain_conflict(cm: Codeset) -> None:
+    # E87.2 <excludes1> "diabetic acidosis - see categories E08-E10, E11, E13 with ketoacidosis"
+    (c,) = cm.conflicts("E87.20", "E11.10")
+    assert not c.certain and c.ref.qualifier == "with ketoacidosis"
+    assert "maybe" in c.message
+
+
+def test_qualified_reference_matches_only_its_codes(cm: Codeset) -> None:
+    # G63 <excludes1> "diabetes mellitus (E08-E13 with .42)": diabetic polyneuropathy only.
+    (c,) = cm.conflicts("G63", "E11.42")
+    assert c.ref.text == "E08-E13 with .42"
+    assert cm.conflicts("G63", "E11.9") == ()
+
+
+def test_unrelated_codes_have_no_conflict(cm: Codeset) -> None:
+    assert cm.conflicts("J45.909", "S72.001A") == ()
+
+
+def test_unknown_codes_raise(cm: Codeset) -> None:
+    with pytest.raises(UnknownCodeError):
+        cm.conflicts("E11.9", "E11.99")
+    with pytest.raises(UnknownCodeError):
+        cm.excludes2_relations("nonsense", "E11.9")
+    with pytest.raises(UnknownCodeError):
+        cm.effective_notes("E11.99")
+
+
+_billable = st.integers(min_value=0, max_value=74_718)
+_PROPERTY = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@_PROPERTY
+@given(_billable, _billable)
+def test_conflicts_are_symmetric(cm: Codeset, i: int, j: int) -> None:
+    codes = cm.billable_codes()
+    a, b = codes[i].code, codes[j].code
+    assert cm.conflicts(a, b) == cm.conflicts(b, a)
+    assert cm.excludes2_relations(a, b) == cm.excludes2_relations(b, a)
+    for c in cm.conflicts(a, b):
+        assert {c.code.code, c.other.code} == {a, b}
+        assert (
+            c.declared_on == c.code
+            or cm.is_ancestor(c.declared_on.key, c.code.key)
+            or (c.declared_on in c.code.ancestors())
+        )
+        assert c.note in c.declared_on.notes
+
+
+# -- effective notes ------------------------------------------------------------------
+
+
+def test_effective_notes_inherit_code_first_from_the_category(cm: Codeset) -> None:
+    # F02.80 has no codeFirst of its own; category F02's applies (DOMAIN.md §7.6).
+    assert not cm["F02.80"].notes.code_first
+    notes = cm.effective_notes("F02.80", NoteKind.CODE_FIRST)
+    assert notes and all(n.declared_on.code == "F02" and n.inherited for n in notes)
+    assert notes[0].distance == 2 and notes[0].note.text.endswith("such as:")
+    assert notes[1].note.heading == notes[0].note.text  # a list item under its heading
+
+
+def test_effective_notes_are_nearest_first_up_to_the_chapter(cm: Codeset) -> None:
+    notes = cm.effective_notes("I63.9")
+    origins = [n.declared_on.code for n in notes]
+    assert origins.index("I63") < origins.index("I60-I69") < origins.index("9")
+    distances = [n.distance for n in notes]
+    assert distances == sorted(distances)
+    # Inclusion terms stay with their node: those of I63 do not govern I63.9.
+    assert all(n.note.kind in INHERITED_KINDS for n in notes if n.inherited)
+
+
+@_PROPERTY
+@given(_billable)
+def test_effective_notes_include_the_parents_inherited_ones(cm: Codeset, i: int) -> None:
+    node = cm.billable_codes()[i]
+    while node.parent is not None and node.kind not in (Kind.CHAPTER, Kind.BLOCK):
+        parent = node.parent
+        mine = {(n.declared_on, n.note) for n in cm.effective_notes(node.key)}
+        if parent.kind in (Kind.CHAPTER, Kind.BLOCK):
+            # Blocks and chapters are not codes: their own notes are what they pass on.
+            theirs = {(parent, n) for n in parent.notes if n.kind in INHERITED_KINDS}
+        else:
+            theirs = {
+                (n.declared_on, n.note)
+                for n in cm.effective_notes(parent.key)
+                if n.note.kind in INHERITED_KINDS
+            }
+        assert theirs <= mine
+        node = parent
+
+
+# -- claims ------------------------------------------------------------------------
+
+
+def _kinds(findings: tuple[object, ...]) -> list[tuple[str, str, tuple[int, ...]]]:
+    return [(f.severity.value, f.kind.value, f.positions) for f in findings]  # type: ignore[attr-defined]
+
+
+def test_claim_manifestation_first_and_code_first_order(cm: Codeset) -> None:
+    # F02.80 "Dementia in other diseases classified elsewhere ...": code first Alzheimer's (G30.-).
+    findings = cm.check_claim(["F02.80", "G30.9"])
+    assert _kinds(findings) == [
+        ("error", "manifestation code listed first", (0,)),
+        ("warning", "underlying condition listed after", (0, 1)),
+    ]
+    assert findings[1].notes[0].note.text == "Alzheimer's (G30.-)"
+    # The right order is clean.
+    assert cm.check_claim(["G30.9", "F02.80"]) == ()
+
+
+def test_claim_excludes1_pair_and_duplicates(cm: Codeset) -> None:
+    findings = cm.check_claim(["E11.9", "E10.9", "E11.9"])
+    kinds = [(f.kind, f.positions) for f in findings]
+    assert (FindingKind.EXCLUDES1, (0, 1)) in kinds
+    assert (FindingKind.DUPLICATE_CODE, (0, 2)) in kinds
+    (pair,) = [f for f in findings if f.kind is FindingKind.EXCLUDES1]
+    assert pair.severity is Severity.WARNING and len(pair.conflicts) == 2
+    assert "unrelated" in pair.message
+
+
+def test_claim_invalid_codes_reuse_check_code(cm: Codeset) -> None:
+    findings = cm.check_claim(["S72.001", "E11", "xx", 42])  # type: ignore[list-item]
+    invalid = [f for f in findings if f.kind is FindingKind.INVALID_CODE]
+    assert [f.positions for f in invalid] == [(0,), (1,), (2,), (3,)]
+    assert invalid[0].check is not None and invalid[0].check.suggestions[0] == "S72.001A"
+    assert all(f.severity is Severity.ERROR for f in invalid)
+
+
+def test_claim_use_additional_code_absent_is_information(cm: Codeset) -> None:
+    # E11 <useAdditionalCode> "code to identify control using:" insulin (Z79.4), ...
+    info = [f for f in cm.check_claim(["E11.9"]) if f.kind is FindingKind.USE_ADDITIONAL_CODE]
+    assert len(info) == 1 and info[0].severity is Severity.INFO
+    assert "code to identify control using:" in info[0].message
+    # With one of the targets on the claim, the instruction is met.
+    assert not [
+        f for f in cm.check_claim(["E11.9", "Z79.4"]) if f.kind is FindingKind.USE_ADDITIONAL_CODE
+    ]
+
+
+@_PROPERTY
+@given(st.lists(st.one_of(st.text(max_size=10), st.sampled_from(["E11.9", "G63", "S72.001A"]))))
+def test_claim_check_never_raises(cm: Codeset, codes: list[str]) -> None:
+    for finding in cm.check_claim(codes):
+        assert all(0 <= p < len(codes) for p in finding.positions)
+
+
+def test_claim_check_accepts_one_string(cm: Codeset) -> None:
+    assert _kinds(cm.check_claim("F02.80"))[0] == ("error", "manifestation code listed first", (0,))
+
+
+def test_the_index_is_built_once_under_threads() -> None:
+    import medcodes
+
+    fresh = medcodes.icd10cm.load()
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(len(fresh.conflicts("E10.9", "E11.9"))))
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [2] * 8
