@@ -25,7 +25,7 @@ from typing import TypeVar
 from lxml import etree
 
 import medcodes
-from medcodes.icd10cm.loader import BUNDLED_TABULAR
+from medcodes.icd10cm.loader import BUNDLED, BUNDLED_DEFAULT
 
 T = TypeVar("T")
 
@@ -74,7 +74,7 @@ def main() -> None:
     args = ap.parse_args()
     r = args.repeat
 
-    bundled = Path(medcodes.__file__).parent / "_bundled" / BUNDLED_TABULAR
+    bundled = Path(medcodes.__file__).parent / "_bundled" / BUNDLED[BUNDLED_DEFAULT][0]
     with tempfile.TemporaryDirectory() as tmp:
         xml = Path(tmp) / "icd10c-tabular-April-1-2026.xml"
         xml.write_bytes(gzip.decompress(bundled.read_bytes()))

@@ -12,8 +12,17 @@ DATA = Path(__file__).parent / "data"
 BUNDLED = Path(medcodes.__file__).parent / "_bundled"
 
 #: Official files (see tests/data/README.md for where each comes from).
-TABULAR_2025_APRIL = DATA / "icd10cm-tabular-April-2025.xml.gz"
-CMS_2025_ZIP = DATA / "2025-code-descriptions-tabular-order.zip"
+TABULAR_2025_APRIL = BUNDLED / "icd10cm-tabular-April-2025.xml.gz"
+CMS_2025_ZIP = BUNDLED / "2025-code-descriptions-tabular-order.zip"
+CDC_2024_ZIP = DATA / "icd10cm-CodesDescriptions-2024.zip"
+ADDENDA_APRIL_2025 = (
+    DATA / "icd10cm-order-addenda-April-2025.txt",
+    DATA / "icd10cm-codes-addenda-April-2025.txt",
+)
+ADDENDA_APRIL_2026 = (
+    DATA / "icd10cm-order-addenda-April-1-2026.txt",
+    DATA / "icd10cm-codes-addenda-April-1-2026.txt",
+)
 TABULAR_2026_APRIL = BUNDLED / "icd10c-tabular-April-1-2026.xml.gz"
 CDC_2026_ZIP = BUNDLED / "icd10cm-Code-Descriptions-2026.zip"
 

@@ -6,7 +6,16 @@
 'Type 2 diabetes mellitus with hyperglycemia'
 """
 
+from .addenda import (
+    Addenda,
+    AddendaAction,
+    AddendaCounts,
+    AddendaLine,
+    AddendaType,
+    load_addenda,
+)
 from .codeset import Codeset, Node, display_code, normalize_code
+from .diff import Change, ChangeKind, DiffSummary, ReleaseDiff, diff
 from .hierarchy import SEVENTH_CHARACTER_EXCEPTIONS, SeventhCharacterException
 from .loader import load
 from .model import Kind, Note, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
@@ -28,10 +37,18 @@ __all__ = [
     "EXCLUDES1_EXCEPTION",
     "INHERITED_KINDS",
     "SEVENTH_CHARACTER_EXCEPTIONS",
+    "Addenda",
+    "AddendaAction",
+    "AddendaCounts",
+    "AddendaLine",
+    "AddendaType",
+    "Change",
+    "ChangeKind",
     "CodeCheck",
     "CodeRef",
     "Codeset",
     "Conflict",
+    "DiffSummary",
     "EffectiveNote",
     "Finding",
     "FindingKind",
@@ -44,14 +61,17 @@ __all__ = [
     "OrderRecord",
     "Problem",
     "Release",
+    "ReleaseDiff",
     "Resolution",
     "SeventhCharacter",
     "SeventhCharacterException",
     "SeventhCharacterRule",
     "Severity",
     "check_code",
+    "diff",
     "display_code",
     "load",
+    "load_addenda",
     "normalize_code",
     "parse_references",
 ]

@@ -21,11 +21,12 @@ Building from the tabular XML follows the official derivation (DOMAIN.md §4):
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from attrs import frozen
 
 from ..errors import DefectWarning, MismatchError
+from .codes import CodesFile
 from .model import Kind, Note, NoteKind, Notes, SeventhCharacterRule
 from .order import OrderFile
 
@@ -176,12 +177,22 @@ def active_exception(st: _Store, category: str) -> SeventhCharacterException | N
 def build_from_order(order: OrderFile) -> _Store:
     """A hierarchy from an order file alone: categories at the top, each code
     under its longest prefix that is in the file. No chapters, blocks or notes."""
+    st = _build_by_structure(order.codes, order.flags, order.long_titles)
+    st.short_titles = dict(zip(order.codes, order.short_titles, strict=True))
+    return st
+
+
+def build_from_codes(codes: CodesFile) -> _Store:
+    """A release of billable codes from a codes file alone (no headers, so no
+    hierarchy: every code is a root)."""
+    return _build_by_structure(codes.codes, "1" * len(codes.codes), codes.long_titles)
+
+
+def _build_by_structure(keys: Sequence[str], flags: str, titles: Sequence[str]) -> _Store:
     st = _Store()
     codes = st.codes
     rows: list[_Row] = []
-    for i, (key, flag, long) in enumerate(
-        zip(order.codes, order.flags, order.long_titles, strict=True)
-    ):
+    for i, (key, flag, long) in enumerate(zip(keys, flags, titles, strict=True)):
         codes[key] = i
         parent = -1
         for cut in range(len(key) - 1, 2, -1):
@@ -195,7 +206,6 @@ def build_from_order(order: OrderFile) -> _Store:
             kind = Kind.CATEGORY if len(key) == 3 else Kind.SUBCATEGORY
             rows.append((key, kind, long, parent, 0, 0, 1 if key.endswith("X") else 0))
     st.set_rows(rows)
-    st.short_titles = dict(zip(order.codes, order.short_titles, strict=True))
     return st
 
 

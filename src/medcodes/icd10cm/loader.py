@@ -19,23 +19,39 @@ from ..sources import (
     _pick,
     _read,
 )
+from .codes import parse_codes
 from .codeset import Codeset
-from .hierarchy import apply_order, build_from_order
+from .hierarchy import apply_order, build_from_codes, build_from_order
 from .model import Release
 from .order import parse_order
 from .tabular import parse_tabular
 
-__all__ = ["BUNDLED_ORDER", "BUNDLED_TABULAR", "load"]
+__all__ = ["BUNDLED", "load"]
 
 #: Names of the official files inside the zips and folders medcodes searches.
 TABULAR_NAME = re.compile(r"(?i)icd10c\w*[-_ ]tabular.*\.xml(\.gz|\.xz)?$")
 ORDER_NAME = re.compile(r"(?i)icd10cm[-_ ]order[-_ ](?!addenda).*\.txt(\.gz|\.xz)?$")
+CODES_NAME = re.compile(r"(?i)icd10cm[-_ ]codes[-_ ](?!addenda).*\.txt(\.gz|\.xz)?$")
 
-#: The bundled default release: the April 1, 2026 tabular XML (gzip of the
-#: official file) and the FY2026 order file (inside CDC's official zip; the
-#: April 2026 update changed no code).
-BUNDLED_TABULAR = "icd10c-tabular-April-1-2026.xml.gz"
-BUNDLED_ORDER = ("icd10cm-Code-Descriptions-2026.zip", "icd10cm-order-2026.txt")
+#: The bundled releases, by fiscal year: the April 1 tabular XML (gzip of the
+#: official file) and the order file of the same fiscal year (inside the
+#: official zip; the April updates of 2025 and 2026 changed no code).
+BUNDLED: dict[int, tuple[str, str, str]] = {
+    2026: (
+        "icd10c-tabular-April-1-2026.xml.gz",
+        "icd10cm-Code-Descriptions-2026.zip",
+        "icd10cm-order-2026.txt",
+    ),
+    2025: (
+        "icd10cm-tabular-April-2025.xml.gz",
+        "2025-code-descriptions-tabular-order.zip",
+        "icd10cm_order_2025.txt",
+    ),
+}
+#: The newest bundled release, which :func:`load` gives by default.
+BUNDLED_DEFAULT = max(BUNDLED)
+BUNDLED_TABULAR = BUNDLED[BUNDLED_DEFAULT][0]
+BUNDLED_ORDER = BUNDLED[BUNDLED_DEFAULT][1:]
 
 PathLike = str | os.PathLike[str]
 
@@ -51,12 +67,15 @@ def load(
     """Load an ICD-10-CM release.
 
     With no argument, the bundled default: the April 1, 2026 release (FY2026),
-    offline, with its official order file (74,719 billable codes).
+    offline, with its official order file (74,719 billable codes). With only
+    ``fiscal_year``, the bundled release of that year (2025 or 2026).
 
     :param source: the tabular XML file, a folder that holds it, or an official
         zip that holds it; a folder or zip that also holds the order file gives
         both. A folder or zip with only an order file (or an order file itself)
-        gives a hierarchy by code structure, without chapters, blocks or notes.
+        gives a hierarchy by code structure, without chapters, blocks or notes;
+        one with only a codes file (``icd10cm_codes_YYYY.txt``) gives the
+        billable codes with their long titles and nothing else.
     :param order: an order file (or folder/zip holding one) to check the
         tabular against and to take short titles from; it must describe the
         same release, else :class:`~medcodes.errors.MismatchError`.
@@ -74,23 +93,33 @@ def load(
     (2026, '2026-04-01')
     >>> len(cm.billable_codes())
     74719
+    >>> load(fiscal_year=2025).release.label
+    'ICD-10-CM FY2025 (effective 2025-04-01)'
     """
     if source is None and order is None:
-        return _load_bundled(max_bytes)
+        return _load_bundled(fiscal_year or BUNDLED_DEFAULT, max_bytes)
     tab_c: _Candidate | None = None
     ord_c: _Candidate | None = None
+    codes_c: _Candidate | None = None
     if source is not None:
         cands, single = _candidates(source)
         if single:
-            if _looks_like_xml(cands[0]):
+            kind = _sniff(cands[0])
+            if kind == "tabular":
                 tab_c = cands[0]
-            else:
+            elif kind == "order":
                 ord_c = cands[0]
+            else:
+                codes_c = cands[0]
         else:
             tab_c = _pick(cands, TABULAR_NAME, "an ICD-10-CM tabular XML file", str(source))
             ord_c = _pick(cands, ORDER_NAME, "an ICD-10-CM order file", str(source))
             if tab_c is None and ord_c is None:
-                raise _no_match(cands, "ICD-10-CM tabular XML or order file", str(source))
+                codes_c = _pick(cands, CODES_NAME, "an ICD-10-CM codes file", str(source))
+            if tab_c is None and ord_c is None and codes_c is None:
+                raise _no_match(
+                    cands, "ICD-10-CM tabular XML, order file or codes file", str(source)
+                )
     if order is not None:
         cands, single = _candidates(order)
         ord_c = (
@@ -98,13 +127,26 @@ def load(
         )
         if ord_c is None:
             raise _no_match(cands, "ICD-10-CM order file", str(order))
+    if codes_c is not None:
+        with paused_gc():
+            return _load_codes(codes_c, fiscal_year, effective, max_bytes)
     return _load(tab_c, ord_c, fiscal_year, effective, max_bytes)
 
 
-def _looks_like_xml(c: _Candidate) -> bool:
+def _sniff(c: _Candidate) -> str:
+    """What one plain file is: ``"tabular"``, ``"order"`` or ``"codes"``, by its
+    official name, else by its first bytes."""
+    for kind, pattern in (("tabular", TABULAR_NAME), ("order", ORDER_NAME), ("codes", CODES_NAME)):
+        if pattern.search(c.name):
+            return kind
     if c.name.lower().endswith((".xml", ".xml.gz", ".xml.xz")):
-        return True
-    return _head(c.path).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        return "tabular"
+    head = _head(c.path).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        return "tabular"
+    if re.match(rb"[A-Z][0-9A-Z]{2}[0-9A-Z ]{4} +\S", head):
+        return "codes"
+    return "order"
 
 
 def _load(
@@ -175,12 +217,39 @@ def _year_from_names(names: list[str]) -> int | None:
     return None
 
 
-def _load_bundled(max_bytes: int) -> Codeset:
+def _load_codes(
+    codes_c: _Candidate, fiscal_year: int | None, effective: dt.date | None, max_bytes: int
+) -> Codeset:
+    src = _read(codes_c, max_bytes)
+    codes = parse_codes(src.data, src.label)
+    source = src.describe("codes")
+    del src
+    fy = fiscal_year or _year_from_names([codes_c.name])
+    if fy is None:
+        raise SourceError(
+            "cannot tell the fiscal year from the file name; pass fiscal_year=",
+            file=codes_c.label,
+        )
+    if effective is None:
+        april = "april" in codes_c.name.lower()
+        effective = dt.date(fy, 4, 1) if april else dt.date(fy - 1, 10, 1)
+    return Codeset(build_from_codes(codes), Release("ICD-10-CM", fy, effective, (source,)))
+
+
+def _load_bundled(fiscal_year: int, max_bytes: int) -> Codeset:
+    if fiscal_year not in BUNDLED:
+        raise SourceError(
+            f"no bundled release for fiscal year {fiscal_year}; bundled: "
+            + ", ".join(str(y) for y in sorted(BUNDLED))
+            + "; pass the official files to load()",
+            file="medcodes/_bundled",
+        )
+    tabular, zip_name, member = BUNDLED[fiscal_year]
     root = resources.files("medcodes") / "_bundled"
     with (
-        resources.as_file(root / BUNDLED_TABULAR) as tab_path,
-        resources.as_file(root / BUNDLED_ORDER[0]) as zip_path,
+        resources.as_file(root / tabular) as tab_path,
+        resources.as_file(root / zip_name) as zip_path,
     ):
         tab_c = _Candidate(tab_path, None)
-        ord_c = _Candidate(zip_path, BUNDLED_ORDER[1])
-        return _load(tab_c, ord_c, None, dt.date(2026, 4, 1), max_bytes)
+        ord_c = _Candidate(zip_path, member)
+        return _load(tab_c, ord_c, fiscal_year, dt.date(fiscal_year, 4, 1), max_bytes)

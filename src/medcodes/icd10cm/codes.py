@@ -1,0 +1,69 @@
+"""Parser for the ICD-10-CM codes file (``icd10cm_codes_YYYY.txt``, ``icd10cm-codes-2026.txt``).
+
+One line per billable code, in tabular order, with its long title (official
+layout in ``icd10cmCodesFile.pdf``)::
+
+    A000    Cholera due to Vibrio cholerae 01, biovar cholerae
+    ^code (7 columns, then a space) ^long title
+
+The file has no headers, short titles, chapters, blocks or notes: loaded
+alone it gives a release of billable codes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from attrs import frozen
+
+from ..errors import ParseError
+from .order import decode_text
+
+__all__ = ["CodesFile"]
+
+_RECORD = re.compile(r"([A-Z][0-9A-Z]{2}[0-9A-Z]{0,4}) +(\S.*?)\s*")
+
+
+@frozen
+class CodesFile:
+    """A codes file as parallel columns.
+
+    :ivar codes: billable codes without dot, in file (tabular) order.
+    :ivar long_titles: their long titles.
+    """
+
+    codes: tuple[str, ...]
+    long_titles: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+def parse_codes(data: bytes, label: str) -> CodesFile:
+    """Parse the bytes of a codes file; ``label`` names it in errors."""
+    text = decode_text(data, label)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise ParseError("the file is empty", file=label, line=1)
+    codes: list[str] = []
+    titles: list[str] = []
+    match = _RECORD.fullmatch
+    for n, line in enumerate(lines, 1):
+        m = match(line)
+        if m is None:
+            raise ParseError(
+                "not a codes-file record (expected: code, spaces, long title)", file=label, line=n
+            )
+        codes.append(m.group(1))
+        titles.append(m.group(2))
+    if len(set(codes)) != len(codes):
+        seen: set[str] = set()
+        for n, code in enumerate(codes, 1):
+            if code in seen:
+                raise ParseError(f"code {code} appears twice", file=label, line=n)
+            seen.add(code)
+    return CodesFile(tuple(codes), tuple(titles))
