@@ -17,6 +17,7 @@ from .addenda import (
 from .codeset import Codeset, Node, display_code, normalize_code
 from .diff import Change, ChangeKind, DiffSummary, ReleaseDiff, diff
 from .hierarchy import SEVENTH_CHARACTER_EXCEPTIONS, SeventhCharacterException
+from .history import CodeEvent, EventKind, ReleaseHistory
 from .loader import load
 from .model import Kind, Note, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
 from .order import OrderFile, OrderRecord
@@ -45,11 +46,13 @@ __all__ = [
     "Change",
     "ChangeKind",
     "CodeCheck",
+    "CodeEvent",
     "CodeRef",
     "Codeset",
     "Conflict",
     "DiffSummary",
     "EffectiveNote",
+    "EventKind",
     "Finding",
     "FindingKind",
     "Kind",
@@ -62,6 +65,7 @@ __all__ = [
     "Problem",
     "Release",
     "ReleaseDiff",
+    "ReleaseHistory",
     "Resolution",
     "SeventhCharacter",
     "SeventhCharacterException",

@@ -468,6 +468,11 @@ def _by_node(changes: tuple[Change, ...]) -> dict[str, list[Change]]:
     return out
 
 
+def _revised(a: str, b: str) -> bool:
+    """A title revision as the text files see it: a diacritics-only change is not."""
+    return a != b and _fold(a) != _fold(b)
+
+
 def _long_revised(changes: list[Change]) -> bool:
     """A long-title revision as the text files see it (diacritics-only changes are invisible)."""
     return any(

@@ -1,0 +1,136 @@
+"""Several releases over time: which one is in force on a date of service, and
+the story of one code across them.
+
+ICD-10-CM fiscal years run from October 1 to September 30; an April 1 update
+replaces the October release for dates of service from April 1 (DOMAIN.md §2.1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
+
+from attrs import field, frozen
+
+from .codeset import Codeset
+from .diff import _revised
+from .model import Release
+
+__all__ = ["CodeEvent", "EventKind", "ReleaseHistory"]
+
+
+class EventKind(enum.Enum):
+    """What happened to a code in a release."""
+
+    APPEARED = "appeared"
+    RETITLED = "retitled"
+    NOW_BILLABLE = "became billable"
+    NOW_HEADER = "became a header"
+    DISAPPEARED = "disappeared"
+
+
+@frozen
+class CodeEvent:
+    """One step of a code's history.
+
+    :ivar release: the release in which it happened.
+    :ivar kind: what happened.
+    :ivar title: the code's long title in that release (the last one, for a
+        disappearance).
+    :ivar billable: billable in that release (before it disappeared, for a
+        disappearance).
+    """
+
+    release: Release
+    kind: EventKind
+    title: str
+    billable: bool
+
+
+def _by_date(releases: Iterable[Codeset]) -> tuple[Codeset, ...]:
+    ordered = tuple(sorted(releases, key=lambda cs: cs.release.effective))
+    for a, b in pairwise(ordered):
+        if a.release.effective == b.release.effective:
+            raise ValueError(
+                f"two releases take effect on {a.release.effective.isoformat()}: "
+                f"{a.release.label} and {b.release.label}"
+            )
+    return ordered
+
+
+@frozen
+class ReleaseHistory:
+    """Loaded releases ordered by effective date.
+
+    >>> import datetime as dt, medcodes
+    >>> history = medcodes.icd10cm.ReleaseHistory(
+    ...     [medcodes.icd10cm.load(fiscal_year=2025), medcodes.icd10cm.load()]
+    ... )
+    >>> history.release_for(dt.date(2025, 11, 3)) is None   # FY2026 October release not loaded
+    True
+    >>> history.release_for(dt.date(2026, 5, 1)).release.label
+    'ICD-10-CM FY2026 (effective 2026-04-01)'
+    >>> [history.is_valid("D71", on=dt.date(year, 6, 1)) for year in (2025, 2026)]
+    [True, False]
+    >>> [(e.release.fiscal_year, e.kind.value) for e in history.code_history("D71")]
+    [(2025, 'appeared'), (2026, 'became a header')]
+
+    :raises ValueError: two releases take effect on the same day.
+    """
+
+    releases: tuple[Codeset, ...] = field(converter=_by_date)
+
+    def __iter__(self) -> Iterator[Codeset]:
+        return iter(self.releases)
+
+    def __len__(self) -> int:
+        return len(self.releases)
+
+    def release_for(self, on: dt.date) -> Codeset | None:
+        """The release in force on a date of service: the latest one that took
+        effect on or before it, while its fiscal year lasts; ``None`` when no
+        loaded release covers the date."""
+        found = None
+        for cs in self.releases:
+            if cs.release.effective <= on:
+                found = cs
+        if found is None or on > found.release.valid_through:
+            return None
+        return found
+
+    def is_valid(self, code: str, on: dt.date) -> bool:
+        """True when ``code`` may be reported for a date of service: it is a
+        billable code of the release in force then."""
+        cs = self.release_for(on)
+        return cs is not None and cs.is_billable(code)
+
+    def code_history(self, code: str) -> tuple[CodeEvent, ...]:
+        """What happened to ``code`` release by release: when it appeared,
+        changed title or billable status, and disappeared."""
+        events: list[CodeEvent] = []
+        previous = None
+        for cs in self.releases:
+            node = cs.get(code)
+            if node is None or node.kind.value in ("chapter", "block"):
+                if previous is not None:
+                    events.append(
+                        CodeEvent(
+                            cs.release, EventKind.DISAPPEARED, previous.title, previous.billable
+                        )
+                    )
+                previous = None
+                continue
+            if previous is None:
+                events.append(CodeEvent(cs.release, EventKind.APPEARED, node.title, node.billable))
+            else:
+                if node.billable != previous.billable:
+                    kind = EventKind.NOW_BILLABLE if node.billable else EventKind.NOW_HEADER
+                    events.append(CodeEvent(cs.release, kind, node.title, node.billable))
+                if _revised(previous.title, node.title):  # not a mere change of accents
+                    events.append(
+                        CodeEvent(cs.release, EventKind.RETITLED, node.title, node.billable)
+                    )
+            previous = node
+        return tuple(events)

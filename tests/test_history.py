@@ -1,0 +1,72 @@
+"""ReleaseHistory: the release in force on a date of service, a code's story."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import medcodes
+from medcodes.icd10cm import Codeset, EventKind, ReleaseHistory
+
+from .helpers import CDC_2026_ZIP, CMS_2025_ZIP
+
+
+@pytest.fixture(scope="module")
+def history(cm: Codeset) -> ReleaseHistory:
+    return ReleaseHistory(
+        [
+            cm,  # April 1, 2026
+            medcodes.icd10cm.load(CMS_2025_ZIP),  # October 1, 2024
+            medcodes.icd10cm.load(fiscal_year=2025),  # April 1, 2025
+            medcodes.icd10cm.load(CDC_2026_ZIP),  # October 1, 2025
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (dt.date(2024, 9, 30), None),
+        (dt.date(2024, 10, 1), "ICD-10-CM FY2025 (effective 2024-10-01)"),
+        (dt.date(2025, 3, 31), "ICD-10-CM FY2025 (effective 2024-10-01)"),
+        (dt.date(2025, 4, 1), "ICD-10-CM FY2025 (effective 2025-04-01)"),  # the April update
+        (dt.date(2025, 9, 30), "ICD-10-CM FY2025 (effective 2025-04-01)"),
+        (dt.date(2025, 10, 1), "ICD-10-CM FY2026 (effective 2025-10-01)"),
+        (dt.date(2026, 4, 1), "ICD-10-CM FY2026 (effective 2026-04-01)"),
+        (dt.date(2026, 10, 1), None),  # FY2027 is not loaded
+    ],
+)
+def test_release_for_a_date_of_service(
+    history: ReleaseHistory, day: dt.date, label: str | None
+) -> None:
+    found = history.release_for(day)
+    assert (found.release.label if found else None) == label
+
+
+def test_is_valid_on_a_date(history: ReleaseHistory) -> None:
+    # G35 (multiple sclerosis) was billable until FY2026 expanded it.
+    assert history.is_valid("G35", on=dt.date(2025, 9, 30))
+    assert not history.is_valid("G35", on=dt.date(2025, 10, 1))
+    assert history.is_valid("G35.A", on=dt.date(2025, 10, 1))
+    assert not history.is_valid("G35.A", on=dt.date(2025, 9, 30))
+    assert not history.is_valid("G35", on=dt.date(2030, 1, 1))
+
+
+def test_code_history(history: ReleaseHistory) -> None:
+    events = history.code_history("G35")
+    assert [(e.release.effective.isoformat(), e.kind) for e in events] == [
+        ("2024-10-01", EventKind.APPEARED),
+        ("2025-10-01", EventKind.NOW_HEADER),
+    ]
+    gone = history.code_history("S30.1XXA")
+    assert [e.kind for e in gone] == [EventKind.APPEARED, EventKind.DISAPPEARED]
+    assert gone[-1].title == "Contusion of abdominal wall, initial encounter"
+    # Accents (tabular) against plain spelling (order file) are not a retitle.
+    assert [e.kind for e in history.code_history("G83.81")] == [EventKind.APPEARED]
+    assert history.code_history("ZZZ") == ()
+
+
+def test_two_releases_on_one_day_are_refused(cm: Codeset) -> None:
+    with pytest.raises(ValueError, match="two releases take effect on 2026-04-01"):
+        ReleaseHistory([cm, cm])

@@ -1,0 +1,45 @@
+"""scripts/icd10cm_update_report.py, run as the yearly update does."""
+
+from __future__ import annotations
+
+import csv
+import json
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCRIPT = Path(__file__).parents[1] / "scripts" / "icd10cm_update_report.py"
+
+
+def _main() -> Any:
+    return runpy.run_path(str(SCRIPT))["main"]
+
+
+def test_markdown_report_of_the_bundled_releases(tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    assert _main()(["bundled:2025", "bundled:2026", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# ICD-10-CM changes: ICD-10-CM FY2025")
+    assert "| codes | 74,260 | 74,719 | 487 | 28 | 38 |" in text
+
+
+def test_json_and_csv_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _main()(["bundled:2025", "bundled:2026", "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["summary"]["codes"]["additions"] == 487
+    assert len(payload["changes"]) == sum(payload["summary"]["by_kind"].values())
+    out = tmp_path / "report.csv"
+    assert _main()(["bundled:2025", "bundled:2026", "--format", "csv", "--out", str(out)]) == 0
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(payload["changes"])
+    assert {"code", "change", "before", "after"} <= set(rows[0])
+
+
+def test_a_bad_path_is_an_error_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _main()(["bundled:2025", "/no/such/file"]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    assert sys.argv  # untouched
