@@ -163,6 +163,21 @@ def main() -> None:
         f"  check_claim of 20 codes                     "
         f"{per_call(cm.check_claim, claims, r) * 1e3:8.3f} ms/call"
     )
+    _diff_figures(r, full)
+
+
+def _diff_figures(r: int, full: float) -> None:
+    print("Release diff")
+    old = medcodes.icd10cm.load(fiscal_year=2025)
+    load_2025 = best(lambda: medcodes.icd10cm.load(fiscal_year=2025), r)
+    new = medcodes.icd10cm.load()
+    took = best(lambda: medcodes.icd10cm.diff(old, new), r)
+    n = len(medcodes.icd10cm.diff(old, new))
+    print(
+        f"  diff(April 2025, April 2026), notes included {took * 1e3:7.1f} ms"
+        f"  = {took / full:4.2f}x a bundled load (2026), {took / load_2025:4.2f}x (2025); "
+        f"{n:,} changes"
+    )
 
 
 def _related_pairs(

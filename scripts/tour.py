@@ -69,6 +69,20 @@ def main() -> None:
     for f in cm.check_claim(claim):
         print(f"  {f.severity.value:<7} {f.message}")
 
+    print("\nWhat changed from the April 2025 release (also bundled) to this one:")
+    old = medcodes.icd10cm.load(fiscal_year=2025)
+    changes = medcodes.icd10cm.diff(old, cm)
+    s = changes.summary()
+    for name, counts in (("codes", s.codes), ("headers", s.headers)):
+        assert counts is not None
+        print(
+            f"  {name:<8} {counts.old_total:>6,} -> {counts.new_total:>6,}: "
+            f"+{counts.additions} -{counts.deletions}, {counts.revisions} revised"
+        )
+    for change in changes.now_header[:3]:
+        print(f"  {change.code} {change.before!r} was expanded into {', '.join(change.related)}")
+    print(f"  ... {len(changes):,} changes; scripts/icd10cm_update_report.py writes them all")
+
 
 if __name__ == "__main__":
     main()

@@ -9,13 +9,14 @@ text files spell plainly.
 from __future__ import annotations
 
 import collections
+import hashlib
 
 import pytest
 
 import medcodes
 from medcodes.icd10cm import Codeset, Kind, OrderFile
 
-from ..helpers import CDC_2026_ZIP, TABULAR_2025_APRIL, TABULAR_2026_APRIL, fold
+from ..helpers import CDC_2026_ZIP, CMS_2025_ZIP, TABULAR_2025_APRIL, TABULAR_2026_APRIL, fold
 
 
 def _tree_nodes(cs: Codeset) -> list[medcodes.icd10cm.Node]:
@@ -123,3 +124,19 @@ def test_s06_exception_removes_exactly_the_nonexistent_codes(cm: Codeset) -> Non
     assert all(n.key + "A" in cm for n in leaves_78)
     assert "S06.1X7A" in cm and "S06.1X7D" not in cm and "S06.1X8S" not in cm
     assert "S06.A0XD" in cm  # 6th character X: not concerned
+
+
+def test_bundled_fy2025_release_identity() -> None:
+    cs = medcodes.icd10cm.load(fiscal_year=2025)
+    assert cs.release.label == "ICD-10-CM FY2025 (effective 2025-04-01)"
+    tab, order = cs.release.sources
+    assert tab.sha256 == "d6cdf5283f35a102d77ead236ec8c8929f22ba7f3356dbadff18ede01a3a3de5"
+    zip_sha = hashlib.sha256(CMS_2025_ZIP.read_bytes()).hexdigest()
+    assert zip_sha == "4f6c65f0034736d2b02fa9eb1128aab564fa673dd4d99363f8b2167af3994816"
+    assert (tab.path.endswith(TABULAR_2025_APRIL.name), order.member) == (
+        True,
+        "icd10cm_order_2025.txt",
+    )
+    assert len(cs.billable_codes()) == 74_260
+    with pytest.raises(medcodes.errors.SourceError, match="bundled: 2025, 2026"):
+        medcodes.icd10cm.load(fiscal_year=2019)
