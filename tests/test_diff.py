@@ -183,3 +183,50 @@ def test_records_and_reports(april: ReleaseDiff) -> None:
     assert "| codes | 74,260 | 74,719 | 487 | 28 | 38 |" in text
     assert "## billable -> header (16)" in text
     assert april.to_csv().splitlines()[0].startswith("code,change,level,billable")
+
+
+def test_structure_changes_on_an_edited_tabular(
+    tmp_path: Path, xml2026: bytes, cm: Codeset
+) -> None:
+    """Moves, 7th-character definitions and titles inherited by 7th-character
+    codes, checked on the real 2026 XML with three edits."""
+    data = xml2026.replace(b'<section id="A00-A09">', b'<section id="A00-A08">', 1)
+    old_title = b"<desc>Fracture of unspecified part of neck of right femur</desc>"
+    assert old_title in data
+    data = data.replace(
+        old_title, b"<desc>Fracture of neck of right femur, part unspecified</desc>"
+    )
+    old_label = b'<extension char="A">initial encounter for closed fracture</extension>'
+    at = data.index(old_label, data.index(b"<name>S72</name>"))  # S72's own definition
+    new_label = b'<extension char="A">initial encounter, closed fracture</extension>'
+    data = data[:at] + new_label + data[at + len(old_label) :]
+    path = tmp_path / "icd10cm_tabular_2026.xml"
+    path.write_bytes(data)
+    edited = medcodes.icd10cm.load(path)
+    d = diff(cm, edited)
+    # The block was renamed: a new block, the old one gone, its ten categories moved.
+    # (A deleted node stands just before the next node of the old release that survives.)
+    assert [(c.kind, c.code) for c in d.of(ChangeKind.ADDED, ChangeKind.DELETED)] == [
+        (ChangeKind.ADDED, "A00-A08"),
+        (ChangeKind.DELETED, "A00-A09"),
+    ]
+    moved = d.of(ChangeKind.MOVED)
+    assert [c.code for c in moved][:3] == ["A00", "A01", "A02"] and len(moved) == 10
+    assert (moved[0].before, moved[0].after) == ("A00-A09", "A00-A08")
+    assert moved[0].detail == "block A00-A09 -> A00-A08"
+    # S72's 7th-character A changed its label: the definition and every A code of S72.
+    (rule,) = d.of(ChangeKind.SEVENTH_CHARACTERS_CHANGED)
+    assert (
+        rule.code == "S72"
+        and rule.before is not None
+        and "A initial encounter for closed" in rule.before
+    )
+    retitled = {c.code for c in d.of(ChangeKind.LONG_TITLE_REVISED)}
+    assert "S72.001" in retitled
+    # S72.001's sixteen 7th-character codes take the new title from it.
+    assert {f"S72.001{ch}" for ch in "ABCDEFGHJKMNPQRS"} <= retitled
+    assert "S72.002A" in retitled and "S72.002B" not in retitled  # only the label of A changed
+    assert (
+        d.for_code("S72.001A")[0].after
+        == "Fracture of neck of right femur, part unspecified, initial encounter, closed fracture"
+    )
