@@ -34,3 +34,16 @@ def fold(text: str) -> str:
 
 def tabular_bytes(path: Path) -> bytes:
     return gzip.decompress(path.read_bytes())
+
+HCPCS = DATA / "hcpcs"
+HCPCS_2017_ZIP = HCPCS / "2017-Alpha-Numeric-HCPCS-File.zip"
+HCPCS_ANWEB = {
+    2018: HCPCS / "2018-HCPC2018_CONTR_ANWEB_disc.txt.xz",
+    2019: HCPCS / "2019-HCPC2019_CONTR_ANWEB.txt.xz",
+    2020: HCPCS / "2020-HCPC2020_ANWEB_w_disclaimer.txt.xz",
+}
+HCPCS_REPORTS = {
+    2018: HCPCS / "2018-HCPC18_Trans_Report_Alpha_ChangesbyHCPC.prn.xz",
+    2019: HCPCS / "2019-Changes_by_HCPCSCode.prn.xz",
+    2020: HCPCS / "2020-Changes_by_HCPC.prn.xz",
+}

@@ -1,10 +1,11 @@
 """medcodes: typed, fast readers for the official US code-set release files.
 
-* :mod:`medcodes.icd10cm` - ICD-10-CM (diagnoses): hierarchy, validity, notes.
+* :mod:`medcodes.icd10cm` - ICD-10-CM (diagnoses): hierarchy, validity, notes, diffs.
+* :mod:`medcodes.hcpcs` - HCPCS Level II (supplies, drugs, services) and modifiers.
 * :mod:`medcodes.errors` - the exceptions and warnings.
 """
 
-from . import errors, icd10cm
+from . import errors, hcpcs, icd10cm
 from .errors import (
     DefectWarning,
     MedcodesError,
@@ -29,5 +30,6 @@ __all__ = [
     "UnknownCodeError",
     "__version__",
     "errors",
+    "hcpcs",
     "icd10cm",
 ]

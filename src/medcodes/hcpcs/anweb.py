@@ -1,0 +1,213 @@
+"""Parser for the HCPCS Level II fixed-width "alpha-numeric" file (ANWEB),
+320 columns per line (record layout ``HCPCyyyy_recordlayout.txt``).
+
+A procedure code's first line has record id ``3`` and carries every field;
+its continuation lines (``4``) carry further 80-column slices of the long
+description. Modifiers use ``7`` and ``8`` and hold the modifier in columns
+4-5. The official quirks load: a free-text disclaimer before the first
+record, continuation lines right-trimmed to 91 columns (or 316), an empty last
+line, bytes outside ASCII (read as cp1252).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import ParseError
+from .model import (
+    ActionCode,
+    CoverageCode,
+    MultiplePricingIndicator,
+    PricingIndicator,
+    Record,
+    TypeOfService,
+)
+
+__all__: list[str] = []
+
+# Code (5 columns; a modifier right-justified) and sequence number: a record.
+_START = re.compile(r"(?:   [A-Z0-9]{2}|[A-Z][0-9]{4})[0-9]{5}")
+_FIRST_LINE_MIN = 293  # through the action code (column 293)
+
+
+def _enum_lookup(enum_cls: Any) -> dict[str, Any]:
+    return {m.value: m for m in enum_cls}
+
+
+_ACTIONS = _enum_lookup(ActionCode)
+_COVERAGE = _enum_lookup(CoverageCode)
+_PRICING = _enum_lookup(PricingIndicator)
+_MULTIPLE = _enum_lookup(MultiplePricingIndicator)
+_TOS = _enum_lookup(TypeOfService)
+
+
+def _chunks(text: str, width: int) -> tuple[str, ...]:
+    return tuple(
+        piece for k in range(0, len(text), width) if (piece := text[k : k + width].strip())
+    )
+
+
+class _Dates:
+    """``YYYYMMDD`` -> date, cached (a few hundred distinct dates per file)."""
+
+    def __init__(self, label: str) -> None:
+        self.cache: dict[str, dt.date | None] = {"": None}
+        self.label = label
+
+    def __call__(self, text: str, line: int, what: str) -> dt.date | None:
+        text = text.strip()
+        found = self.cache.get(text, False)
+        if found is not False:
+            return found  # type: ignore[return-value]
+        try:
+            if len(text) != 8 or not text.isdigit():
+                raise ValueError
+            value: dt.date | None = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            raise ParseError(
+                f"{what} {text!r} is not a YYYYMMDD date", file=self.label, line=line
+            ) from None
+        self.cache[text] = value
+        return value
+
+
+def decode(data: bytes, label: str) -> str:
+    """The file's text: ASCII, else cp1252 (CMS's files are Windows text)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:2000]:
+        raise ParseError("the file is UTF-16 or binary, expected text", file=label, line=1)
+    return data.decode("cp1252", errors="replace")
+
+
+def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
+    """The procedure codes and the modifiers of an ANWEB file, in file order."""
+    lines = decode(data, label).splitlines()
+    procedures: list[Record] = []
+    modifiers: list[Record] = []
+    dates = _Dates(label)
+    started = False
+    first: tuple[int, str] | None = None  # (line number, first line) of the open record
+    pieces: list[str] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if not _START.match(line):
+            if not started:
+                continue  # the free-text disclaimer before the first record
+            raise ParseError(
+                f"not an HCPCS record (code, sequence number, record id): {line[:30]!r}",
+                file=label,
+                line=n,
+            )
+        started = True
+        if len(line) > 320:
+            raise ParseError(f"record of {len(line)} characters, over 320", file=label, line=n)
+        ric = line[10:11]
+        if ric in ("3", "7"):
+            if first is not None:
+                _close(first, pieces, procedures, modifiers, dates, label)
+            if len(line) < _FIRST_LINE_MIN:
+                raise ParseError(
+                    f"first record of a code is {len(line)} characters, expected 320",
+                    file=label,
+                    line=n,
+                )
+            if (ric == "7") != line.startswith("   "):
+                raise ParseError(
+                    f"record id {ric} does not match the code field {line[:5]!r}",
+                    file=label,
+                    line=n,
+                )
+            first = (n, line)
+            pieces = [line[11:91].strip()]
+        elif ric in ("4", "8"):
+            if first is None or first[1][:5] != line[:5] or int(first[1][10]) + 1 != int(ric):
+                raise ParseError(
+                    f"continuation record of {line[:5].strip()} without its first record",
+                    file=label,
+                    line=n,
+                )
+            pieces.append(line[11:91].strip())
+        else:
+            raise ParseError(f"unknown record id {ric!r}", file=label, line=n)
+    if first is not None:
+        _close(first, pieces, procedures, modifiers, dates, label)
+    if not procedures and not modifiers:
+        raise ParseError("no HCPCS records (empty, truncated or not an ANWEB file)", file=label)
+    return procedures, modifiers
+
+
+def _coded(table: dict[str, Any], raw: str, name: str, unknown: list[str]) -> Any:
+    value = table.get(raw)
+    if value is None:
+        unknown.append(name)
+        return raw
+    return value
+
+
+def _close(
+    first: tuple[int, str],
+    pieces: list[str],
+    procedures: list[Record],
+    modifiers: list[Record],
+    dates: Callable[[str, int, str], dt.date | None],
+    label: str,
+) -> None:
+    n, s = first
+    s = s.ljust(320)
+    unknown: list[str] = []
+    pricing = tuple(
+        _coded(_PRICING, p, "pricing_indicators", unknown) for p in _chunks(s[119:127], 2)
+    )
+    mpi = s[127].strip()
+    coverage = s[229].strip()
+    action = s[292].strip()
+    units = s[265:268].strip()
+    defects: list[str] = []
+    asc_group, asc_date = s[230:232].strip() or None, s[232:240]
+    # 2018: five ASC dates written two columns early, over the blank group.
+    shifted = len(asc_date.strip()) == 6 and re.fullmatch(r"(19|20)\d{6}", s[230:238])
+    if shifted:
+        defects.append("ASC payment group effective date two columns to the left")
+        asc_group, asc_date = None, s[230:238]
+    if units and not units.isdigit():
+        raise ParseError(f"anesthesia base units {units!r} are not a number", file=label, line=n)
+    record = Record(
+        code=s[0:5].strip(),
+        is_modifier=s[10] == "7",
+        sequence=int(s[5:10]),
+        long_description=" ".join(p for p in pieces if p),
+        short_description=s[91:119].strip() or None,
+        pricing_indicators=pricing,
+        multiple_pricing_indicator=_coded(_MULTIPLE, mpi, "multiple_pricing_indicator", unknown)
+        if mpi
+        else None,
+        cim_references=_chunks(s[128:146], 6),
+        mcm_references=_chunks(s[146:170], 8),
+        statute=s[170:180].strip() or None,
+        lab_certifications=_chunks(s[180:204], 3),
+        cross_references=_chunks(s[204:229], 5),
+        coverage=_coded(_COVERAGE, coverage, "coverage", unknown) if coverage else None,
+        asc_payment_group=asc_group,
+        asc_effective=dates(asc_date, n, "ASC payment group effective date"),
+        mog_payment_group=s[240:243].strip() or None,
+        mog_policy_indicator=s[243].strip() or None,
+        mog_effective=dates(s[244:252], n, "MOG effective date"),
+        processing_note=s[252:256].strip() or None,
+        betos=s[256:259].strip() or None,
+        types_of_service=tuple(
+            _coded(_TOS, c, "types_of_service", unknown) for c in s[260:265] if c != " "
+        ),
+        anesthesia_base_units=int(units) if units else None,
+        added=dates(s[268:276], n, "code added date"),
+        action_effective=dates(s[276:284], n, "action effective date"),
+        terminated=dates(s[284:292], n, "termination date"),
+        action=_coded(_ACTIONS, action, "action", unknown) if action else None,
+        lines=len(pieces),
+        line=n,
+        unknown_values=tuple(dict.fromkeys(unknown)),
+        defects=tuple(defects),
+    )
+    (modifiers if record.is_modifier else procedures).append(record)

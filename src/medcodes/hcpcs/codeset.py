@@ -1,0 +1,379 @@
+"""A loaded HCPCS Level II release: lookup, sections, modifiers, validity on a
+date of service. The file has no hierarchy; medcodes groups procedure codes
+into sections by first letter, with the headings of the printed book, and
+navigates them with the words of :mod:`medcodes.icd10cm`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterator, Mapping
+
+from attrs import field, frozen
+
+from ..errors import UnknownCodeError
+from .model import Record, Release
+
+__all__ = ["SECTIONS", "CodeCheck", "Codeset", "Kind", "Node", "Problem"]
+
+#: Sections by first letter, with the conventional headings of the HCPCS Level II book.
+SECTIONS: dict[str, str] = {
+    "A": "Transportation services including ambulance, medical and surgical supplies",
+    "B": "Enteral and parenteral therapy",
+    "C": "Outpatient PPS",
+    "E": "Durable medical equipment",
+    "G": "Procedures / professional services (temporary)",
+    "H": "Alcohol and drug abuse treatment services",
+    "J": "Drugs administered other than oral method, chemotherapy drugs",
+    "K": "Temporary codes",
+    "L": "Orthotic and prosthetic procedures, devices",
+    "M": "Medical services",
+    "P": "Pathology and laboratory services",
+    "Q": "Temporary codes",
+    "R": "Diagnostic radiology services",
+    "S": "Temporary national codes (non-Medicare)",
+    "T": "National codes established for state Medicaid agencies",
+    "U": "Coronavirus diagnostic panel",
+    "V": "Vision, hearing and speech-language pathology services",
+}
+
+_PROCEDURE = re.compile(r"[A-Z][0-9]{4}")
+_MODIFIER = re.compile(r"[A-Z0-9]{2}")
+
+
+class Kind(enum.Enum):
+    """The level of an HCPCS node."""
+
+    SECTION = "section"
+    CODE = "code"
+    MODIFIER = "modifier"
+
+
+@frozen(eq=False)
+class Node:
+    """A view of one section, procedure code or modifier of a :class:`Codeset`.
+
+    >>> import medcodes
+    >>> hc = medcodes.hcpcs.load()
+    >>> node = hc["j9308"]
+    >>> node.code, node.kind.value, node.parent.code, node.title
+    ('J9308', 'code', 'J', 'Injection, ramucirumab, 5 mg')
+    """
+
+    codeset: Codeset = field(repr=False)
+    kind: Kind
+    code: str
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return (self.codeset is other.codeset, self.kind, self.code) == (
+            True,
+            other.kind,
+            other.code,
+        )
+
+    def __hash__(self) -> int:
+        return hash((id(self.codeset), self.kind, self.code))
+
+    @property
+    def key(self) -> str:
+        """Lookup key (the same as :attr:`code`)."""
+        return self.code
+
+    @property
+    def record(self) -> Record | None:
+        """The full record (``None`` for a section)."""
+        if self.kind is Kind.SECTION:
+            return None
+        table = self.codeset._modifiers if self.kind is Kind.MODIFIER else self.codeset._codes
+        return table[self.code]
+
+    @property
+    def title(self) -> str:
+        """The long description (a section's heading)."""
+        record = self.record
+        return SECTIONS.get(self.code, self.code) if record is None else record.long_description
+
+    @property
+    def short_title(self) -> str | None:
+        """The short description."""
+        record = self.record
+        return None if record is None else record.short_description
+
+    @property
+    def parent(self) -> Node | None:
+        """The section of a procedure code; ``None`` for sections and modifiers."""
+        if self.kind is Kind.CODE:
+            return Node(self.codeset, Kind.SECTION, self.code[0])
+        return None
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """A section's codes in file order; nothing below a code."""
+        if self.kind is not Kind.SECTION:
+            return ()
+        return tuple(
+            Node(self.codeset, Kind.CODE, c) for c in self.codeset._sections.get(self.code, ())
+        )
+
+    @property
+    def siblings(self) -> tuple[Node, ...]:
+        """The other children of the parent."""
+        parent = self.parent
+        return () if parent is None else tuple(n for n in parent.children if n != self)
+
+    @property
+    def is_leaf(self) -> bool:
+        """No children."""
+        return self.kind is not Kind.SECTION
+
+    @property
+    def depth(self) -> int:
+        """0 for sections and modifiers, 1 for procedure codes."""
+        return 1 if self.kind is Kind.CODE else 0
+
+    def ancestors(self) -> Iterator[Node]:
+        """Nearest first: a procedure code's section."""
+        parent = self.parent
+        if parent is not None:
+            yield parent
+
+    def descendants(self) -> Iterator[Node]:
+        """A section's codes."""
+        yield from self.children
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Valid for a date of service (see :meth:`Record.is_valid_on`)."""
+        record = self.record
+        return record is not None and record.is_valid_on(day)
+
+
+class Problem(enum.Enum):
+    """Why a code may not be reported on a date of service."""
+
+    MALFORMED = "not HCPCS Level II syntax"
+    UNKNOWN = "unknown code"
+    MODIFIER_NOT_PROCEDURE = "a modifier, not a procedure code"
+    NOT_YET_EFFECTIVE = "not yet effective on that date"
+    TERMINATED = "terminated before that date"
+
+
+@frozen
+class CodeCheck:
+    """The result of :meth:`Codeset.check_code` (the same shape as ICD-10-CM's).
+
+    :ivar text: the input as given.
+    :ivar code: the normalized code, ``None`` if malformed.
+    :ivar problem: why it is not valid, or ``None``.
+    :ivar message: a sentence for a person.
+    :ivar suggestions: codes the user may have meant (replacements of a
+        terminated code, close codes for a typo).
+    :ivar day: the date of service checked.
+    :ivar node: the node, when the code exists.
+    """
+
+    text: str
+    code: str | None
+    problem: Problem | None
+    message: str
+    suggestions: tuple[str, ...] = ()
+    day: dt.date | None = None
+    node: Node | None = field(default=None, eq=False, repr=False)
+
+    @property
+    def valid(self) -> bool:
+        """True when the code may be reported on that date."""
+        return self.problem is None
+
+    @property
+    def exists(self) -> bool:
+        """The file holds that code (or modifier)."""
+        return self.node is not None
+
+
+class Codeset:
+    """One HCPCS Level II release: procedure codes by section, and modifiers.
+
+    Immutable. ``hc[code]`` (any case, surrounding spaces ignored) gives a
+    procedure code, ``hc.modifier("RT")`` a modifier, ``hc.section("J")`` a
+    section; ``len`` and iteration cover procedure codes in file order.
+
+    >>> import datetime as dt, medcodes
+    >>> hc = medcodes.hcpcs.load()
+    >>> len(hc), len(hc.modifiers)
+    (8259, 383)
+    >>> hc.is_valid("U0003", on=dt.date(2023, 5, 11)), hc.is_valid("U0003", on=dt.date(2023, 5, 12))
+    (True, False)
+    """
+
+    __slots__ = ("_codes", "_modifiers", "_release", "_sections")
+
+    def __init__(self, codes: list[Record], modifiers: list[Record], release: Release) -> None:
+        init = object.__setattr__
+        init(self, "_codes", {r.code: r for r in codes})
+        init(self, "_modifiers", {r.code: r for r in modifiers})
+        sections: dict[str, list[str]] = {}
+        for r in codes:
+            sections.setdefault(r.code[0], []).append(r.code)
+        init(self, "_sections", {k: tuple(v) for k, v in sorted(sections.items())})
+        init(self, "_release", release)
+
+    _codes: dict[str, Record]
+    _modifiers: dict[str, Record]
+    _sections: dict[str, tuple[str, ...]]
+    _release: Release
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Codeset is immutable")
+
+    def __repr__(self) -> str:
+        counts = f"{len(self._codes)} codes, {len(self._modifiers)} modifiers"
+        return f"<hcpcs.Codeset {self._release.label}: {counts}>"
+
+    @property
+    def release(self) -> Release:
+        """Which release this is, and its source file."""
+        return self._release
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __iter__(self) -> Iterator[Node]:
+        return (Node(self, Kind.CODE, c) for c in self._codes)
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and text.strip().upper() in self._codes
+
+    def __getitem__(self, text: str) -> Node:
+        node = self.get(text)
+        if node is None:
+            check = self.check_code(text) if isinstance(text, str) else None
+            raise UnknownCodeError(
+                str(text),
+                check.suggestions if check else (),
+                check.message if check else "not a string",
+            )
+        return node
+
+    def get(self, text: str) -> Node | None:
+        """The procedure code, or ``None``."""
+        key = text.strip().upper() if isinstance(text, str) else ""
+        return Node(self, Kind.CODE, key) if key in self._codes else None
+
+    def modifier(self, text: str) -> Node:
+        """A modifier (``"RT"``, ``"rt"``).
+
+        :raises ~medcodes.errors.UnknownCodeError: not a modifier of this release.
+        """
+        key = text.strip().upper() if isinstance(text, str) else ""
+        if key not in self._modifiers:
+            raise UnknownCodeError(str(text), (), "not a Level II modifier of this release")
+        return Node(self, Kind.MODIFIER, key)
+
+    @property
+    def modifiers(self) -> Mapping[str, Node]:
+        """Every modifier, by code, in file order."""
+        return {m: Node(self, Kind.MODIFIER, m) for m in self._modifiers}
+
+    def sections(self) -> tuple[Node, ...]:
+        """The sections present, by letter."""
+        return tuple(Node(self, Kind.SECTION, s) for s in self._sections)
+
+    def roots(self) -> tuple[Node, ...]:
+        """The sections (the roots of the procedure-code hierarchy)."""
+        return self.sections()
+
+    def section(self, letter: str) -> Node:
+        """One section by its letter.
+
+        :raises ~medcodes.errors.UnknownCodeError: no code starts with that letter.
+        """
+        key = letter.strip().upper() if isinstance(letter, str) else ""
+        if key not in self._sections:
+            raise UnknownCodeError(str(letter), (), "no HCPCS section with that letter")
+        return Node(self, Kind.SECTION, key)
+
+    def records(self) -> tuple[Record, ...]:
+        """Every procedure-code record, in file order."""
+        return tuple(self._codes.values())
+
+    def modifier_records(self) -> tuple[Record, ...]:
+        """Every modifier record, in file order."""
+        return tuple(self._modifiers.values())
+
+    def is_valid(self, code: str, on: dt.date | None = None) -> bool:
+        """True when ``code`` may be reported on ``on`` (default: the release's effective date)."""
+        return self.check_code(code, on).valid
+
+    def check_code(self, text: str, on: dt.date | None = None) -> CodeCheck:
+        """Check a procedure code for a date of service (default: the day the
+        release takes effect). Never raises."""
+        day = on if on is not None else self._release.effective
+        if not isinstance(text, str):
+            return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string", (), day)
+        key = text.strip().upper()
+        record = self._codes.get(key)
+        if record is None:
+            if key in self._modifiers:
+                return CodeCheck(
+                    text,
+                    key,
+                    Problem.MODIFIER_NOT_PROCEDURE,
+                    f"{key} is a modifier, not a procedure code",
+                    (),
+                    day,
+                    Node(self, Kind.MODIFIER, key),
+                )
+            if not _PROCEDURE.fullmatch(key):
+                return CodeCheck(
+                    text,
+                    None,
+                    Problem.MALFORMED,
+                    f"{text!r} is not an HCPCS Level II code: expected a letter and four digits",
+                    (),
+                    day,
+                )
+            close = self._close(key)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            return CodeCheck(
+                text, key, Problem.UNKNOWN, f"{key} is not in this release{hint}", close, day
+            )
+        node = Node(self, Kind.CODE, key)
+        if record.added is not None and day < record.added:
+            return CodeCheck(
+                text,
+                key,
+                Problem.NOT_YET_EFFECTIVE,
+                f"{key} takes effect on {record.added.isoformat()}",
+                (),
+                day,
+                node,
+            )
+        if record.terminated is not None and day > record.terminated:
+            return CodeCheck(
+                text,
+                key,
+                Problem.TERMINATED,
+                f"{key} was terminated on {record.terminated.isoformat()}"
+                + (
+                    f"; replaced by {', '.join(record.cross_references)}"
+                    if record.cross_references
+                    else ""
+                ),
+                record.cross_references,
+                day,
+                node,
+            )
+        return CodeCheck(text, key, None, f"{key} is valid on {day.isoformat()}", (), day, node)
+
+    def _close(self, key: str) -> tuple[str, ...]:
+        """Codes one character away from ``key`` (a typo), active ones first."""
+        found = []
+        for i in range(1, 5):
+            for c in "0123456789":
+                candidate = key[:i] + c + key[i + 1 :]
+                if candidate != key and candidate in self._codes:
+                    found.append(candidate)
+        return tuple(sorted(found, key=lambda c: self._codes[c].terminated is not None))[:10]

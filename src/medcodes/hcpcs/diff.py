@@ -1,0 +1,230 @@
+"""What changed between two HCPCS Level II files: the difference computed
+field by field, and, beside it, what the newer file announces through its
+action codes (relative to the CMS file just before it, which for two annual
+files a year apart is not the whole story)."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+from .codeset import Codeset
+from .model import ActionCode, Record
+
+__all__ = ["AnnouncedChange", "Change", "ChangeKind", "HcpcsDiff", "diff"]
+
+
+class ChangeKind(enum.Enum):
+    """The kinds of change between two HCPCS files."""
+
+    ADDED = "added"
+    #: A termination date appeared (the code stays in the file).
+    DISCONTINUED = "discontinued"
+    #: The code is no longer in the file at all.
+    DELETED = "deleted"
+    #: A termination date was removed.
+    REACTIVATED = "reactivated"
+    LONG_DESCRIPTION = "long description changed"
+    SHORT_DESCRIPTION = "short description changed"
+    #: Any other field (named in ``detail``): pricing, coverage, BETOS, type of service, ...
+    FIELD = "field changed"
+
+
+# Fields compared for FIELD changes (the action code and dates of the action are
+# bookkeeping of the change itself).
+_FIELDS = (
+    "pricing_indicators",
+    "multiple_pricing_indicator",
+    "cim_references",
+    "mcm_references",
+    "statute",
+    "lab_certifications",
+    "cross_references",
+    "coverage",
+    "asc_payment_group",
+    "asc_effective",
+    "mog_payment_group",
+    "mog_policy_indicator",
+    "mog_effective",
+    "processing_note",
+    "betos",
+    "types_of_service",
+    "anesthesia_base_units",
+    "added",
+)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == ():
+        return None
+    if isinstance(value, tuple):
+        return " ".join(_text(v) or "" for v in value)
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+@frozen
+class Change:
+    """One change of one code or modifier (the shape of the ICD-10-CM
+    :class:`~medcodes.icd10cm.Change`, so that one report prints both).
+
+    :ivar code: the procedure code or modifier.
+    :ivar kind: what changed.
+    :ivar level: ``"code"`` or ``"modifier"``.
+    :ivar before: the old value, as text.
+    :ivar after: the new value, as text.
+    :ivar detail: for a field change, the field's name.
+    """
+
+    code: str
+    kind: ChangeKind
+    level: str
+    before: str | None = None
+    after: str | None = None
+    detail: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict with the keys of the ICD-10-CM records."""
+        return {
+            "code": self.code,
+            "change": self.kind.value,
+            "level": self.level,
+            "billable": None,
+            "before": self.before,
+            "after": self.after,
+            "note_kind": None,
+            "detail": self.detail,
+            "related": [],
+        }
+
+
+@frozen
+class AnnouncedChange:
+    """What the newer file says of a code through its action code.
+
+    :ivar code: the procedure code or modifier.
+    :ivar level: ``"code"`` or ``"modifier"``.
+    :ivar action: the action code (never ``N``).
+    """
+
+    code: str
+    level: str
+    action: ActionCode | str
+
+
+@frozen
+class HcpcsDiff:
+    """The computed changes from ``old`` to ``new`` (codes, then modifiers, in
+    file order) and the changes ``new`` announces.
+
+    >>> import medcodes
+    >>> hc = medcodes.hcpcs.load()
+    >>> d = medcodes.hcpcs.diff(hc, hc)
+    >>> len(d), len(d.announced) > 0
+    (0, True)
+    """
+
+    old: Codeset = field(repr=False)
+    new: Codeset = field(repr=False)
+    changes: tuple[Change, ...]
+    announced: tuple[AnnouncedChange, ...]
+
+    def __iter__(self) -> Iterator[Change]:
+        return iter(self.changes)
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+    def of(self, *kinds: ChangeKind) -> tuple[Change, ...]:
+        """The changes of the given kinds."""
+        wanted = set(kinds)
+        return tuple(c for c in self.changes if c.kind in wanted)
+
+    def for_code(self, code: str) -> tuple[Change, ...]:
+        """The changes of one code or modifier."""
+        key = code.strip().upper()
+        return tuple(c for c in self.changes if c.code == key)
+
+    def summary(self) -> Mapping[str, Mapping[str, int]]:
+        """Counts: computed changes per kind and level, and announced action codes."""
+        computed = Counter(f"{c.level} {c.kind.value}" for c in self.changes)
+        announced = Counter(
+            a.action.value if isinstance(a.action, ActionCode) else a.action for a in self.announced
+        )
+        return {"computed": dict(computed), "announced": dict(sorted(announced.items()))}
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every computed change as a plain dict."""
+        return [c.to_dict() for c in self.changes]
+
+
+def diff(old: Codeset, new: Codeset) -> HcpcsDiff:
+    """The changes from HCPCS release ``old`` to ``new`` (see :class:`HcpcsDiff`)."""
+    changes: list[Change] = []
+    for level, before, after in (
+        ("code", old._codes, new._codes),
+        ("modifier", old._modifiers, new._modifiers),
+    ):
+        _compare(level, before, after, changes)
+    announced = tuple(
+        AnnouncedChange(r.code, "modifier" if r.is_modifier else "code", r.action)
+        for r in (*new._codes.values(), *new._modifiers.values())
+        if r.action is not None and r.action is not ActionCode.NO_CHANGE
+    )
+    return HcpcsDiff(old, new, tuple(changes), announced)
+
+
+def _compare(level: str, old: dict[str, Record], new: dict[str, Record], out: list[Change]) -> None:
+    add = out.append
+    for code, b in new.items():
+        a = old.get(code)
+        if a is None:
+            add(Change(code, ChangeKind.ADDED, level, None, b.long_description))
+            if b.terminated is not None:
+                add(Change(code, ChangeKind.DISCONTINUED, level, None, _text(b.terminated)))
+            continue
+        if a == b:
+            continue
+        if a.terminated != b.terminated:
+            if b.terminated is None:
+                add(Change(code, ChangeKind.REACTIVATED, level, _text(a.terminated), None))
+            else:
+                add(
+                    Change(
+                        code,
+                        ChangeKind.DISCONTINUED,
+                        level,
+                        _text(a.terminated),
+                        _text(b.terminated),
+                    )
+                )
+        if a.long_description != b.long_description:
+            add(
+                Change(
+                    code, ChangeKind.LONG_DESCRIPTION, level, a.long_description, b.long_description
+                )
+            )
+        if a.short_description != b.short_description:
+            add(
+                Change(
+                    code,
+                    ChangeKind.SHORT_DESCRIPTION,
+                    level,
+                    a.short_description,
+                    b.short_description,
+                )
+            )
+        for name in _FIELDS:
+            x, y = getattr(a, name), getattr(b, name)
+            if x != y:
+                add(Change(code, ChangeKind.FIELD, level, _text(x), _text(y), name))
+    for code, a in old.items():
+        if code not in new:
+            add(Change(code, ChangeKind.DELETED, level, a.long_description, None))

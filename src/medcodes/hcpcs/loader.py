@@ -1,0 +1,95 @@
+"""Loading an HCPCS Level II release from the official file or the bundled default."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from importlib import resources
+
+from .._gc import paused_gc
+from ..errors import SourceError
+from ..sources import DEFAULT_MAX_BYTES, _candidates, _no_match, _pick, _read
+from .anweb import parse_anweb
+from .codeset import Codeset
+from .model import Release
+
+__all__ = ["BUNDLED", "load"]
+
+#: The data file inside the official zips: HCPC17_CONTR_ANWEB.txt,
+#: HCPC2020_ANWEB_w_disclaimer.txt, HCPC2025_JAN_ANWEB_12172024.txt, ...
+ANWEB_NAME = re.compile(r"(?i)HCPC\w*ANWEB\w*\.txt(\.gz|\.xz)?$")
+#: The bundled default: the January 2025 file (xz of the official text file).
+BUNDLED = "HCPC2025_JAN_ANWEB_12172024.txt.xz"
+
+_MONTHS = {"JAN": 1, "APR": 4, "JUL": 7, "OCT": 10}
+
+
+def load(
+    source: str | os.PathLike[str] | None = None,
+    *,
+    year: int | None = None,
+    month: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Codeset:
+    """Load an HCPCS Level II release.
+
+    With no argument, the bundled January 2025 file, offline.
+
+    :param source: the fixed-width ANWEB text file, a folder holding it, or
+        the official zip.
+    :param year: the year, when the file name does not say it.
+    :param month: the month of a quarterly file, when the name does not say it
+        (default January).
+    :raises ~medcodes.errors.ParseError: a malformed or wrong file.
+
+    >>> hc = load()
+    >>> hc.release.label, hc.release.effective.isoformat()
+    ('HCPCS Level II January 2025', '2025-01-01')
+    """
+    if source is None:
+        root = resources.files("medcodes") / "_bundled"
+        with resources.as_file(root / BUNDLED) as path:
+            return load(path, year=year or 2025, month=month or 1, max_bytes=max_bytes)
+    cands, single = _candidates(source)
+    if single:
+        cand = cands[0]
+    else:
+        picked = _pick(cands, ANWEB_NAME, "an HCPCS ANWEB data file", str(source))
+        if picked is None:
+            raise _no_match(cands, "HCPCS ANWEB data file", str(source))
+        cand = picked
+    names = [cand.name, os.fspath(source)]
+    y = year or _year(names)
+    if y is None:
+        raise SourceError("cannot tell the year from the file name; pass year=", file=cand.label)
+    m = month or _month(names) or 1
+    with paused_gc():
+        src = _read(cand, max_bytes)
+        codes, modifiers = parse_anweb(src.data, src.label)
+        release = Release(y, m, dt.date(y, m, 1), (src.describe("anweb"),))
+        del src
+        return Codeset(codes, modifiers, release)
+
+
+def _year(names: list[str]) -> int | None:
+    for name in names:
+        base = os.path.basename(name)
+        m = re.search(r"HCPCS?(\d{4}|\d{2})(?!\d)", base, re.I) or re.search(
+            r"(?<!\d)(20\d\d)(?!\d)", base
+        )
+        if m:
+            y = int(m.group(1))
+            return 2000 + y if y < 100 else y
+    return None
+
+
+def _month(names: list[str]) -> int | None:
+    for name in names:
+        m = re.search(r"(?i)(?:^|[_-])(JAN|APR|JUL|OCT)", os.path.basename(name))
+        if m:
+            return _MONTHS[m.group(1).upper()]
+        m = re.search(r"(?i)(january|april|july|october)", os.path.basename(name))
+        if m:
+            return _MONTHS[m.group(1)[:3].upper()]
+    return None

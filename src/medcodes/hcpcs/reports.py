@@ -1,0 +1,139 @@
+"""Parser for CMS's transaction reports (``Changes_by_ActionCode.prn``,
+``HCPC18_Trans_Report_Alpha_ChangesbyHCPC.prn``, ...): the official list of
+what an HCPCS file changed, one line per code with its "type of change".
+
+The layout moves from year to year; the column positions are read from the
+header line (``HCPCS/Modifier Code  Type of Change`` in 2017-2018; ``HCPCS/MOD
+TYPE OF CHANGE SHORT DESCRIPTION LONG DESCRIPTION`` from 2019, where long
+descriptions are cut). Labels are cut too (``Long Description Chang``): they
+are mapped to action codes by prefix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from attrs import frozen
+
+from ..errors import ParseError
+from ..sources import DEFAULT_MAX_BYTES, _candidates, _no_match, _pick, _read
+from .anweb import decode
+from .model import ActionCode
+
+__all__ = ["TransactionReport", "TransactionRow", "load_transaction_report"]
+
+REPORT_NAME = re.compile(r"(?i)chang\w*by\w*\.prn$")
+_HEADER = re.compile(r"\s*HCPCS?/MOD", re.I)
+_CODE = re.compile(r"(?:[A-Z0-9]{2}|[A-Z][0-9]{4})")
+# Label prefixes (lower case) -> action code; longest first.
+_LABELS = (
+    ("coverage & long", ActionCode.BOTH),
+    ("coverage and long", ActionCode.BOTH),
+    ("coverage change", ActionCode.ADMINISTRATIVE),
+    ("long description", ActionCode.LONG_DESCRIPTION),
+    ("short description", ActionCode.SHORT_DESCRIPTION),
+    ("payment change", ActionCode.PAYMENT),
+    ("misc change", ActionCode.MISCELLANEOUS),
+    ("re-activated", ActionCode.REACTIVATE),
+    ("discontinued", ActionCode.DISCONTINUE),
+    ("no change", ActionCode.NO_CHANGE),
+    ("add", ActionCode.ADD),
+)
+
+
+@frozen
+class TransactionRow:
+    """One line of a transaction report.
+
+    :ivar code: the procedure code or modifier.
+    :ivar label: the type of change, as written (possibly cut).
+    :ivar action: the action code the label stands for.
+    :ivar short_description: the short description (2019 on).
+    :ivar long_description: the start of the long description (2019 on; cut).
+    :ivar line: the line number in the file.
+    """
+
+    code: str
+    label: str
+    action: ActionCode
+    short_description: str | None
+    long_description: str | None
+    line: int
+
+
+@frozen
+class TransactionReport:
+    """A parsed transaction report: its rows in file order."""
+
+    rows: tuple[TransactionRow, ...]
+    label: str
+
+    def actions(self) -> dict[str, ActionCode]:
+        """Code -> action code."""
+        return {r.code: r.action for r in self.rows}
+
+
+def _action(label: str) -> ActionCode | None:
+    low = label.lower()
+    if low == "add":
+        return ActionCode.ADD
+    for prefix, action in _LABELS:
+        if low.startswith(prefix) or (len(low) >= 10 and prefix.startswith(low)):
+            return action
+    return None
+
+
+def load_transaction_report(
+    source: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> TransactionReport:
+    """Read a transaction report ``.prn`` file (or the official zip holding it;
+    the "by action" and "by code" reports hold the same rows, either will do).
+
+    :raises ~medcodes.errors.ParseError: not a transaction report, or a line
+        that does not fit.
+    """
+    cands, single = _candidates(source)
+    if single:
+        cand = cands[0]
+    else:
+        hits = [c for c in cands if REPORT_NAME.search(c.name)]
+        picked = _pick(hits[:1], REPORT_NAME, "a transaction report", str(source))
+        if picked is None:
+            raise _no_match(cands, "HCPCS transaction report (.prn)", str(source))
+        cand = picked
+    src = _read(cand, max_bytes)
+    return parse_transaction_report(src.data, src.label)
+
+
+def parse_transaction_report(data: bytes, label: str) -> TransactionReport:
+    """Parse the bytes of a transaction report."""
+    lines = decode(data, label).splitlines()
+    head = next((n for n, line in enumerate(lines) if _HEADER.match(line)), None)
+    if head is None:
+        raise ParseError("no 'HCPCS/MOD' header line: not a transaction report", file=label)
+    header = lines[head]
+    upper = header.upper()
+    if "SHORT DESCRIPTION" in upper:
+        # 2019 on: codes right-aligned in 8 columns, then the label ("TYPE OF
+        # CHANGE" in 2019, "ACTION CD" in 2020), the short and the long description.
+        short_at, long_at = upper.index("SHORT DESCRIPTION"), upper.index("LONG DESCRIPTION")
+        cuts = [(0, 8), (8, short_at), (short_at, short_at + 28), (long_at, None)]
+    else:
+        label_at = upper.index("TYPE OF CHANGE")
+        cuts = [(0, label_at), (label_at, None)]
+    rows = []
+    for n, line in enumerate(lines[head + 1 :], head + 2):
+        if not line.strip():
+            continue
+        cells = [line[a:b].strip() for a, b in cuts]
+        code = cells[0]
+        action = _action(cells[1]) if _CODE.fullmatch(code) else None
+        if action is None:
+            raise ParseError(f"not a transaction-report row: {line[:40]!r}", file=label, line=n)
+        short = cells[2] or None if len(cells) > 2 else None
+        long = cells[3] or None if len(cells) > 3 else None
+        rows.append(TransactionRow(code, cells[1], action, short, long, n))
+    if not rows:
+        raise ParseError("no rows after the header", file=label)
+    return TransactionReport(tuple(rows), label)

@@ -1,0 +1,207 @@
+"""HCPCS Level II on the five real files: loading, fields, validity, diff,
+CMS's transaction reports, malformed records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import lzma
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import medcodes
+from medcodes import hcpcs
+from medcodes.errors import ParseError, UnknownCodeError
+from medcodes.hcpcs import ActionCode, ChangeKind, CoverageCode, Kind, PricingIndicator, Problem
+
+from .helpers import HCPCS_2017_ZIP, HCPCS_ANWEB, HCPCS_REPORTS
+
+
+@pytest.fixture(scope="module")
+def hc() -> hcpcs.Codeset:
+    return hcpcs.load()
+
+
+@pytest.fixture(scope="module")
+def years() -> dict[int, hcpcs.Codeset]:
+    loaded = {year: hcpcs.load(path) for year, path in HCPCS_ANWEB.items()}
+    loaded[2017] = hcpcs.load(HCPCS_2017_ZIP)
+    return loaded
+
+
+@pytest.mark.parametrize(
+    ("year", "codes", "modifiers"),
+    [(2017, 6155, 343), (2018, 6205, 354), (2019, 6440, 360), (2020, 6710, 369)],
+)
+def test_every_year_loads_with_its_counts(
+    years: dict[int, hcpcs.Codeset], year: int, codes: int, modifiers: int
+) -> None:
+    cs = years[year]
+    assert (len(cs), len(cs.modifiers)) == (codes, modifiers)
+    assert cs.release.year == year and cs.release.effective == dt.date(year, 1, 1)
+
+
+def test_the_bundled_january_2025_file(hc: hcpcs.Codeset) -> None:
+    assert (len(hc), len(hc.modifiers)) == (8259, 383)
+    assert hc.release.label == "HCPCS Level II January 2025"
+    assert hc.release.sources[0].sha256 == (
+        "e0b73fad41d9fcacfffa73b118d4454aca6aa5e8a5e42f3a24cacb4a192e194e"
+    )
+
+
+def test_fields_are_typed(hc: hcpcs.Codeset) -> None:
+    # A0021, first procedure record of the January 2025 file, checked by hand.
+    r = hc["A0021"].record
+    assert r is not None
+    assert (
+        r.long_description == "Ambulance service, outside state per mile, transport (medicaid only)"
+    )
+    assert r.short_description == "Outside state ambulance serv"
+    assert r.pricing_indicators == (PricingIndicator.NOT_SEPARATELY_PRICED,)
+    assert (
+        r.coverage is CoverageCode.NOT_PAYABLE and r.coverage.meaning == "Not payable by Medicare"
+    )
+    assert r.cross_references == ("A0030",) and r.betos == "O1A"
+    assert (r.added, r.terminated, r.action) == (dt.date(1985, 1, 1), None, ActionCode.NO_CHANGE)
+    # A type of service outside the code table is kept and flagged, not refused.
+    g9949 = hc["G9949"].record
+    assert g9949 is not None and "B" in g9949.types_of_service
+    assert g9949.unknown_values == ("types_of_service",)
+
+
+def test_long_descriptions_join_the_continuation_lines(hc: hcpcs.Codeset) -> None:
+    raw = lzma.decompress(
+        (Path(medcodes.__file__).parent / "_bundled" / hcpcs.loader.BUNDLED).read_bytes()
+    ).decode("cp1252")
+    lines = [line for line in raw.splitlines() if line[:5] == "A0080"]
+    assert [line[10] for line in lines] == ["3", "4"]
+    expected = " ".join(line[11:91].strip() for line in lines)
+    record = hc["A0080"].record
+    assert record is not None and record.long_description == expected and record.lines == 2
+    assert expected.endswith("(individual or organization), with no vested interest")
+
+
+def test_modifiers_are_apart(hc: hcpcs.Codeset) -> None:
+    jg = hc.modifier("jg")
+    assert jg.kind is Kind.MODIFIER and jg.parent is None
+    record = jg.record
+    assert record is not None and record.action is ActionCode.DISCONTINUE
+    assert record.terminated == dt.date(2024, 12, 31)
+    assert "JG" not in hc and "RT" in hc.modifiers
+    assert hc.check_code("RT").problem is Problem.MODIFIER_NOT_PROCEDURE
+    with pytest.raises(UnknownCodeError):
+        hc.modifier("25")  # CPT modifiers are not in the CMS file
+
+
+def test_sections(hc: hcpcs.Codeset) -> None:
+    j = hc.section("J")
+    assert j.title.startswith("Drugs administered other than oral method")
+    assert len(j.children) == 1121 and all(c.parent == j for c in j.children[:50])
+    assert [s.code for s in hc.sections()][:3] == ["A", "B", "C"]
+    assert [a.code for a in hc["J9308"].ancestors()] == ["J"]
+
+
+def test_validity_on_a_date_of_service(hc: hcpcs.Codeset, years: dict[int, hcpcs.Codeset]) -> None:
+    # U0003 ended on May 11, 2023 (not a December 31).
+    assert hc.is_valid("U0003", on=dt.date(2023, 5, 11))
+    check = hc.check_code("U0003", on=dt.date(2023, 5, 12))
+    assert check.problem is Problem.TERMINATED and "2023-05-11" in check.message
+    # U0001 was added on February 4, 2020.
+    assert hc.check_code("U0001", on=dt.date(2020, 2, 3)).problem is Problem.NOT_YET_EFFECTIVE
+    # C9025 (ramucirumab) was replaced by J9308 on January 1, 2016 (2017 file).
+    c9025 = years[2017].check_code("C9025", on=dt.date(2016, 6, 1))
+    assert c9025.problem is Problem.TERMINATED and c9025.suggestions == ("J9308",)
+    assert hc.check_code("J93O8").problem is Problem.MALFORMED
+    unknown = hc.check_code("J9398")
+    assert unknown.problem is Problem.UNKNOWN and "J9308" in unknown.suggestions
+
+
+@given(st.text(max_size=12))
+def test_check_code_never_raises(text: str) -> None:
+    check = _HC.check_code(text)
+    assert check.valid is (check.problem is None)
+
+
+_HC = hcpcs.load()
+
+
+def test_the_announced_changes_equal_cms_transaction_reports(
+    years: dict[int, hcpcs.Codeset],
+) -> None:
+    for year in (2018, 2019, 2020):
+        report = hcpcs.load_transaction_report(HCPCS_REPORTS[year])
+        announced = {(a.code, a.action) for a in hcpcs.diff(years[year - 1], years[year]).announced}
+        reported = {(r.code, r.action) for r in report.rows if r.action is not ActionCode.NO_CHANGE}
+        assert announced == reported, year
+        # Every code of the report, "no change" included, carries the same action in the file.
+        cs = years[year]
+        in_file = {r.code: r.action for r in (*cs.records(), *cs.modifier_records())}
+        assert report.actions() == {c: a for c, a in in_file.items() if c in report.actions()}
+        missing = set(in_file) - set(report.actions())
+        assert missing == ({"L1"} if year == 2018 else set())  # CMS left L1 out of its 2018 report
+
+
+def test_computed_diff_2019_to_2020(years: dict[int, hcpcs.Codeset]) -> None:
+    d = hcpcs.diff(years[2019], years[2020])
+    # B4185: both descriptions rewritten (checked in both files).
+    assert {c.kind for c in d.for_code("B4185")} == {
+        ChangeKind.LONG_DESCRIPTION,
+        ChangeKind.SHORT_DESCRIPTION,
+    }
+    # B4105: pricing indicator 00 -> 39 (the 2019 corrections file announced it).
+    fields = {
+        c.detail: (c.before, c.after) for c in d.for_code("B4105") if c.kind is ChangeKind.FIELD
+    }
+    assert fields["pricing_indicators"] == ("00", "39")
+    # C9034: discontinued as of 2018-12-31, which only the 2020 file shows.
+    # and its replacement J1095 (the 2019 corrections file named both).
+    c9034 = {(c.kind, c.detail): c.after for c in d.for_code("C9034")}
+    assert c9034[ChangeKind.DISCONTINUED, None] == "2018-12-31"
+    assert c9034[ChangeKind.FIELD, "cross_references"] == "J1095"
+    assert len(d.of(ChangeKind.ADDED)) == 279 and not d.of(ChangeKind.DELETED)
+    s = d.summary()
+    assert s["announced"] == {"A": 250, "C": 70, "D": 99, "P": 10, "S": 2}
+    assert sum(s["computed"].values()) == len(d) == len(d.to_records())
+    assert not hcpcs.diff(years[2020], years[2020])
+
+
+def _anweb(tmp_path: Path, body: bytes) -> Path:
+    path = tmp_path / "HCPC2025_JAN_ANWEB.txt"
+    path.write_bytes(body)
+    return path
+
+
+_GOOD = Path(medcodes.__file__).parent / "_bundled" / hcpcs.loader.BUNDLED
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda lines: [lines[0][:200], *lines[1:]], r"line 1: first record of a code is 200"),
+        (
+            lambda lines: [lines[0][:10] + "5" + lines[0][11:], *lines[1:]],
+            r"line 1: unknown record id",
+        ),
+        (lambda lines: [lines[0][:10] + "8" + lines[0][11:], *lines[1:]], r"line 1: continuation"),
+        (
+            lambda lines: [lines[0][:268] + "20251340" + lines[0][276:], *lines[1:]],
+            r"line 1: code added date",
+        ),
+        (lambda lines: [*lines[:3], "garbage line", *lines[3:]], r"line 4: not an HCPCS record"),
+        (lambda lines: [lines[0] + "x", *lines[1:]], r"line 1: record of 321 characters"),
+    ],
+)
+def test_malformed_records_name_their_line(tmp_path: Path, edit: object, message: str) -> None:
+    lines = lzma.decompress(_GOOD.read_bytes()).decode("cp1252").splitlines()[:50]
+    body = "\r\n".join(edit(lines)).encode("cp1252")  # type: ignore[operator]
+    with pytest.raises(ParseError, match=message):
+        hcpcs.load(_anweb(tmp_path, body))
+
+
+def test_wrong_files_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="no HCPCS records"):
+        hcpcs.load(_anweb(tmp_path, b"***Disclaimers\r\nnothing here\r\n"))
+    with pytest.raises(ParseError, match="UTF-16"):
+        hcpcs.load(_anweb(tmp_path, "A0021".encode("utf-16")))
