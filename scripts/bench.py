@@ -164,6 +164,7 @@ def main() -> None:
         f"{per_call(cm.check_claim, claims, r) * 1e3:8.3f} ms/call"
     )
     _diff_figures(r, full)
+    _hcpcs_figures(r)
 
 
 def _diff_figures(r: int, full: float) -> None:
@@ -178,6 +179,33 @@ def _diff_figures(r: int, full: float) -> None:
         f"  = {took / full:4.2f}x a bundled load (2026), {took / load_2025:4.2f}x (2025); "
         f"{n:,} changes"
     )
+
+
+def _hcpcs_figures(r: int) -> None:
+    import lzma
+
+    from medcodes.hcpcs.loader import BUNDLED as HCPCS_BUNDLED
+
+    print("HCPCS Level II, January 2025 file")
+    packed = Path(medcodes.__file__).parent / "_bundled" / HCPCS_BUNDLED
+    with tempfile.TemporaryDirectory() as tmp:
+        txt = Path(tmp) / "HCPC2025_JAN_ANWEB_12172024.txt"
+        txt.write_bytes(lzma.decompress(packed.read_bytes()))
+        floor = best(lambda: txt.read_bytes().decode("cp1252").splitlines(), r)
+        took = best(lambda: medcodes.hcpcs.load(txt), r)
+    print(f"  floor: read, decode and split the lines       {floor * 1e3:8.1f} ms")
+    print(f"  load(ANWEB text file): every field typed      {took * 1e3:8.1f} ms  = {took / floor:4.1f}x floor")
+    bundled = best(medcodes.hcpcs.load, r)
+    print(f"  load() bundled (+ xz decompression)           {bundled * 1e3:8.1f} ms")
+    hc = medcodes.hcpcs.load()
+    data = Path(__file__).parents[1] / "tests" / "data" / "hcpcs"
+    old_file = data / "2019-HCPC2019_CONTR_ANWEB.txt.xz"
+    if old_file.exists():
+        old = medcodes.hcpcs.load(old_file)
+        d = best(lambda: medcodes.hcpcs.diff(old, hc), r)
+        print(f"  diff(2019, January 2025)                      {d * 1e3:8.1f} ms")
+    codes = [n.code for n in hc]
+    print(f"  check_code                                    {per_call(hc.check_code, codes, r) * 1e6:8.2f} us/call")
 
 
 def _related_pairs(

@@ -205,3 +205,15 @@ def test_wrong_files_are_refused(tmp_path: Path) -> None:
         hcpcs.load(_anweb(tmp_path, b"***Disclaimers\r\nnothing here\r\n"))
     with pytest.raises(ParseError, match="UTF-16"):
         hcpcs.load(_anweb(tmp_path, "A0021".encode("utf-16")))
+
+
+def test_the_parser_fills_the_record_fields_in_order(hc: hcpcs.Codeset) -> None:
+    # The parser passes the administrative columns positionally: check each
+    # field's type against what the layout puts there, on every record.
+    for r in (*hc.records(), *hc.modifier_records()):
+        assert all(isinstance(p, PricingIndicator | str) for p in r.pricing_indicators)
+        assert r.coverage is None or isinstance(r.coverage, CoverageCode | str)
+        assert r.anesthesia_base_units is None or isinstance(r.anesthesia_base_units, int)
+        assert r.added is None or isinstance(r.added, dt.date)
+        assert r.action is None or isinstance(r.action, ActionCode | str)
+        assert r.betos is None or len(r.betos) <= 3

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 
 from ..errors import ParseError
@@ -31,6 +30,7 @@ __all__: list[str] = []
 # Code (5 columns; a modifier right-justified) and sequence number: a record.
 _START = re.compile(r"(?:   [A-Z0-9]{2}|[A-Z][0-9]{4})[0-9]{5}")
 _FIRST_LINE_MIN = 293  # through the action code (column 293)
+_CONTINUATION = {"3": "4", "7": "8"}
 
 
 def _enum_lookup(enum_cls: Any) -> dict[str, Any]:
@@ -45,6 +45,8 @@ _TOS = _enum_lookup(TypeOfService)
 
 
 def _chunks(text: str, width: int) -> tuple[str, ...]:
+    if not text.strip():
+        return ()
     return tuple(
         piece for k in range(0, len(text), width) if (piece := text[k : k + width].strip())
     )
@@ -86,14 +88,18 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
     lines = decode(data, label).splitlines()
     procedures: list[Record] = []
     modifiers: list[Record] = []
+    out = (procedures, modifiers)
+    cache: tuple[dict[str, _Admin], dict[str, _Status]] = ({}, {})
     dates = _Dates(label)
     started = False
     first: tuple[int, str] | None = None  # (line number, first line) of the open record
     pieces: list[str] = []
+    code = ""  # the code field of the open record
+    start = _START.match
     for n, line in enumerate(lines, 1):
-        if not line.strip():
+        if not line or line.isspace():
             continue
-        if not _START.match(line):
+        if not start(line):
             if not started:
                 continue  # the free-text disclaimer before the first record
             raise ParseError(
@@ -107,7 +113,7 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
         ric = line[10:11]
         if ric in ("3", "7"):
             if first is not None:
-                _close(first, pieces, procedures, modifiers, dates, label)
+                _close(first, pieces, out, cache, dates, label)
             if len(line) < _FIRST_LINE_MIN:
                 raise ParseError(
                     f"first record of a code is {len(line)} characters, expected 320",
@@ -121,9 +127,10 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
                     line=n,
                 )
             first = (n, line)
+            code = line[:5] + _CONTINUATION[ric]
             pieces = [line[11:91].strip()]
         elif ric in ("4", "8"):
-            if first is None or first[1][:5] != line[:5] or int(first[1][10]) + 1 != int(ric):
+            if code != line[:5] + ric:
                 raise ParseError(
                     f"continuation record of {line[:5].strip()} without its first record",
                     file=label,
@@ -133,7 +140,7 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
         else:
             raise ParseError(f"unknown record id {ric!r}", file=label, line=n)
     if first is not None:
-        _close(first, pieces, procedures, modifiers, dates, label)
+        _close(first, pieces, out, cache, dates, label)
     if not procedures and not modifiers:
         raise ParseError("no HCPCS records (empty, truncated or not an ANWEB file)", file=label)
     return procedures, modifiers
@@ -147,67 +154,103 @@ def _coded(table: dict[str, Any], raw: str, name: str, unknown: list[str]) -> An
     return value
 
 
-def _close(
-    first: tuple[int, str],
-    pieces: list[str],
-    procedures: list[Record],
-    modifiers: list[Record],
-    dates: Callable[[str, int, str], dt.date | None],
-    label: str,
-) -> None:
-    n, s = first
-    s = s.ljust(320)
+_Admin = tuple[tuple[Any, ...], tuple[str, ...], tuple[str, ...]]
+_Status = tuple[tuple[Any, ...], tuple[str, ...]]
+
+
+def _admin(s: str, n: int, dates: _Dates, label: str) -> _Admin:
+    """The administrative fields (columns 120-268) of one first line, in the
+    order of :class:`Record`, with the unknown values and defects."""
     unknown: list[str] = []
-    pricing = tuple(
-        _coded(_PRICING, p, "pricing_indicators", unknown) for p in _chunks(s[119:127], 2)
-    )
+    defects: list[str] = []
     mpi = s[127].strip()
     coverage = s[229].strip()
-    action = s[292].strip()
     units = s[265:268].strip()
-    defects: list[str] = []
     asc_group, asc_date = s[230:232].strip() or None, s[232:240]
     # 2018: five ASC dates written two columns early, over the blank group.
-    shifted = len(asc_date.strip()) == 6 and re.fullmatch(r"(19|20)\d{6}", s[230:238])
-    if shifted:
+    if len(asc_date.strip()) == 6 and re.fullmatch(r"(19|20)\d{6}", s[230:238]):
         defects.append("ASC payment group effective date two columns to the left")
         asc_group, asc_date = None, s[230:238]
     if units and not units.isdigit():
         raise ParseError(f"anesthesia base units {units!r} are not a number", file=label, line=n)
-    record = Record(
-        code=s[0:5].strip(),
-        is_modifier=s[10] == "7",
-        sequence=int(s[5:10]),
-        long_description=" ".join(p for p in pieces if p),
-        short_description=s[91:119].strip() or None,
-        pricing_indicators=pricing,
-        multiple_pricing_indicator=_coded(_MULTIPLE, mpi, "multiple_pricing_indicator", unknown)
+    fields = {
+        "pricing_indicators": tuple(
+            _coded(_PRICING, p, "pricing_indicators", unknown) for p in _chunks(s[119:127], 2)
+        ),
+        "multiple_pricing_indicator": _coded(_MULTIPLE, mpi, "multiple_pricing_indicator", unknown)
         if mpi
         else None,
-        cim_references=_chunks(s[128:146], 6),
-        mcm_references=_chunks(s[146:170], 8),
-        statute=s[170:180].strip() or None,
-        lab_certifications=_chunks(s[180:204], 3),
-        cross_references=_chunks(s[204:229], 5),
-        coverage=_coded(_COVERAGE, coverage, "coverage", unknown) if coverage else None,
-        asc_payment_group=asc_group,
-        asc_effective=dates(asc_date, n, "ASC payment group effective date"),
-        mog_payment_group=s[240:243].strip() or None,
-        mog_policy_indicator=s[243].strip() or None,
-        mog_effective=dates(s[244:252], n, "MOG effective date"),
-        processing_note=s[252:256].strip() or None,
-        betos=s[256:259].strip() or None,
-        types_of_service=tuple(
+        "cim_references": _chunks(s[128:146], 6),
+        "mcm_references": _chunks(s[146:170], 8),
+        "statute": s[170:180].strip() or None,
+        "lab_certifications": _chunks(s[180:204], 3),
+        "cross_references": _chunks(s[204:229], 5),
+        "coverage": _coded(_COVERAGE, coverage, "coverage", unknown) if coverage else None,
+        "asc_payment_group": asc_group,
+        "asc_effective": dates(asc_date, n, "ASC payment group effective date"),
+        "mog_payment_group": s[240:243].strip() or None,
+        "mog_policy_indicator": s[243].strip() or None,
+        "mog_effective": dates(s[244:252], n, "MOG effective date"),
+        "processing_note": s[252:256].strip() or None,
+        "betos": s[256:259].strip() or None,
+        "types_of_service": tuple(
             _coded(_TOS, c, "types_of_service", unknown) for c in s[260:265] if c != " "
         ),
-        anesthesia_base_units=int(units) if units else None,
-        added=dates(s[268:276], n, "code added date"),
-        action_effective=dates(s[276:284], n, "action effective date"),
-        terminated=dates(s[284:292], n, "termination date"),
-        action=_coded(_ACTIONS, action, "action", unknown) if action else None,
-        lines=len(pieces),
-        line=n,
-        unknown_values=tuple(dict.fromkeys(unknown)),
-        defects=tuple(defects),
+        "anesthesia_base_units": int(units) if units else None,
+    }
+    return tuple(fields.values()), tuple(dict.fromkeys(unknown)), tuple(defects)
+
+
+def _status(s: str, n: int, dates: _Dates) -> _Status:
+    """Columns 269-293: the dates and the action code."""
+    action = s[292].strip()
+    unknown: list[str] = []
+    values = (
+        dates(s[268:276], n, "code added date"),
+        dates(s[276:284], n, "action effective date"),
+        dates(s[284:292], n, "termination date"),
+        _coded(_ACTIONS, action, "action", unknown) if action else None,
     )
-    (modifiers if record.is_modifier else procedures).append(record)
+    return values, tuple(unknown)
+
+
+def _close(
+    first: tuple[int, str],
+    pieces: list[str],
+    out: tuple[list[Record], list[Record]],
+    cache: tuple[dict[str, _Admin], dict[str, _Status]],
+    dates: _Dates,
+    label: str,
+) -> None:
+    """Make the record of a first line and its continuation lines. The
+    administrative columns repeat across codes (about 1,200 distinct in 8,600
+    records): each distinct text is parsed once."""
+    n, s = first
+    s = s.ljust(320)
+    admin_text, status_text = s[119:268], s[268:293]
+    admin = cache[0].get(admin_text)
+    if admin is None:
+        admin = cache[0][admin_text] = _admin(s, n, dates, label)
+    status = cache[1].get(status_text)
+    if status is None:
+        status = cache[1][status_text] = _status(s, n, dates)
+    fields, unknown, defects = admin
+    values, unknown_status = status
+    if unknown_status:
+        unknown = (*unknown, *unknown_status)
+    is_modifier = s[10] == "7"
+    # Positional, in the order of Record's fields (8,600 records: it shows).
+    record = Record(  # type: ignore[call-arg]  # the tuples hold the middle fields
+        s[0:5].strip(),
+        is_modifier,
+        int(s[5:10]),
+        " ".join(p for p in pieces if p),
+        s[91:119].strip() or None,
+        *fields,
+        *values,
+        len(pieces),
+        n,
+        unknown,
+        defects,
+    )
+    out[is_modifier].append(record)
