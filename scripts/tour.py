@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import medcodes
@@ -82,6 +83,18 @@ def main() -> None:
     for change in changes.now_header[:3]:
         print(f"  {change.code} {change.before!r} was expanded into {', '.join(change.related)}")
     print(f"  ... {len(changes):,} changes; scripts/icd10cm_update_report.py writes them all")
+
+    print("\nHCPCS Level II (the bundled January 2025 file):")
+    hc = medcodes.hcpcs.load()
+    print(f"  {len(hc):,} procedure codes, {len(hc.modifiers)} modifiers")
+    j9308 = hc["J9308"]
+    record = j9308.record
+    assert record is not None and isinstance(record.coverage, medcodes.hcpcs.CoverageCode)
+    section = j9308.parent.code if j9308.parent else "-"
+    print(f"  {j9308.code} {j9308.title} (section {section})")
+    print(f"  added {record.added}, coverage: {record.coverage.meaning}")
+    for code, day in [("U0003", dt.date(2023, 5, 12)), ("RT", None), ("J9398", None)]:
+        print(f"  check {code} on {day or 'release date'}: {hc.check_code(code, on=day).message}")
 
 
 if __name__ == "__main__":
