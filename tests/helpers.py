@@ -47,3 +47,4 @@ HCPCS_REPORTS = {
     2019: HCPCS / "2019-Changes_by_HCPCSCode.prn.xz",
     2020: HCPCS / "2020-Changes_by_HCPC.prn.xz",
 }
+HCPCS_2019_CORRECTIONS = HCPCS / "2019-HCPCS-Alpha-Numeric-Corrections.zip"

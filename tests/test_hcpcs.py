@@ -217,3 +217,28 @@ def test_the_parser_fills_the_record_fields_in_order(hc: hcpcs.Codeset) -> None:
         assert r.added is None or isinstance(r.added, dt.date)
         assert r.action is None or isinstance(r.action, ActionCode | str)
         assert r.betos is None or len(r.betos) <= 3
+
+
+def test_the_2019_corrections_workbooks(years: dict[int, hcpcs.Codeset]) -> None:
+    from .helpers import HCPCS_2019_CORRECTIONS
+
+    rows = hcpcs.load_corrections(HCPCS_2019_CORRECTIONS)
+    assert [r.code for r in rows] == [
+        "A5513", "B4105", "C1890", "C9034", "C9468", "J1095", "J2186", "J2787", "Q2026",
+        "Q5111", "Q9994", "DA", "C1890", "J7329",
+    ]  # fmt: skip
+    by = {(r.code, r.row): r for r in rows}
+    c9034 = next(r for r in rows if r.code == "C9034")
+    assert (c9034.action, c9034.effective, c9034.fields) == (
+        "Discontinue",
+        dt.date(2019, 1, 1),
+        {"XREF CODE": "J1095"},
+    )
+    # The workbook's own typo is kept, not guessed: "01/0/12019".
+    q5111 = next(r for r in rows if r.code == "Q5111")
+    assert q5111.effective is None and q5111.effective_text == "01/0/12019"
+    assert q5111.fields["ASC DATE"] == "2019-01-01" and q5111.fields["TOS"] == "1,P"
+    # The corrections describe what the published 2019 file lacked, which 2020 has.
+    added = [r.code for r in rows if r.action == "ADD CODE"]
+    assert all(code not in years[2019] and code in years[2020] for code in added)
+    assert len(by) == len(rows)

@@ -7,6 +7,7 @@
 """
 
 from .codeset import SECTIONS, CodeCheck, Codeset, Kind, Node, Problem
+from .corrections import Correction, load_corrections
 from .diff import AnnouncedChange, Change, ChangeKind, HcpcsDiff, diff
 from .loader import load
 from .model import (
@@ -28,6 +29,7 @@ __all__ = [
     "ChangeKind",
     "CodeCheck",
     "Codeset",
+    "Correction",
     "CoverageCode",
     "HcpcsDiff",
     "Kind",
@@ -42,5 +44,6 @@ __all__ = [
     "TypeOfService",
     "diff",
     "load",
+    "load_corrections",
     "load_transaction_report",
 ]

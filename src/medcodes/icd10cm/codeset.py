@@ -452,9 +452,7 @@ class Codeset:
         return i is not None and bool(self._store.flags[i] & BILLABLE)
 
     # -- guidelines ------------------------------------------------------------------
-    def effective_notes(
-        self, code: str, kind: NoteKind | None = None
-    ) -> tuple[EffectiveNote, ...]:
+    def effective_notes(self, code: str, kind: NoteKind | None = None) -> tuple[EffectiveNote, ...]:
         """The notes that govern ``code``, nearest first, each with the node
         that declares it: every note of the code itself, then the notes of the
         inheriting kinds (:data:`~medcodes.icd10cm.INHERITED_KINDS`) of each

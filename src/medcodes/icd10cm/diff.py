@@ -522,9 +522,7 @@ def _diff(old: Codeset, new: Codeset) -> ReleaseDiff:
         # (hashing them would cost more than comparing).
         for old_table, new_table in ((ast.notes, bst.notes), (ast.rules, bst.rules)):
             before, after = a.by_identity(old_table), b.by_identity(new_table)
-            touched.update(
-                k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
-            )
+            touched.update(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
         touched -= added | deleted
     for ident in list(touched):
         j = b.find(ident)

@@ -470,8 +470,7 @@ def _excludes1_pairs(
             conflicts = tuple(_conflict(cs, NoteKind.EXCLUDES1, h) for h in hits)
             a, b = cs._node(i).code, cs._node(j).code
             why = "; ".join(
-                f"{c.declared_on.code} excludes {c.note.text!r}"
-                + ("" if c.certain else " (maybe)")
+                f"{c.declared_on.code} excludes {c.note.text!r}" + ("" if c.certain else " (maybe)")
                 for c in conflicts
             )
             out.append(

@@ -188,9 +188,7 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
             else:
                 allowed = ", ".join(rule.chars) if rule is not None else ""
                 msg = f"{code}: 7th character {char} is not allowed for {base.code} ({allowed})"
-            return CodeCheck(
-                text, code, Problem.SEVENTH_CHARACTER_NOT_ALLOWED, msg, choices
-            )
+            return CodeCheck(text, code, Problem.SEVENTH_CHARACTER_NOT_ALLOWED, msg, choices)
     # Characters after a complete code.
     prefix = _longest_prefix(codeset, key)
     if prefix is not None and prefix.billable and not prefix.is_extension:

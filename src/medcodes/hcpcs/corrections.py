@@ -1,0 +1,112 @@
+"""CMS's HCPCS corrections workbooks (``HCPC2019_Corrections_ALPHA.xlsx``):
+changes CMS made to a file after publishing it, one row per code, with the
+action as free text and the corrected fields.
+
+The ``.prn`` copies of those workbooks cut every cell to its column width
+(``Change Ac``, dates like ``01/0/1201``): the ``.xlsx`` is read instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from attrs import frozen
+
+from .._xlsx import excel_date, read_rows
+from ..errors import ParseError
+from ..sources import DEFAULT_MAX_BYTES, _Candidate, _candidates, _no_match, _read
+
+__all__ = ["Correction", "load_corrections"]
+
+CORRECTIONS_NAME = re.compile(r"(?i)correction\w*\.xlsx$")
+
+
+@frozen
+class Correction:
+    """One corrected code.
+
+    :ivar code: the procedure code or modifier.
+    :ivar action: what CMS did, as written ("ADD CODE", "Change xref code to J7203").
+    :ivar effective: the effective date; ``None`` when the workbook's text is
+        not a date (it has the typo ``01/0/12019`` for Q5111).
+    :ivar effective_text: the effective date as stored in the workbook (an
+        Excel date serial such as ``43466``, or text).
+    :ivar fields: the other non-empty columns, by their heading (SHORT DESC,
+        COV, PRICE, XREF CODE, ASC IND, ...).
+    :ivar row: the row number in the worksheet.
+    """
+
+    code: str
+    action: str
+    effective: dt.date | None
+    effective_text: str
+    fields: Mapping[str, str]
+    row: int
+
+
+def load_corrections(
+    source: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Correction, ...]:
+    """Read a corrections workbook (the ``.xlsx``), or every workbook of the
+    official zip or folder holding them, in name order.
+
+    :raises ~medcodes.errors.ParseError: not a corrections workbook.
+    """
+    if os.fspath(source).lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
+        picked = [_Candidate(Path(source), None)]
+    else:
+        cands, _ = _candidates(source)
+        # CMS issues corrections in several workbooks (v1, v2): read them all, in name order.
+        picked = sorted((c for c in cands if CORRECTIONS_NAME.search(c.name)), key=lambda c: c.name)
+        if not picked:
+            raise _no_match(cands, "HCPCS corrections workbook (.xlsx)", str(source))
+    out: list[Correction] = []
+    for cand in picked:
+        src = _read(cand, max_bytes)
+        out.extend(parse_corrections(src.data, src.label))
+    return tuple(out)
+
+
+def _date(text: str) -> dt.date | None:
+    text = text.strip()
+    if re.fullmatch(r"\d+(\.0+)?", text):
+        return excel_date(text)
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if m:
+        try:
+            return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        except ValueError:
+            return None
+    return None
+
+
+def parse_corrections(data: bytes, label: str) -> tuple[Correction, ...]:
+    """Parse the bytes of a corrections workbook."""
+    rows = read_rows(data, label)
+    head = next(
+        (n for n, r in enumerate(rows) if [c.strip().upper() for c in r[:2]] == ["CODE", "ACTION"]),
+        None,
+    )
+    if head is None:
+        raise ParseError("no CODE / ACTION heading: not a corrections workbook", file=label)
+    names = [c.strip().upper() for c in rows[head]]
+    out = []
+    for n, row in enumerate(rows[head + 1 :], head + 2):
+        cells = dict(zip(names, (c.strip() for c in row), strict=False))
+        code = cells.get("CODE", "")
+        if not code:
+            continue
+        if not re.fullmatch(r"[A-Z0-9]{2}|[A-Z][0-9]{4}", code):
+            raise ParseError(f"row {n}: {code!r} is not an HCPCS code", file=label)
+        eff = cells.get("EFF DATE", "")
+        fields = {
+            k: (_date(v).isoformat() if "DATE" in k and _date(v) else v)  # type: ignore[union-attr]
+            for k, v in cells.items()
+            if v and k not in ("CODE", "ACTION", "EFF DATE")
+        }
+        out.append(Correction(code, cells.get("ACTION", ""), _date(eff), eff, fields, n))
+    return tuple(out)
