@@ -17,7 +17,7 @@ import re
 from attrs import frozen
 
 from ..errors import ParseError
-from .order import decode_text
+from .order import check_unique, text_lines
 
 __all__ = ["CodesFile"]
 
@@ -41,14 +41,7 @@ class CodesFile:
 
 def parse_codes(data: bytes, label: str) -> CodesFile:
     """Parse the bytes of a codes file; ``label`` names it in errors."""
-    text = decode_text(data, label)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if not lines:
-        raise ParseError("the file is empty", file=label, line=1)
+    lines = text_lines(data, label)
     codes: list[str] = []
     titles: list[str] = []
     match = _RECORD.fullmatch
@@ -60,10 +53,5 @@ def parse_codes(data: bytes, label: str) -> CodesFile:
             )
         codes.append(m.group(1))
         titles.append(m.group(2))
-    if len(set(codes)) != len(codes):
-        seen: set[str] = set()
-        for n, code in enumerate(codes, 1):
-            if code in seen:
-                raise ParseError(f"code {code} appears twice", file=label, line=n)
-            seen.add(code)
+    check_unique(codes, label)
     return CodesFile(tuple(codes), tuple(titles))

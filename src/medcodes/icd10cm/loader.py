@@ -130,7 +130,8 @@ def load(
     if codes_c is not None:
         with paused_gc():
             return _load_codes(codes_c, fiscal_year, effective, max_bytes)
-    return _load(tab_c, ord_c, fiscal_year, effective, max_bytes)
+    with paused_gc():  # ~400,000 objects, none of them cyclic garbage
+        return _load_files(tab_c, ord_c, fiscal_year, effective, max_bytes)
 
 
 def _sniff(c: _Candidate) -> str:
@@ -147,17 +148,6 @@ def _sniff(c: _Candidate) -> str:
     if re.match(rb"[A-Z][0-9A-Z]{2}[0-9A-Z ]{4} +\S", head):
         return "codes"
     return "order"
-
-
-def _load(
-    tab_c: _Candidate | None,
-    ord_c: _Candidate | None,
-    fiscal_year: int | None,
-    effective: dt.date | None,
-    max_bytes: int,
-) -> Codeset:
-    with paused_gc():  # ~400,000 objects, none of them cyclic garbage
-        return _load_files(tab_c, ord_c, fiscal_year, effective, max_bytes)
 
 
 def _load_files(
@@ -252,4 +242,5 @@ def _load_bundled(fiscal_year: int, max_bytes: int) -> Codeset:
     ):
         tab_c = _Candidate(tab_path, None)
         ord_c = _Candidate(zip_path, member)
-        return _load(tab_c, ord_c, fiscal_year, dt.date(fiscal_year, 4, 1), max_bytes)
+        with paused_gc():
+            return _load_files(tab_c, ord_c, fiscal_year, dt.date(fiscal_year, 4, 1), max_bytes)

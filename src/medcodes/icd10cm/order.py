@@ -64,6 +64,33 @@ def decode_text(data: bytes, label: str) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def text_lines(data: bytes, label: str) -> list[str]:
+    """The lines of an official text file, without a BOM or trailing blank lines.
+
+    :raises ~medcodes.errors.ParseError: the file is empty, UTF-16 or binary.
+    """
+    text = decode_text(data, label)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines()
+    del text  # keep one copy of the file's text in memory, not two
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise ParseError("the file is empty", file=label, line=1)
+    return lines
+
+
+def check_unique(codes: tuple[str, ...] | list[str], label: str) -> None:
+    """Refuse a file that lists a code twice, naming the line of the second."""
+    if len(set(codes)) != len(codes):
+        seen: set[str] = set()
+        for n, code in enumerate(codes, 1):
+            if code in seen:
+                raise ParseError(f"code {code} appears twice", file=label, line=n)
+            seen.add(code)
+
+
 @frozen
 class OrderFile:
     """An order file as parallel columns (fast to build and to compare).
@@ -92,24 +119,11 @@ class OrderFile:
 
 def parse_order(data: bytes, label: str) -> OrderFile:
     """Parse the bytes of an order file; ``label`` names it in errors."""
-    text = decode_text(data, label)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    lines = text.splitlines()
-    del text  # keep one copy of the file's text in memory, not two
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if not lines:
-        raise ParseError("the file is empty", file=label, line=1)
+    lines = text_lines(data, label)
     if not all(map(_RECORD.match, lines)):
         _raise_first_bad_line(lines, label)
     codes = tuple(map(str.rstrip, map(_CODES, lines)))
-    if len(set(codes)) != len(codes):
-        seen: set[str] = set()
-        for n, code in enumerate(codes, 1):
-            if code in seen:
-                raise ParseError(f"code {code} appears twice", file=label, line=n)
-            seen.add(code)
+    check_unique(codes, label)
     return OrderFile(
         codes,
         "".join(map(_FLAGS, lines)),
