@@ -228,6 +228,13 @@ class Codeset:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a Codeset is immutable")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickles as its records (for multiprocessing, Dask, Spark).
+        return (
+            Codeset,
+            (list(self._codes.values()), list(self._modifiers.values()), self._release),
+        )
+
     def __repr__(self) -> str:
         counts = f"{len(self._codes)} codes, {len(self._modifiers)} modifiers"
         return f"<hcpcs.Codeset {self._release.label}: {counts}>"
