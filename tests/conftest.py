@@ -46,3 +46,17 @@ def order2026() -> OrderFile:
 @pytest.fixture(scope="session")
 def xml2026() -> bytes:
     return tabular_bytes(TABULAR_2026_APRIL)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz-long",
+        action="store_true",
+        help="run ten times more fuzz cases per format (3,000 instead of 300)",
+    )
+
+
+@pytest.fixture(scope="session")
+def fuzz_cases(request: pytest.FixtureRequest) -> int:
+    """Mutated inputs per file format (``--fuzz-long``: ten times more)."""
+    return 3000 if request.config.getoption("--fuzz-long") else 300

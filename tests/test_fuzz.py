@@ -1,0 +1,155 @@
+"""A seeded mutation corpus built from the real files: truncated, bit-flipped,
+byte-inserted, re-encoded, shuffled and duplicated inputs. Every outcome is a
+successful load or a medcodes ParseError naming the file; nothing else, and
+damage that can be detected is (a truncated tabular never loads)."""
+
+from __future__ import annotations
+
+import contextlib
+import lzma
+import random
+import warnings
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import medcodes
+from medcodes.errors import MedcodesWarning, ParseError, UnknownCodeError
+
+from .helpers import CDC_2026_ZIP, CMS_2025_ZIP, TABULAR_2026_APRIL, tabular_bytes
+
+
+def _small_tabular() -> bytes:
+    """The real 2026 XML cut after its first chapter: a small valid file."""
+    data = tabular_bytes(TABULAR_2026_APRIL)
+    end = data.index(b"</chapter>") + len(b"</chapter>")
+    return data[:end] + b"\r\n</ICD10CM.tabular>\r\n"
+
+
+def _zip_member(path: Path, name: str, lines: int) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return b"\r\n".join(zf.read(name).splitlines()[:lines]) + b"\r\n"
+
+
+def _hcpcs() -> bytes:
+    packed = Path(medcodes.__file__).parent / "_bundled" / medcodes.hcpcs.loader.BUNDLED
+    return b"\r\n".join(lzma.decompress(packed.read_bytes()).splitlines()[:400]) + b"\r\n"
+
+
+def _mutate(data: bytes, rng: random.Random) -> bytes:
+    kind = rng.randrange(7)
+    if kind == 0:  # truncate anywhere
+        return data[: rng.randrange(len(data))]
+    if kind == 1:  # flip bytes
+        out = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            out[rng.randrange(len(out))] = rng.randrange(256)
+        return bytes(out)
+    if kind == 2:  # insert bytes
+        at = rng.randrange(len(data))
+        return data[:at] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 20))) + data[at:]
+    if kind == 3:  # another encoding
+        return data.decode("latin-1").encode(rng.choice(["utf-16", "utf-16-le", "utf-32"]))
+    if kind == 4:  # shuffle or duplicate lines
+        lines = data.split(b"\n")
+        if rng.random() < 0.5:
+            rng.shuffle(lines)
+        else:
+            k = rng.randrange(len(lines))
+            lines.insert(k, lines[k])
+        return b"\n".join(lines)
+    if kind == 5:  # entities, DTDs, processing instructions
+        return rng.choice(
+            [
+                b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + data,
+                data.replace(b"<desc>", b"<desc>&a;", 1),
+                data.replace(b"<diag>", b"<?pi x?><diag>", 1),
+            ]
+        )
+    # a gigantic line or text node
+    at = rng.randrange(len(data))
+    return data[:at] + b"A" * 2_000_000 + data[at:]
+
+
+_FORMATS: dict[str, tuple[Callable[[], bytes], str, Callable[[Path], object]]] = {
+    "tabular XML": (_small_tabular, "icd10cm_tabular_2026.xml", medcodes.icd10cm.load),
+    "order file": (
+        lambda: _zip_member(CDC_2026_ZIP, "icd10cm-order-2026.txt", 400),
+        "icd10cm_order_2026.txt",
+        medcodes.icd10cm.load,
+    ),
+    "codes file": (
+        lambda: _zip_member(CMS_2025_ZIP, "icd10cm_codes_2025.txt", 400),
+        "icd10cm_codes_2025.txt",
+        medcodes.icd10cm.load,
+    ),
+    "addenda": (
+        lambda: _zip_member(CDC_2026_ZIP, "icd10cm-order-addenda-2026.txt", 800),
+        "icd10cm-order-addenda-2026.txt",
+        medcodes.icd10cm.load_addenda,
+    ),
+    "HCPCS ANWEB": (_hcpcs, "HCPC2025_JAN_ANWEB.txt", medcodes.hcpcs.load),
+}
+
+
+@pytest.mark.parametrize("fmt", list(_FORMATS))
+def test_mutated_files_load_or_raise_parse_error(
+    tmp_path: Path, fmt: str, fuzz_cases: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make, name, load = _FORMATS[fmt]
+    original = make()
+    path = tmp_path / name
+    path.write_bytes(original)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MedcodesWarning)
+        load(path)  # the unmutated sample loads
+    rng = random.Random(f"{fmt}-fuzz")
+    outcomes = {"loaded": 0, "refused": 0}
+    for case in range(fuzz_cases):
+        data = _mutate(original, rng)
+        path.write_bytes(data)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", MedcodesWarning)
+                load(path)
+        except ParseError as exc:
+            assert exc.file is not None and name in exc.file, (case, exc)
+            outcomes["refused"] += 1
+        else:
+            outcomes["loaded"] += 1
+            if fmt == "tabular XML" and original.startswith(data):
+                # A cut tabular never loads as a smaller release (only a cut of
+                # the line break after the root's end tag is harmless).
+                assert data.rstrip().endswith(b"</ICD10CM.tabular>"), case
+    with capsys.disabled():
+        print(
+            f"\n  fuzz {fmt}: {fuzz_cases} cases, {outcomes['loaded']} loaded, "
+            f"{outcomes['refused']} refused with ParseError"
+        )
+
+
+_CM = medcodes.icd10cm.load()
+_HC = medcodes.hcpcs.load()
+
+
+@given(st.text(max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_every_code_taking_function_accepts_any_text(text: str) -> None:
+    """Surrogates, control characters, anything: a result or a documented error."""
+    assert isinstance(text in _CM, bool) and isinstance(text in _HC, bool)
+    _CM.get(text), _CM.check_code(text), _CM.is_billable(text), _CM.check_claim([text])
+    _HC.get(text), _HC.check_code(text), _HC.is_valid(text)
+    for call in (
+        lambda: _CM[text],
+        lambda: _CM.conflicts(text, "E11.9"),
+        lambda: _CM.effective_notes(text),
+        lambda: _HC[text],
+        lambda: _HC.modifier(text),
+        lambda: _HC.section(text),
+    ):
+        with contextlib.suppress(UnknownCodeError):
+            call()
