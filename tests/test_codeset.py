@@ -143,3 +143,10 @@ def test_repr(cm: Codeset) -> None:
     assert repr(cm["I10"]) == "<Node I10 code: 'Essential (primary) hypertension'>"
     assert "74719" not in repr(cm) and "FY2026" in repr(cm)
     assert medcodes.icd10cm.display_code("T3601XA") == "T36.01XA"
+
+
+@pytest.mark.parametrize(("code", "depth"), [("E08-E13", 1), ("E08-E13", 2), ("19", 3), ("S72", 2)])
+def test_descendants_to_a_depth_match_the_full_walk(cm: Codeset, code: str, depth: int) -> None:
+    node = cm.block(code) if "-" in code else cm[code]
+    expected = [n for n in node.descendants() if n.depth - node.depth <= depth]
+    assert list(node.descendants(depth=depth)) == expected

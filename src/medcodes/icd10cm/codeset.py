@@ -164,15 +164,19 @@ class Node(tuple[Any, int]):
             return cs._nodes_between(i + 1, end)
         if depth < 1:
             return iter(())
-        parents = cs._store.parents
+        parents, ends = cs._store.parents, cs._store.ends
         levels = {i: 0}
 
         def walk() -> Iterator[Node]:
-            for j in range(i + 1, end):
+            j = i + 1
+            while j < end:
                 level = levels[parents[j]] + 1
-                if level <= depth:
+                yield cs._node(j)
+                if level < depth:
                     levels[j] = level
-                    yield cs._node(j)
+                    j += 1
+                else:
+                    j = ends[j]  # nothing deeper is wanted: skip the subtree
 
         return walk()
 
