@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -76,3 +77,17 @@ def test_a_single_file_is_recognised_by_content(tmp_path: Path) -> None:
         (tmp_path / "codes").write_bytes(zf.read("icd10cm_order_2025.txt"))
     cs = medcodes.icd10cm.load(tmp_path / "codes", fiscal_year=2025)
     assert [s.format for s in cs.release.sources] == ["order"]
+
+
+def test_files_over_the_bound_of_their_kind_are_refused_unread(tmp_path: Path) -> None:
+    for name, load in (
+        ("icd10cm_tabular_2026.xml", medcodes.icd10cm.load),
+        ("HCPC2025_JAN_ANWEB.txt", medcodes.hcpcs.load),
+    ):
+        path = tmp_path / name
+        with path.open("wb") as fh:
+            fh.truncate(65 << 20)  # sparse: 65 MiB that cost no disk
+        start = time.perf_counter()
+        with pytest.raises(SourceError, match=r"larger than the limit of 67108864 bytes"):
+            load(path)
+        assert time.perf_counter() - start < 1

@@ -30,6 +30,11 @@ __all__ = ["DEFAULT_MAX_BYTES", "SourceFile"]
 #: Largest input (after decompression) read by default: 512 MiB. The biggest
 #: official file medcodes reads is about 15 MB.
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+#: Default bounds per kind of file, about four times the largest official file
+#: of that kind (tabular XML ~10 MB, order file ~15 MB, HCPCS file ~5 MB).
+MAX_BYTES_ICD10CM = 64 << 20
+MAX_BYTES_ADDENDA = 16 << 20
+MAX_BYTES_HCPCS = 64 << 20
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _XZ_MAGIC = b"\xfd7zXZ\x00"

@@ -18,7 +18,7 @@ from attrs import frozen
 
 from .._xlsx import excel_date, read_rows
 from ..errors import ParseError
-from ..sources import DEFAULT_MAX_BYTES, _Candidate, _candidates, _no_match, _read
+from ..sources import MAX_BYTES_ADDENDA, _Candidate, _candidates, _no_match, _read
 
 __all__ = ["Correction", "load_corrections"]
 
@@ -49,7 +49,7 @@ class Correction:
 
 
 def load_corrections(
-    source: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+    source: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES_ADDENDA
 ) -> tuple[Correction, ...]:
     """Read a corrections workbook (the ``.xlsx``), or every workbook of the
     official zip or folder holding them, in name order.

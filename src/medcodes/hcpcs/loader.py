@@ -9,7 +9,7 @@ from importlib import resources
 
 from .._gc import paused_gc
 from ..errors import SourceError
-from ..sources import DEFAULT_MAX_BYTES, _candidates, _no_match, _pick, _read
+from ..sources import MAX_BYTES_HCPCS, _candidates, _no_match, _pick, _read
 from .anweb import parse_anweb
 from .codeset import Codeset
 from .model import Release
@@ -30,7 +30,7 @@ def load(
     *,
     year: int | None = None,
     month: int | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = MAX_BYTES_HCPCS,
 ) -> Codeset:
     """Load an HCPCS Level II release.
 

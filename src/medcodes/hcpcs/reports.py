@@ -17,7 +17,7 @@ import re
 from attrs import frozen
 
 from ..errors import ParseError
-from ..sources import DEFAULT_MAX_BYTES, _candidates, _no_match, _pick, _read
+from ..sources import MAX_BYTES_ADDENDA, _candidates, _no_match, _pick, _read
 from .anweb import decode
 from .model import ActionCode
 
@@ -85,7 +85,7 @@ def _action(label: str) -> ActionCode | None:
 
 
 def load_transaction_report(
-    source: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+    source: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES_ADDENDA
 ) -> TransactionReport:
     """Read a transaction report ``.prn`` file (or the official zip holding it;
     the "by action" and "by code" reports hold the same rows, either will do).

@@ -19,7 +19,7 @@ from pathlib import Path
 from attrs import frozen
 
 from ..errors import ParseError
-from ..sources import DEFAULT_MAX_BYTES, SourceFile, _candidates, _no_match, _pick, _read
+from ..sources import MAX_BYTES_ADDENDA, SourceFile, _candidates, _no_match, _pick, _read
 from .order import decode_text
 
 __all__ = [
@@ -133,7 +133,7 @@ _COUNT_NAMES = {
 
 
 def load_addenda(
-    source: str | Path, which: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    source: str | Path, which: str | None = None, *, max_bytes: int = MAX_BYTES_ADDENDA
 ) -> Addenda:
     """Read an addenda file: the file itself, or a folder or official zip that
     holds it (``which="order"`` or ``"codes"`` picks one when both are there).

@@ -10,7 +10,7 @@ from importlib import resources
 from .._gc import paused_gc
 from ..errors import SourceError
 from ..sources import (
-    DEFAULT_MAX_BYTES,
+    MAX_BYTES_ICD10CM,
     SourceFile,
     _Candidate,
     _candidates,
@@ -62,7 +62,7 @@ def load(
     order: PathLike | None = None,
     fiscal_year: int | None = None,
     effective: dt.date | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = MAX_BYTES_ICD10CM,
 ) -> Codeset:
     """Load an ICD-10-CM release.
 
