@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import medcodes
 from medcodes import hcpcs
-from medcodes.errors import ParseError, UnknownCodeError
+from medcodes.errors import DefectWarning, ParseError, UnknownCodeError
 from medcodes.hcpcs import ActionCode, ChangeKind, CoverageCode, Kind, PricingIndicator, Problem
 
 from .helpers import HCPCS_2017_ZIP, HCPCS_ANWEB, HCPCS_REPORTS
@@ -26,7 +26,10 @@ def hc() -> hcpcs.Codeset:
 
 @pytest.fixture(scope="module")
 def years() -> dict[int, hcpcs.Codeset]:
-    loaded = {year: hcpcs.load(path) for year, path in HCPCS_ANWEB.items()}
+    with pytest.warns(DefectWarning, match=r"line \d+: ASC payment group effective date") as seen:
+        loaded = {year: hcpcs.load(path) for year, path in HCPCS_ANWEB.items()}
+    # Five records of the 2018 file, and nothing in the others.
+    assert len(seen) == 5 and all("2018" in str(w.message) for w in seen)
     loaded[2017] = hcpcs.load(HCPCS_2017_ZIP)
     return loaded
 

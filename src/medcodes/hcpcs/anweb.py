@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from typing import Any
 
-from ..errors import ParseError
+from ..errors import DefectWarning, ParseError
 from .model import (
     ActionCode,
     CoverageCode,
@@ -235,6 +236,8 @@ def _close(
     if status is None:
         status = cache[1][status_text] = _status(s, n, dates)
     fields, unknown, defects = admin
+    for defect in defects:  # per record (the parsed columns are shared)
+        warnings.warn(f"{label}, line {n}: {defect} (read)", DefectWarning, stacklevel=3)
     values, unknown_status = status
     if unknown_status:
         unknown = (*unknown, *unknown_status)
