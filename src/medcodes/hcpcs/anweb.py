@@ -236,8 +236,9 @@ def _close(
     if status is None:
         status = cache[1][status_text] = _status(s, n, dates)
     fields, unknown, defects = admin
-    for defect in defects:  # per record (the parsed columns are shared)
-        warnings.warn(f"{label}, line {n}: {defect} (read)", DefectWarning, stacklevel=3)
+    if defects:  # warned per record (the parsed columns are shared)
+        for defect in defects:
+            warnings.warn(f"{label}, line {n}: {defect} (read)", DefectWarning, stacklevel=3)
     values, unknown_status = status
     if unknown_status:
         unknown = (*unknown, *unknown_status)
