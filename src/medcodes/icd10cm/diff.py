@@ -342,12 +342,13 @@ class ReleaseDiff:
     def summary(self) -> DiffSummary:
         """Counts in the addenda's terms (headers and codes: totals, additions,
         deletions, revisions of which long/short/both) and per kind of change."""
-        codes = self._counts(billable=True)
-        headers = self._counts(billable=False) if self.compares_headers else None
+        nodes = _by_node(self.changes)  # grouped once for every count below
+        codes = self._counts(nodes, billable=True)
+        headers = self._counts(nodes, billable=False) if self.compares_headers else None
         by_kind = Counter(c.kind for c in self.changes)
         respelled = sum(
             1
-            for kinds in _by_node(self.changes).values()
+            for kinds in nodes.values()
             if kinds[0].level not in (Kind.CHAPTER, Kind.BLOCK)
             and any(
                 c.kind in (ChangeKind.LONG_TITLE_RESPELLED, ChangeKind.SHORT_TITLE_RESPELLED)
@@ -358,9 +359,9 @@ class ReleaseDiff:
             codes, headers, {k: by_kind[k] for k in ChangeKind if by_kind[k]}, respelled
         )
 
-    def _counts(self, billable: bool) -> AddendaCounts:
+    def _counts(self, nodes: dict[str, list[Change]], billable: bool) -> AddendaCounts:
         additions = deletions = both = long_only = short_only = 0
-        for kinds in _by_node(self.changes).values():
+        for kinds in nodes.values():
             first = kinds[0]
             if first.level in (Kind.CHAPTER, Kind.BLOCK):
                 continue
