@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import medcodes
-from medcodes.errors import ParseError
+from medcodes.errors import DefectWarning, ParseError
 from medcodes.icd10cm import Kind
 
 from .helpers import CDC_2026_ZIP, CMS_2025_ZIP
@@ -43,6 +43,7 @@ def test_a_broken_codes_file_names_its_line(tmp_path: Path) -> None:
     path.write_bytes(b"A000    Cholera due to Vibrio cholerae\r\n!!!\r\n")
     with pytest.raises(ParseError, match=r"line 2: not a codes-file record"):
         medcodes.icd10cm.load(path)
-    path.write_bytes(b"A000    Cholera\r\nA000    Cholera again\r\n")
-    with pytest.raises(ParseError, match=r"line 2: code A000 appears twice"):
-        medcodes.icd10cm.load(path)
+    path.write_bytes(b"A000    Cholera\r\nA000    Cholera again\r\nA001    Cholera too\r\n")
+    with pytest.warns(DefectWarning, match=r"line 2: code A000 appears twice"):
+        cs = medcodes.icd10cm.load(path)
+    assert [(n.code, n.title) for n in cs] == [("A00.0", "Cholera"), ("A00.1", "Cholera too")]

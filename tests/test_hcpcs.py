@@ -203,6 +203,27 @@ def test_malformed_records_name_their_line(tmp_path: Path, edit: object, message
         hcpcs.load(_anweb(tmp_path, body))
 
 
+def test_repeated_records_and_blank_overlong_lines_load_with_warnings(tmp_path: Path) -> None:
+    lines = lzma.decompress(_GOOD.read_bytes()).decode("cp1252").splitlines()[:50]
+    clean = hcpcs.load(_anweb(tmp_path, "\r\n".join(lines).encode("cp1252")))
+    # Records are one first line and its continuations: repeat the second code's.
+    second = next(n for n, line in enumerate(lines) if n and line[10] in "37")
+    third = next(n for n, line in enumerate(lines) if n > second and line[10] in "37")
+    edited = [lines[0] + "   ", *lines[1:third], *lines[second:third], *lines[third:]]
+    with pytest.warns(DefectWarning) as seen:
+        loaded = hcpcs.load(_anweb(tmp_path, "\r\n".join(edited).encode("cp1252")))
+    messages = sorted(str(w.message) for w in seen)
+    code = lines[second][:5].strip()
+    assert len(messages) == 2
+    assert "line 1: record of 323 characters, 320 expected" in messages[0]
+    repeat = f"line {third + 1}: code {code} appears twice (first on line {second + 1})"
+    assert repeat in messages[1]
+    for records in ("records", "modifier_records"):
+        assert [(r.code, r.long_description) for r in getattr(loaded, records)()] == [
+            (r.code, r.long_description) for r in getattr(clean, records)()
+        ]
+
+
 def test_wrong_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="no HCPCS records"):
         hcpcs.load(_anweb(tmp_path, b"***Disclaimers\r\nnothing here\r\n"))

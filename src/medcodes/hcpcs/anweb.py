@@ -110,7 +110,15 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
             )
         started = True
         if len(line) > 320:
-            raise ParseError(f"record of {len(line)} characters, over 320", file=label, line=n)
+            if line[320:].strip():
+                raise ParseError(f"record of {len(line)} characters, over 320", file=label, line=n)
+            warnings.warn(
+                f"{label}, line {n}: record of {len(line)} characters, 320 expected; "
+                "the blank excess is ignored",
+                DefectWarning,
+                stacklevel=2,
+            )
+            line = line[:320]
         ric = line[10:11]
         if ric in ("3", "7"):
             if first is not None:
@@ -144,7 +152,25 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
         _close(first, pieces, out, cache, dates, label)
     if not procedures and not modifiers:
         raise ParseError("no HCPCS records (empty, truncated or not an ANWEB file)", file=label)
-    return procedures, modifiers
+    return _first_of_each(procedures, label), _first_of_each(modifiers, label)
+
+
+def _first_of_each(records: list[Record], label: str) -> list[Record]:
+    """The records without repeats: a code listed twice is a defect, reported
+    with a :class:`DefectWarning` naming both lines; the first record is kept."""
+    if len({r.code for r in records}) == len(records):
+        return records
+    first: dict[str, Record] = {}
+    for r in records:
+        kept = first.setdefault(r.code, r)
+        if kept is not r:
+            warnings.warn(
+                f"{label}, line {r.line}: code {r.code} appears twice (first on line "
+                f"{kept.line}); the second record is ignored",
+                DefectWarning,
+                stacklevel=3,
+            )
+    return list(first.values())
 
 
 def _coded(table: dict[str, Any], raw: str, name: str, unknown: list[str]) -> Any:

@@ -17,7 +17,7 @@ import re
 from attrs import frozen
 
 from ..errors import ParseError
-from .order import check_unique, text_lines
+from .order import first_lines, text_lines
 
 __all__ = ["CodesFile"]
 
@@ -53,5 +53,8 @@ def parse_codes(data: bytes, label: str) -> CodesFile:
             )
         codes.append(m.group(1))
         titles.append(m.group(2))
-    check_unique(codes, label)
+    keep = first_lines(codes, label)
+    if keep is not None:
+        codes = [codes[k] for k in keep]
+        titles = [titles[k] for k in keep]
     return CodesFile(tuple(codes), tuple(titles))

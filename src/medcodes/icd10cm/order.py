@@ -81,14 +81,27 @@ def text_lines(data: bytes, label: str) -> list[str]:
     return lines
 
 
-def check_unique(codes: tuple[str, ...] | list[str], label: str) -> None:
-    """Refuse a file that lists a code twice, naming the line of the second."""
-    if len(set(codes)) != len(codes):
-        seen: set[str] = set()
-        for n, code in enumerate(codes, 1):
-            if code in seen:
-                raise ParseError(f"code {code} appears twice", file=label, line=n)
-            seen.add(code)
+def first_lines(codes: list[str], label: str) -> list[int] | None:
+    """The indices of the lines to keep when a file lists a code twice (the
+    first of each), or ``None`` when every code is listed once.
+
+    A repeated code is a defect, not a reason to refuse the release: it is
+    reported with a :class:`~medcodes.errors.DefectWarning` naming both lines
+    and saying whether the second one differed.
+    """
+    if len(set(codes)) == len(codes):
+        return None
+    first: dict[str, int] = {}
+    for n, code in enumerate(codes):
+        k = first.setdefault(code, n)
+        if k != n:
+            warnings.warn(
+                f"{label}, line {n + 1}: code {code} appears twice (first on line {k + 1}); "
+                "the second line is ignored",
+                DefectWarning,
+                stacklevel=4,
+            )
+    return sorted(first.values())
 
 
 @frozen
@@ -122,10 +135,13 @@ def parse_order(data: bytes, label: str) -> OrderFile:
     lines = text_lines(data, label)
     if not all(map(_RECORD.match, lines)):
         _raise_first_bad_line(lines, label)
-    codes = tuple(map(str.rstrip, map(_CODES, lines)))
-    check_unique(codes, label)
+    codes = list(map(str.rstrip, map(_CODES, lines)))
+    keep = first_lines(codes, label)
+    if keep is not None:
+        lines = [lines[k] for k in keep]
+        codes = [codes[k] for k in keep]
     return OrderFile(
-        codes,
+        tuple(codes),
         "".join(map(_FLAGS, lines)),
         tuple(map(str.rstrip, map(_SHORTS, lines))),
         tuple(map(str.rstrip, map(_LONGS, lines))),
