@@ -72,6 +72,13 @@ class UnknownCodeError(MedcodesError, KeyError):
 
     :ivar code: the text that was looked up.
     :ivar suggestions: close codes of the release (display form), best first.
+
+    >>> import medcodes
+    >>> try:
+    ...     medcodes.icd10cm.load()["E11.99"]
+    ... except KeyError as exc:
+    ...     print(exc.suggestions)
+    ('E11.9',)
     """
 
     def __init__(self, code: str, suggestions: tuple[str, ...] = (), detail: str = "") -> None:
@@ -96,4 +103,9 @@ class MedcodesWarning(UserWarning):
 
 class DefectWarning(MedcodesWarning):
     """A defect in an otherwise good official file was tolerated (for example an
-    empty ``<note>``). The message says which file and where."""
+    empty ``<note>``). The message says which file and where.
+
+    Make such defects errors with the :mod:`warnings` filters::
+
+        warnings.simplefilter("error", medcodes.errors.DefectWarning)
+    """

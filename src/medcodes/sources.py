@@ -50,6 +50,12 @@ class SourceFile:
     :ivar sha256: SHA-256 of the bytes that were parsed (after any
         decompression), so it equals the official file's checksum.
     :ivar format: what the file is, e.g. ``"tabular"`` or ``"order"``.
+
+    >>> import medcodes
+    >>> for source in medcodes.icd10cm.load().release.sources:
+    ...     print(source.format, source.member, source.sha256[:12])
+    tabular None f161f8182aff
+    order icd10cm-order-2026.txt 6dc95c9c7e96
     """
 
     path: str

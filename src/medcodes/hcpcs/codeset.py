@@ -172,6 +172,11 @@ class CodeCheck:
         terminated code, close codes for a typo).
     :ivar day: the date of service checked.
     :ivar node: the node, when the code exists.
+
+    >>> import medcodes
+    >>> check = medcodes.hcpcs.load().check_code("G0001")
+    >>> check.problem.name, check.suggestions[:3]
+    ('UNKNOWN', ('G2001', 'G4001', 'G6001'))
     """
 
     text: str

@@ -33,7 +33,11 @@ class _Coded(enum.Enum):
 
 class ActionCode(_Coded):
     """Record layout field 30: the change made in this release relative to the
-    previous CMS file (a change, not a status)."""
+    previous CMS file (a change, not a status).
+
+    >>> ActionCode("D"), ActionCode("D").meaning
+    (<ActionCode.DISCONTINUE: 'D'>, 'Discontinue procedure or modifier code')
+    """
 
     ADD = "A"
     BOTH = "B"
@@ -288,6 +292,11 @@ class Record:
     :ivar unknown_values: fields holding a value outside their code table.
     :ivar defects: defects of the official file read around (the 2018 file
         writes five ASC dates two columns early).
+
+    >>> import medcodes
+    >>> rec = medcodes.hcpcs.load()["J9308"].record
+    >>> rec.long_description, rec.betos, rec.coverage.meaning
+    ('Injection, ramucirumab, 5 mg', 'O1D', 'Carrier judgment')
     """
 
     code: str

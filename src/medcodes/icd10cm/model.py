@@ -97,6 +97,11 @@ class Notes:
     Iterating gives every :class:`Note`; the properties give the notes of one
     kind. These are the node's *own* notes; notes inherited from ancestors are
     a matter of the guidelines logic.
+
+    >>> import medcodes
+    >>> notes = medcodes.icd10cm.load()["E11"].notes
+    >>> len(list(notes)), len(notes.includes), notes.excludes1[-1].text
+    (16, 3, 'type 1 diabetes mellitus (E10.-)')
     """
 
     all: tuple[Note, ...] = ()
@@ -188,6 +193,11 @@ class SeventhCharacterRule:
     :ivar declared_on: code (display form) of the declaring node.
     :ivar characters: the allowed characters in file order.
     :ivar notes: notes inside the ``sevenChrDef`` that precede any extension.
+
+    >>> import medcodes
+    >>> rule = medcodes.icd10cm.load()["S72.001"].seventh_characters
+    >>> rule.declared_on, len(rule.characters), rule.characters[0].label
+    ('S72', 16, 'initial encounter for closed fracture')
     """
 
     declared_on: str

@@ -84,6 +84,14 @@ class EffectiveNote:
     :ivar declared_on: the node whose element holds it (the code itself or an
         ancestor up to its chapter).
     :ivar distance: 0 when declared on the code itself, 1 on its parent, ...
+
+    >>> import medcodes
+    >>> from medcodes.icd10cm import NoteKind
+    >>> cm = medcodes.icd10cm.load()
+    >>> for e in cm.effective_notes("E11.9", NoteKind.EXCLUDES1)[:2]:
+    ...     print(e.declared_on.code, e.distance, e.note.text)
+    E11.9 0 type 2 diabetes mellitus, without complications in remission (E11.A)
+    E11 1 diabetes mellitus due to underlying condition (E08.-)
     """
 
     note: Note
@@ -104,6 +112,12 @@ class Resolution:
     :ivar nodes: the nodes it denotes, each with its whole subtree, in official
         order (empty when unresolved).
     :ivar reason: why it could not be resolved, or ``None``.
+
+    >>> import medcodes
+    >>> cm = medcodes.icd10cm.load()
+    >>> ref = cm["E11"].notes.excludes1[0].refs[0]
+    >>> ref.text, cm.resolve(ref).resolved, [n.code for n in cm.resolve(ref).nodes]
+    ('E08.-', True, ['E08'])
     """
 
     ref: CodeRef
@@ -131,6 +145,12 @@ class Conflict:
     :ivar certain: ``False`` when the reference has a qualifier the library
         cannot apply (``with ketoacidosis``): ``other`` is in the range it
         qualifies, so the note *may* apply.
+
+    >>> import medcodes
+    >>> cm = medcodes.icd10cm.load()
+    >>> c = cm.conflicts("E10.9", "E11.9")[0]
+    >>> c.code.code, c.other.code, c.declared_on.code, c.note.text
+    ('E10.9', 'E11.9', 'E10', 'type 2 diabetes mellitus (E11.-)')
     """
 
     kind: NoteKind
@@ -202,6 +222,12 @@ class Finding:
     :ivar conflicts: for an Excludes1 pair, every :class:`Conflict` found.
     :ivar notes: the instructional notes behind a sequencing or
         additional-code finding.
+
+    >>> import medcodes
+    >>> cm = medcodes.icd10cm.load()
+    >>> f = cm.check_claim(["E11.9", "E10.9"])[-1]
+    >>> f.kind.name, f.severity.name, f.positions, f.codes
+    ('EXCLUDES1', 'WARNING', (0, 1), ('E11.9', 'E10.9'))
     """
 
     kind: FindingKind

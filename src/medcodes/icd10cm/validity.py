@@ -67,6 +67,15 @@ class CodeCheck:
     :ivar message: a sentence for a person.
     :ivar suggestions: codes (written form) the user may have meant, best first.
     :ivar node: the node, when it exists.
+
+    >>> import medcodes
+    >>> check = medcodes.icd10cm.load().check_code("E11")
+    >>> check.exists, check.valid, check.problem
+    (True, False, <Problem.NOT_BILLABLE: 'not billable'>)
+    >>> check.message
+    'E11 is a header (category), not billable: report a code below it'
+    >>> check.suggestions[:3]
+    ('E11.00', 'E11.01', 'E11.10')
     """
 
     text: str
@@ -97,6 +106,12 @@ def check_code(codeset: Codeset, text: str) -> CodeCheck:
 
     :param codeset: the release to check against.
     :param text: a code in any written form (``"E11.65"``, ``"e1165"``).
+
+    >>> import medcodes
+    >>> cm = medcodes.icd10cm.load()
+    >>> check = medcodes.icd10cm.check_code(cm, "Z99.99")  # what cm.check_code() calls
+    >>> check.problem.name, check.suggestions
+    ('UNKNOWN', ('Z99.89',))
     """
     if not isinstance(text, str):
         return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
