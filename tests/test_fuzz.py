@@ -1,5 +1,6 @@
 """A seeded mutation corpus built from the real files: truncated, bit-flipped,
-byte-inserted, re-encoded, shuffled and duplicated inputs. Every outcome is a
+byte-inserted, re-encoded, shuffled and duplicated inputs, with dropped lines
+and dropped required XML elements. Every outcome is a
 successful load or a medcodes ParseError naming the file; nothing else, and
 damage that can be detected is (a truncated tabular never loads)."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import lzma
 import random
+import re
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -41,7 +43,7 @@ def _hcpcs() -> bytes:
 
 
 def _mutate(data: bytes, rng: random.Random) -> bytes:
-    kind = rng.randrange(7)
+    kind = rng.randrange(8)
     if kind == 0:  # truncate anywhere
         return data[: rng.randrange(len(data))]
     if kind == 1:  # flip bytes
@@ -70,6 +72,15 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
                 data.replace(b"<diag>", b"<?pi x?><diag>", 1),
             ]
         )
+    if kind == 6:  # drop a line, or a required element (<name>, <desc>) of the XML
+        if b"<desc>" in data and rng.random() < 0.5:
+            tag = rng.choice([b"name", b"desc"])
+            at = rng.choice([m.start() for m in re.finditer(b"<" + tag + b">", data)])
+            end = data.index(b"</" + tag + b">", at) + len(tag) + 3
+            return data[:at] + data[end:]
+        lines = data.split(b"\n")
+        del lines[rng.randrange(len(lines))]
+        return b"\n".join(lines)
     # a gigantic line or text node
     at = rng.randrange(len(data))
     return data[:at] + b"A" * 2_000_000 + data[at:]
@@ -130,6 +141,18 @@ def test_mutated_files_load_or_raise_parse_error(
             f"\n  fuzz {fmt}: {fuzz_cases} cases, {outcomes['loaded']} loaded, "
             f"{outcomes['refused']} refused with ParseError"
         )
+
+
+@pytest.mark.parametrize("tag", [b"name", b"desc"])
+def test_a_dropped_required_element_is_refused(tmp_path: Path, tag: bytes) -> None:
+    original = _small_tabular()
+    starts = [m.start() for m in re.finditer(b"<" + tag + b">", original)]
+    path = tmp_path / "icd10cm_tabular_2026.xml"
+    for at in starts[:: len(starts) // 20 + 1]:  # about 20, spread over the file
+        end = original.index(b"</" + tag + b">", at) + len(tag) + 3
+        path.write_bytes(original[:at] + original[end:])
+        with pytest.raises(ParseError, match=r"icd10cm_tabular_2026.xml, line \d+: "):
+            medcodes.icd10cm.load(path)
 
 
 _CM = medcodes.icd10cm.load()

@@ -302,7 +302,7 @@ class _Builder:
                 raise self._error(f"<{tag}> inside a <diag>", c)
             else:
                 self._raw(c, i)
-        if title is None:
+        if title is None or not key:
             raise self._error("<diag> without <name> or <desc>", el)
         st.titles[i] = title
         if notes:
