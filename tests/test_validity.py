@@ -103,3 +103,6 @@ def test_normalization_round_trips(cm: Codeset, data: st.DataObject) -> None:
         assert cm[form] == node
         assert cm.check_code(form).code == node.code
     assert normalize_code(node.code) == node.key
+    if len(node.key) > 4:  # a dot anywhere but after the category is not a code
+        misplaced = f"{node.key[:4]}.{node.key[4:]}"
+        assert misplaced not in cm and cm.check_code(misplaced).problem is Problem.MALFORMED

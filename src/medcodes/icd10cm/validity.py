@@ -116,10 +116,18 @@ def check_code(codeset: Codeset, text: str) -> CodeCheck:
     if not isinstance(text, str):
         return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
     st = codeset._store
-    # The hot path, inlined: a billable code written in any form.
+    # The hot path, inlined: a billable code written in any form; the written
+    # form ("E11.65") is tried before any normalizing.
     codes = st.codes
-    key = text
-    i = codes.get(key)
+    code = None
+    if len(text) > 4 and text[3] == ".":
+        key = text[:3] + text[4:]
+        i = codes.get(key)
+        if i is not None:
+            code = text
+    else:
+        key = text
+        i = codes.get(key)
     if i is None:
         key = text.strip().upper()
         if len(key) > 3 and key[3] == ".":
@@ -129,7 +137,8 @@ def check_code(codeset: Codeset, text: str) -> CodeCheck:
             i = codeset._find(text)  # chapters, blocks
     if i is not None:
         if st.flags[i] & BILLABLE:  # then ``key`` is the code's key
-            code = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
+            if code is None:
+                code = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
             return CodeCheck(text, code, None, code + " is a valid code", (), codeset._node(i))
         return _header(codeset, text, codeset._node(i))
     key = normalize_code(text)
