@@ -143,6 +143,15 @@ def test_bad_diag_name_is_refused_with_line(tmp_path: Path, xml2026: bytes) -> N
         medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
 
 
+@pytest.mark.parametrize("name", [b"B00.1", b"A00", b"A01.1"])
+def test_a_sub_code_must_extend_its_parent(tmp_path: Path, xml2026: bytes, name: bytes) -> None:
+    # A00.1 sits under A00: a flipped character or a repeat of the parent is
+    # a damaged file, not a new branch of the hierarchy.
+    data = xml2026.replace(b"<name>A00.1</name>", b"<name>" + name + b"</name>", 1)
+    with pytest.raises(ParseError, match=r"line \d+: <diag> .* is not a sub-code of its parent"):
+        medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
+
+
 def test_duplicate_code_loads_with_a_warning(tmp_path: Path, xml2026: bytes) -> None:
     data = xml2026.replace(b"<name>A00.1</name>", b"<name>A00.0</name>", 1)
     with pytest.warns(DefectWarning, match="A000 appears twice"):

@@ -268,6 +268,12 @@ class _Builder:
                 if key or not DIAG_NAME.fullmatch(name):
                     raise self._error(f"unexpected <diag> name {name!r}", c)
                 key = name.replace(".", "")
+                if not st.flags[parent] & GROUP and (
+                    len(key) <= len(keys[parent]) or not key.startswith(keys[parent])
+                ):
+                    raise self._error(
+                        f"<diag> {name} is not a sub-code of its parent {_display(keys[parent])}", c
+                    )
                 keys[i] = key
                 if st.codes.setdefault(key, i) != i:
                     _defect(
