@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import lzma
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,13 @@ from medcodes import hcpcs
 from medcodes.errors import DefectWarning, ParseError, UnknownCodeError
 from medcodes.hcpcs import ActionCode, ChangeKind, CoverageCode, Kind, PricingIndicator, Problem
 
-from .helpers import HCPCS_2017_ZIP, HCPCS_ANWEB, HCPCS_REPORTS
+from .helpers import (
+    HCPCS_2017_ZIP,
+    HCPCS_2025_CORRECTIONS,
+    HCPCS_2025_REPORT,
+    HCPCS_ANWEB,
+    HCPCS_REPORTS,
+)
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +151,47 @@ def test_the_announced_changes_equal_cms_transaction_reports(
         assert report.actions() == {c: a for c, a in in_file.items() if c in report.actions()}
         missing = set(in_file) - set(report.actions())
         assert missing == ({"L1"} if year == 2018 else set())  # CMS left L1 out of its 2018 report
+
+
+def test_the_2025_transaction_workbook_equals_the_bundled_file(hc: hcpcs.Codeset) -> None:
+    # Since 2021 CMS publishes the report as a workbook only.
+    report = hcpcs.load_transaction_report(HCPCS_2025_REPORT)
+    in_file = {r.code: r.action for r in (*hc.records(), *hc.modifier_records())}
+    assert report.actions() == in_file  # every code and modifier, "no change" included
+    announced = {(a.code, a.action) for a in hcpcs.diff(hc, hc).announced}
+    changed = {(r.code, r.action) for r in report.rows if r.action is not ActionCode.NO_CHANGE}
+    assert announced == changed
+    a9615 = report.rows[0]
+    assert (a9615.code, a9615.label, a9615.long_description) == (
+        "A9615",
+        "ADD",
+        hc["A9615"].record.long_description,
+    )
+    # "Miscellaneous change (BETOS or Type of Service)" is action code M.
+    assert report.actions()["C8000"] is ActionCode.MISCELLANEOUS
+
+
+def test_the_transaction_workbook_and_prn_agree(tmp_path: Path) -> None:
+    # Through 2020 CMS published both: the 2017 zip holds the two.
+    with zipfile.ZipFile(HCPCS_2017_ZIP) as zf:
+        workbook = tmp_path / "HCPCS2017_Trans Report_Alpha.xlsx"
+        workbook.write_bytes(zf.read("HCPCS2017_Trans Report_Alpha.xlsx"))
+    from_prn = hcpcs.load_transaction_report(HCPCS_2017_ZIP)  # the zip: the .prn is taken
+    assert from_prn.label.endswith(".prn")
+    from_xlsx = hcpcs.load_transaction_report(workbook)
+    assert len(from_xlsx.rows) == len(from_prn.rows) == 6498
+    assert from_xlsx.actions() == from_prn.actions()
+
+
+def test_the_2025_corrections_workbook() -> None:
+    corrections = hcpcs.load_corrections(HCPCS_2025_CORRECTIONS)
+    assert len(corrections) == 46
+    by_code = {c.code: c for c in corrections}
+    c7537 = by_code["C7537"]
+    assert (c7537.action, c7537.effective) == ("Revise LD", dt.date(2023, 1, 1))
+    assert by_code["C7537"].fields["LONG DESCRIPTION"].startswith("Insertion of new or replacement")
+    assert (by_code["MA"].action, by_code["MA"].effective) == ("Terminate", dt.date(2025, 1, 1))
+    assert (by_code["C9734"].action, by_code["C9734"].effective) == ("Do not terminate", None)
 
 
 def test_computed_diff_2019_to_2020(years: dict[int, hcpcs.Codeset]) -> None:

@@ -84,16 +84,25 @@ def _date(text: str) -> dt.date | None:
     return None
 
 
+# Headings of the 2025 workbooks, in the 2019 workbooks' terms.
+_HEADINGS = {"HCPCS/MOD CODE": "CODE", "EFFECTIVE DATE": "EFF DATE"}
+
+
+def _heading(text: str) -> str:
+    name = " ".join(text.split()).upper()
+    return _HEADINGS.get(name, name)
+
+
 def parse_corrections(data: bytes, label: str) -> tuple[Correction, ...]:
     """Parse the bytes of a corrections workbook."""
     rows = read_rows(data, label)
     head = next(
-        (n for n, r in enumerate(rows) if [c.strip().upper() for c in r[:2]] == ["CODE", "ACTION"]),
+        (n for n, r in enumerate(rows) if [_heading(c) for c in r[:2]] == ["CODE", "ACTION"]),
         None,
     )
     if head is None:
         raise ParseError("no CODE / ACTION heading: not a corrections workbook", file=label)
-    names = [c.strip().upper() for c in rows[head]]
+    names = [_heading(c) for c in rows[head]]
     out = []
     for n, row in enumerate(rows[head + 1 :], head + 2):
         cells = dict(zip(names, (c.strip() for c in row), strict=False))

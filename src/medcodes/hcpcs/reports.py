@@ -1,6 +1,8 @@
 """Parser for CMS's transaction reports (``Changes_by_ActionCode.prn``,
-``HCPC18_Trans_Report_Alpha_ChangesbyHCPC.prn``, ...): the official list of
-what an HCPCS file changed, one line per code with its "type of change".
+``HCPC18_Trans_Report_Alpha_ChangesbyHCPC.prn``, ``HCPC2025_JAN_Transaction
+Report_12172024.xlsx``, ...): the official list of what an HCPCS file changed,
+one line per code with its "type of change". CMS publishes it as ``.prn`` text
+and as an ``.xlsx`` workbook through 2020, and as a workbook only since.
 
 The layout moves from year to year; the column positions are read from the
 header line (``HCPCS/Modifier Code  Type of Change`` in 2017-2018; ``HCPCS/MOD
@@ -13,17 +15,20 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 from attrs import frozen
 
+from .._xlsx import read_rows
 from ..errors import ParseError
-from ..sources import MAX_BYTES_ADDENDA, _candidates, _no_match, _pick, _read
+from ..sources import MAX_BYTES_ADDENDA, _Candidate, _candidates, _no_match, _pick, _read
 from .anweb import decode
 from .model import ActionCode
 
 __all__ = ["TransactionReport", "TransactionRow", "load_transaction_report"]
 
 REPORT_NAME = re.compile(r"(?i)chang\w*by\w*\.prn$")
+WORKBOOK_NAME = re.compile(r"(?i)trans[^/]*\.xlsx$")
 _HEADER = re.compile(r"\s*HCPCS?/MOD", re.I)
 _CODE = re.compile(r"(?:[A-Z0-9]{2}|[A-Z][0-9]{4})")
 # Label prefixes (lower case) -> action code; longest first.
@@ -34,6 +39,7 @@ _LABELS = (
     ("long description", ActionCode.LONG_DESCRIPTION),
     ("short description", ActionCode.SHORT_DESCRIPTION),
     ("payment change", ActionCode.PAYMENT),
+    ("miscellaneous change", ActionCode.MISCELLANEOUS),
     ("misc change", ActionCode.MISCELLANEOUS),
     ("re-activated", ActionCode.REACTIVATE),
     ("discontinued", ActionCode.DISCONTINUE),
@@ -87,23 +93,57 @@ def _action(label: str) -> ActionCode | None:
 def load_transaction_report(
     source: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES_ADDENDA
 ) -> TransactionReport:
-    """Read a transaction report ``.prn`` file (or the official zip holding it;
-    the "by action" and "by code" reports hold the same rows, either will do).
+    """Read a transaction report: the ``.prn`` file or the ``.xlsx`` workbook, or
+    the official zip or folder holding them (the ``.prn`` is taken when there
+    is one; the "by action" and "by code" reports hold the same rows).
 
     :raises ~medcodes.errors.ParseError: not a transaction report, or a line
         that does not fit.
     """
-    cands, single = _candidates(source)
-    if single:
-        cand = cands[0]
+    if os.fspath(source).lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
+        cand = _Candidate(Path(source), None)
     else:
-        hits = [c for c in cands if REPORT_NAME.search(c.name)]
-        picked = _pick(hits[:1], REPORT_NAME, "a transaction report", str(source))
-        if picked is None:
-            raise _no_match(cands, "HCPCS transaction report (.prn)", str(source))
-        cand = picked
+        cands, single = _candidates(source)
+        if single:
+            cand = cands[0]
+        else:
+            # The "by action" and "by code" .prn reports hold the same rows: take one.
+            prn = [c for c in cands if REPORT_NAME.search(c.name)][:1]
+            picked = _pick(prn, REPORT_NAME, "a transaction report", str(source)) or _pick(
+                cands, WORKBOOK_NAME, "a transaction report workbook", str(source)
+            )
+            if picked is None:
+                raise _no_match(cands, "HCPCS transaction report (.prn or .xlsx)", str(source))
+            cand = picked
     src = _read(cand, max_bytes)
+    if src.data.startswith(b"PK\x03\x04"):
+        return parse_transaction_workbook(src.data, src.label)
     return parse_transaction_report(src.data, src.label)
+
+
+def parse_transaction_workbook(data: bytes, label: str) -> TransactionReport:
+    """Parse the bytes of a transaction report workbook (``.xlsx``): a heading
+    row (``HCPC``/``HCPCS/MOD``, the type of change or ``ACTION CD``, and from
+    2019 the short and long descriptions), then one row per code."""
+    rows = read_rows(data, label)
+    head = next(
+        (n for n, r in enumerate(rows) if r and r[0].strip().upper().startswith("HCPC")), None
+    )
+    if head is None or len(rows[head]) < 2:
+        raise ParseError("no 'HCPC' heading row: not a transaction report", file=label)
+    out = []
+    for n, row in enumerate(rows[head + 1 :], head + 2):
+        cells = [c.strip() for c in row] + ["", "", ""]
+        code, text = cells[0], cells[1]
+        if not code and not text:
+            continue
+        action = _action(text) if _CODE.fullmatch(code) else None
+        if action is None:
+            raise ParseError(f"row {n}: not a transaction-report row: {row[:2]!r}", file=label)
+        out.append(TransactionRow(code, text, action, cells[2] or None, cells[3] or None, n))
+    if not out:
+        raise ParseError("no rows after the heading", file=label)
+    return TransactionReport(tuple(out), label)
 
 
 def parse_transaction_report(data: bytes, label: str) -> TransactionReport:
