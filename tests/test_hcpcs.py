@@ -3,7 +3,9 @@ CMS's transaction reports, malformed records."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import lzma
 import zipfile
 from pathlib import Path
@@ -216,6 +218,27 @@ def test_computed_diff_2019_to_2020(years: dict[int, hcpcs.Codeset]) -> None:
     assert s["announced"] == {"A": 250, "C": 70, "D": 99, "P": 10, "S": 2}
     assert sum(s["computed"].values()) == len(d) == len(d.to_records())
     assert not hcpcs.diff(years[2020], years[2020])
+
+
+def test_diff_reports_share_the_icd10cm_format(years: dict[int, hcpcs.Codeset]) -> None:
+    d = hcpcs.diff(years[2019], years[2020])
+    rows = list(csv.DictReader(io.StringIO(d.to_csv())))
+    icd = medcodes.icd10cm.load()
+    icd_heading = medcodes.icd10cm.diff(icd, icd).to_csv().splitlines()[0]
+    assert d.to_csv().splitlines()[0] == icd_heading  # one file format for both systems
+    assert len(rows) == len(d)
+    assert {"code": "C9034", "change": "discontinued", "after": "2018-12-31"}.items() <= rows[
+        [r["code"] for r in rows].index("C9034")
+    ].items()
+    text = d.to_markdown()
+    assert text.startswith("# HCPCS Level II changes: HCPCS Level II January 2019 -> ")
+    added = sum(
+        1 for c in d.of(ChangeKind.ADDED) if c.level == "code"
+    )
+    assert f"| codes | {added:,} | 0 |" in text
+    assert "- `C9034` terminated 2018-12-31" in text
+    assert f"## announced by the newer file ({len(d.announced):,})" in text
+    assert text.count("\n- ") == len(d) + len(d.announced)
 
 
 def _anweb(tmp_path: Path, body: bytes) -> Path:

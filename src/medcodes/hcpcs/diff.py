@@ -12,6 +12,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from .._records import records_to_csv
 from .codeset import Codeset
 from .model import ActionCode, Record
 
@@ -163,6 +164,54 @@ class HcpcsDiff:
     def to_records(self) -> list[dict[str, Any]]:
         """Every computed change as a plain dict."""
         return [c.to_dict() for c in self.changes]
+
+    def to_csv(self) -> str:
+        """The computed changes as CSV text, in the columns of the ICD-10-CM
+        :meth:`~medcodes.icd10cm.ReleaseDiff.to_csv` (one file format for both)."""
+        return records_to_csv(self.to_records())
+
+    def to_markdown(self) -> str:
+        """A readable report: the counts, then the computed changes grouped by
+        kind, then what the newer file announces through its action codes."""
+        o, n = self.old.release.label, self.new.release.label
+        parts = [f"# HCPCS Level II changes: {o} -> {n}", ""]
+        parts += [
+            "| | added | deleted | discontinued | other changes |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for level in ("code", "modifier"):
+            mine = [c for c in self.changes if c.level == level]
+            counts = Counter(c.kind for c in mine)
+            main = (ChangeKind.ADDED, ChangeKind.DELETED, ChangeKind.DISCONTINUED)
+            other = len(mine) - sum(counts[k] for k in main)
+            cells = [f"{counts[k]:,}" for k in main] + [f"{other:,}"]
+            parts.append(f"| {level}s | " + " | ".join(cells) + " |")
+        for kind in ChangeKind:
+            changes = self.of(kind)
+            if changes:
+                parts += ["", f"## {kind.value} ({len(changes):,})", ""]
+                parts.extend("- " + _describe(c) for c in changes)
+        if self.announced:
+            parts += ["", f"## announced by the newer file ({len(self.announced):,})", ""]
+            for a in self.announced:
+                act = a.action
+                said = f"{act.value}: {act.meaning}" if isinstance(act, ActionCode) else act
+                parts.append(f"- `{a.code}` ({a.level}) {said}")
+        return "\n".join(parts) + "\n"
+
+
+def _describe(c: Change) -> str:
+    code = f"`{c.code}`" + (" (modifier)" if c.level == "modifier" else "")
+    if c.kind is ChangeKind.ADDED:
+        return f"{code} {c.after}"
+    if c.kind is ChangeKind.DELETED:
+        return f"{code} {c.before}"
+    if c.kind is ChangeKind.DISCONTINUED:
+        return f"{code} terminated {c.after}" + (f" (was {c.before})" if c.before else "")
+    if c.kind is ChangeKind.REACTIVATED:
+        return f"{code} termination {c.before} removed"
+    field = f"{c.detail}: " if c.detail else ""
+    return f"{code} {field}{c.before!r} -> {c.after!r}"
 
 
 def diff(old: Codeset, new: Codeset) -> HcpcsDiff:

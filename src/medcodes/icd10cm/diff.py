@@ -15,9 +15,7 @@ A title change of diacritics or spacing only (``Brown-Séquard`` in the XML,
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -26,6 +24,7 @@ from typing import Any
 from attrs import field, frozen
 
 from .._gc import paused_gc
+from .._records import records_to_csv
 from .addenda import AddendaAction, AddendaCounts, AddendaLine, AddendaType
 from .codeset import Codeset, display_code
 from .hierarchy import BILLABLE, GENERATED, GROUP, _Store
@@ -395,14 +394,7 @@ class ReleaseDiff:
 
     def to_csv(self) -> str:
         """The records as CSV text (``related`` joined with spaces)."""
-        out = io.StringIO()
-        names = ["code", "change", "level", "billable", "before", "after", "note_kind"]
-        writer = csv.DictWriter(out, fieldnames=[*names, "detail", "related"])
-        writer.writeheader()
-        for record in self.to_records():
-            record["related"] = " ".join(record["related"])
-            writer.writerow(record)
-        return out.getvalue()
+        return records_to_csv(self.to_records())
 
     def to_markdown(self) -> str:
         """A readable report: the summary, then the changes grouped by kind."""
