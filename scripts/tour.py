@@ -82,7 +82,7 @@ def main() -> None:
         )
     for change in changes.now_header[:3]:
         print(f"  {change.code} {change.before!r} was expanded into {', '.join(change.related)}")
-    print(f"  ... {len(changes):,} changes; scripts/icd10cm_update_report.py writes them all")
+    print(f"  ... {len(changes):,} changes; scripts/update_report.py writes them all")
 
     print("\nHCPCS Level II (the bundled January 2025 file):")
     hc = medcodes.hcpcs.load()

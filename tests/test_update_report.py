@@ -1,4 +1,5 @@
-"""scripts/icd10cm_update_report.py, run as the yearly update does."""
+"""scripts/update_report.py, run as the yearly (ICD-10-CM) and quarterly (HCPCS)
+updates do."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any
 
 import pytest
 
-SCRIPT = Path(__file__).parents[1] / "scripts" / "icd10cm_update_report.py"
+from .helpers import HCPCS_ANWEB
+
+SCRIPT = Path(__file__).parents[1] / "scripts" / "update_report.py"
 
 
 def _main() -> Any:
@@ -43,3 +46,20 @@ def test_a_bad_path_is_an_error_message(capsys: pytest.CaptureFixture[str]) -> N
     assert _main()(["bundled:2025", "/no/such/file"]) == 2
     assert "no such file or folder" in capsys.readouterr().err
     assert sys.argv  # untouched
+
+
+def test_hcpcs_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = str(HCPCS_ANWEB[2020])
+    assert _main()([old, "bundled", "--system", "hcpcs", "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert (payload["system"], payload["new"]) == ("hcpcs", "HCPCS Level II January 2025")
+    assert len(payload["changes"]) == sum(payload["summary"]["computed"].values())
+    assert len(payload["announced"]) == sum(payload["summary"]["announced"].values()) == 321
+    out = tmp_path / "hcpcs.csv"
+    assert _main()([old, "bundled", "--system", "hcpcs", "--format", "csv", "--out", str(out)]) == 0
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(payload["changes"])
+    assert _main()([old, "bundled", "--system", "hcpcs"]) == 0
+    heading = "# HCPCS Level II changes: HCPCS Level II January 2020"
+    assert capsys.readouterr().out.startswith(heading)

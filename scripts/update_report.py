@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""The update report: what changed from one ICD-10-CM or HCPCS release to the next.
+
+Usage:
+    python scripts/update_report.py OLD NEW [--system icd10cm|hcpcs]
+                                    [--format md|csv|json] [--out FILE]
+
+OLD and NEW are official release files as CMS and CDC publish them, or the
+folder or official zip holding them. For ICD-10-CM (the default): a tabular
+XML, an order file or a codes file; ``bundled:2025`` / ``bundled:2026`` name
+the releases shipped with medcodes. The report lists every added, deleted,
+retitled, expanded and moved code, with notes and 7th-character changes when
+both releases have a tabular XML, and the summary in the terms of CMS's
+addenda. For HCPCS Level II: the alpha-numeric (ANWEB) files; ``bundled``
+names the January 2025 file. The report lists every added, deleted,
+discontinued, reactivated and redescribed code and modifier, every changed
+field, and the action codes the newer file announces. Both systems write the
+same CSV columns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import medcodes
+from medcodes.errors import MedcodesError
+
+
+def _load_icd10cm(spec: str) -> medcodes.icd10cm.Codeset:
+    if spec.startswith("bundled:"):
+        return medcodes.icd10cm.load(fiscal_year=int(spec.split(":", 1)[1]))
+    return medcodes.icd10cm.load(spec)
+
+
+def _load_hcpcs(spec: str) -> medcodes.hcpcs.Codeset:
+    return medcodes.hcpcs.load() if spec == "bundled" else medcodes.hcpcs.load(spec)
+
+
+def report(old: str, new: str, fmt: str, system: str = "icd10cm") -> str:
+    """The report text for two releases of ``system``, in ``md``, ``csv`` or ``json``."""
+    changes: medcodes.icd10cm.ReleaseDiff | medcodes.hcpcs.HcpcsDiff
+    if system == "hcpcs":
+        changes = medcodes.hcpcs.diff(_load_hcpcs(old), _load_hcpcs(new))
+    else:
+        changes = medcodes.icd10cm.diff(_load_icd10cm(old), _load_icd10cm(new))
+    if fmt == "md":
+        return changes.to_markdown()
+    if fmt == "csv":
+        return changes.to_csv()
+    payload = {
+        "system": system,
+        "old": changes.old.release.label,
+        "new": changes.new.release.label,
+        "summary": _summary(changes),
+        "changes": changes.to_records(),
+    }
+    if isinstance(changes, medcodes.hcpcs.HcpcsDiff):
+        payload["announced"] = [
+            {"code": a.code, "level": a.level, "action": getattr(a.action, "value", a.action)}
+            for a in changes.announced
+        ]
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _summary(changes: medcodes.icd10cm.ReleaseDiff | medcodes.hcpcs.HcpcsDiff) -> Any:
+    if isinstance(changes, medcodes.hcpcs.HcpcsDiff):
+        return changes.summary()
+    s = changes.summary()
+    return {
+        "codes": _counts(s.codes),
+        "headers": _counts(s.headers) if s.headers else None,
+        "by_kind": {k.value: n for k, n in s.by_kind.items()},
+        "respelled": s.respelled,
+    }
+
+
+def _counts(c: medcodes.icd10cm.AddendaCounts) -> dict[str, int | None]:
+    return {
+        "old_total": c.old_total,
+        "new_total": c.new_total,
+        "additions": c.additions,
+        "deletions": c.deletions,
+        "revisions": c.revisions,
+        "both_titles": c.both_titles,
+        "long_title_only": c.long_title_only,
+        "short_title_only": c.short_title_only,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("old", help="the older release (file, folder, zip, bundled:YYYY or bundled)")
+    ap.add_argument("new", help="the newer release")
+    ap.add_argument("--system", choices=["icd10cm", "hcpcs"], default="icd10cm")
+    ap.add_argument("--format", choices=["md", "csv", "json"], default="md")
+    ap.add_argument("--out", type=Path, help="write here instead of standard output")
+    args = ap.parse_args(argv)
+    try:
+        text = report(args.old, args.new, args.format, args.system)
+    except (MedcodesError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
