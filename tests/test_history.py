@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 import medcodes
+from medcodes.errors import UsageError
 from medcodes.icd10cm import Codeset, EventKind, ReleaseHistory
 
 from .helpers import CDC_2026_ZIP, CMS_2025_ZIP
@@ -50,7 +51,15 @@ def test_is_valid_on_a_date(history: ReleaseHistory) -> None:
     assert not history.is_valid("G35", on=dt.date(2025, 10, 1))
     assert history.is_valid("G35.A", on=dt.date(2025, 10, 1))
     assert not history.is_valid("G35.A", on=dt.date(2025, 9, 30))
-    assert not history.is_valid("G35", on=dt.date(2030, 1, 1))
+    # No loaded release covers 2030: the answer is unknown, not "invalid".
+    with pytest.raises(UsageError, match="no loaded release covers 2030-01-01"):
+        history.is_valid("G35", on=dt.date(2030, 1, 1))
+    assert history.release_for(dt.date(2030, 1, 1)) is None
+
+
+def test_only_icd10cm_codesets_make_a_history() -> None:
+    with pytest.raises(UsageError, match="ICD-10-CM codesets"):
+        ReleaseHistory([medcodes.hcpcs.load()])  # type: ignore[list-item]
 
 
 def test_code_history(history: ReleaseHistory) -> None:

@@ -14,6 +14,7 @@ from .errors import (
     ParseError,
     SourceError,
     UnknownCodeError,
+    UsageError,
 )
 from .sources import SourceFile
 
@@ -28,6 +29,7 @@ __all__ = [
     "SourceError",
     "SourceFile",
     "UnknownCodeError",
+    "UsageError",
     "__version__",
     "errors",
     "hcpcs",

@@ -19,6 +19,7 @@ __all__ = [
     "ParseError",
     "SourceError",
     "UnknownCodeError",
+    "UsageError",
 ]
 
 
@@ -62,6 +63,19 @@ class SourceError(ParseError):
 class MismatchError(ParseError):
     """Two files given for one release disagree (for example a tabular XML and
     an order file of different releases). The message lists the differences."""
+
+
+class UsageError(MedcodesError, ValueError):
+    """An argument has a value the function cannot use (a bundled release that
+    does not exist, a month of 13, two codesets of different systems). It is a
+    :class:`ValueError`, so ``except ValueError`` works too.
+
+    >>> import medcodes
+    >>> medcodes.icd10cm.load(fiscal_year="2025")
+    Traceback (most recent call last):
+    ...
+    medcodes.errors.UsageError: fiscal_year must be an int such as 2025, not '2025'
+    """
 
 
 class UnknownCodeError(MedcodesError, KeyError):

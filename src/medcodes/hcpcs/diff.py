@@ -13,6 +13,7 @@ from typing import Any
 from attrs import field, frozen
 
 from .._records import records_to_csv
+from ..errors import UsageError
 from .codeset import Codeset
 from .model import ActionCode, Record
 
@@ -215,7 +216,13 @@ def _describe(c: Change) -> str:
 
 
 def diff(old: Codeset, new: Codeset) -> HcpcsDiff:
-    """The changes from HCPCS release ``old`` to ``new`` (see :class:`HcpcsDiff`)."""
+    """The changes from HCPCS release ``old`` to ``new`` (see :class:`HcpcsDiff`).
+
+    :raises ~medcodes.errors.UsageError: either is not an HCPCS codeset.
+    """
+    for cs in (old, new):
+        if not isinstance(cs, Codeset):
+            raise UsageError(f"hcpcs.diff compares HCPCS codesets, not {cs!r}")
     changes: list[Change] = []
     for level, before, after in (
         ("code", old._codes, new._codes),

@@ -8,7 +8,7 @@ import re
 from importlib import resources
 
 from .._gc import paused_gc
-from ..errors import SourceError
+from ..errors import MismatchError, SourceError, UsageError
 from ..sources import MAX_BYTES_HCPCS, _candidates, _no_match, _pick, _read
 from .anweb import parse_anweb
 from .codeset import Codeset
@@ -41,16 +41,30 @@ def load(
     :param year: the year, when the file name does not say it.
     :param month: the month of a quarterly file, when the name does not say it
         (default January).
-    :raises ~medcodes.errors.ParseError: a malformed or wrong file.
+    :raises ~medcodes.errors.ParseError: a malformed or wrong file;
+        :class:`~medcodes.errors.MismatchError` when ``year``/``month`` contradict
+        the file name; :class:`~medcodes.errors.SourceError` when no file is found
+        or a bundled file of another year or month is asked for.
 
     >>> hc = load()
     >>> hc.release.label, hc.release.effective.isoformat()
     ('HCPCS Level II January 2025', '2025-01-01')
     """
+    for name, value, low, high in (("year", year, 1983, 2999), ("month", month, 1, 12)):
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high
+        ):
+            raise UsageError(f"{name} must be an int from {low} to {high}, not {value!r}")
     if source is None:
+        if (year or 2025, month or 1) != (2025, 1):
+            raise SourceError(
+                f"no bundled HCPCS file for {year or 2025}-{month or 1:02d}; bundled: the "
+                "January 2025 file; pass the official file to load()",
+                file="medcodes/_bundled",
+            )
         root = resources.files("medcodes") / "_bundled"
         with resources.as_file(root / BUNDLED) as path:
-            return load(path, year=year or 2025, month=month or 1, max_bytes=max_bytes)
+            return load(path, year=2025, month=1, max_bytes=max_bytes)
     cands, single = _candidates(source)
     if single:
         cand = cands[0]
@@ -60,13 +74,21 @@ def load(
             raise _no_match(cands, "HCPCS ANWEB data file", str(source))
         cand = picked
     names = [cand.name, os.fspath(source)]
-    y = year or _year(names)
-    if y is None:
-        raise SourceError("cannot tell the year from the file name; pass year=", file=cand.label)
-    m = month or _month(names) or 1
+    named_year, named_month = _year(names), _month(names)
+    for what, given, named in (("year", year, named_year), ("month", month, named_month)):
+        if given is not None and named is not None and given != named:
+            raise MismatchError(
+                f"{what}={given} but the file name says {named}", file=cand.label
+            )
     with paused_gc():
         src = _read(cand, max_bytes)
         codes, modifiers = parse_anweb(src.data, src.label)
+        y = year or named_year
+        if y is None:
+            raise SourceError(
+                "an HCPCS file, but its name does not say its year: pass year=", file=src.label
+            )
+        m = month or named_month or 1
         release = Release(y, m, dt.date(y, m, 1), (src.describe("anweb"),))
         del src
         return Codeset(codes, modifiers, release)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from attrs import frozen
 
-from ..errors import ParseError
+from ..errors import ParseError, UsageError
 from ..sources import MAX_BYTES_ADDENDA, SourceFile, _candidates, _no_match, _pick, _read
 from .order import decode_text
 
@@ -159,7 +159,7 @@ def load_addenda(
         pattern = ADDENDA_NAME
         if which is not None:
             if which not in ("order", "codes"):
-                raise ValueError(f"which={which!r}: expected 'order' or 'codes'")
+                raise UsageError(f"which={which!r}: expected 'order' or 'codes'")
             pattern = re.compile(rf"(?i)icd10cm[-_ ]{which}[-_ ]addenda.*\.txt$")
         picked = _pick(cands, pattern, f"an {which or 'ICD-10-CM'} addenda file", str(source))
         if picked is None:

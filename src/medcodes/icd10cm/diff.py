@@ -25,6 +25,7 @@ from attrs import field, frozen
 
 from .._gc import paused_gc
 from .._records import records_to_csv
+from ..errors import UsageError
 from .addenda import AddendaAction, AddendaCounts, AddendaLine, AddendaType
 from .codeset import Codeset, display_code
 from .hierarchy import BILLABLE, GENERATED, GROUP, _Store
@@ -293,7 +294,7 @@ class ReleaseDiff:
         """
         kind = AddendaType(type)
         if kind is AddendaType.ORDER and not self.compares_headers:
-            raise ValueError("an order addenda needs headers: one release is a codes file")
+            raise UsageError("an order addenda needs headers: one release is a codes file")
         codes_only = kind is AddendaType.CODES
         old, new = _Side(self.old), _Side(self.new)
         lines: list[tuple[str, int, AddendaLine]] = []
@@ -494,7 +495,13 @@ _NOT_BILLABLE = bytes(v for v in range(256) if not v & BILLABLE)
 
 
 def diff(old: Codeset, new: Codeset) -> ReleaseDiff:
-    """The changes from release ``old`` to release ``new`` (see :class:`ReleaseDiff`)."""
+    """The changes from release ``old`` to release ``new`` (see :class:`ReleaseDiff`).
+
+    :raises ~medcodes.errors.UsageError: either is not an ICD-10-CM codeset.
+    """
+    for cs in (old, new):
+        if not isinstance(cs, Codeset):
+            raise UsageError(f"icd10cm.diff compares ICD-10-CM codesets, not {cs!r}")
     with paused_gc():  # hundreds of thousands of short-lived tuples, no cycles
         return _diff(old, new)
 

@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from attrs import field, frozen
 
+from ..errors import UsageError
 from .codeset import Codeset
 from .diff import _revised
 from .model import Release
@@ -50,10 +51,14 @@ class CodeEvent:
 
 
 def _by_date(releases: Iterable[Codeset]) -> tuple[Codeset, ...]:
-    ordered = tuple(sorted(releases, key=lambda cs: cs.release.effective))
+    given = tuple(releases)
+    for cs in given:
+        if not isinstance(cs, Codeset):
+            raise UsageError(f"a ReleaseHistory holds ICD-10-CM codesets, not {cs!r}")
+    ordered = tuple(sorted(given, key=lambda cs: cs.release.effective))
     for a, b in pairwise(ordered):
         if a.release.effective == b.release.effective:
-            raise ValueError(
+            raise UsageError(
                 f"two releases take effect on {a.release.effective.isoformat()}: "
                 f"{a.release.label} and {b.release.label}"
             )
@@ -74,10 +79,15 @@ class ReleaseHistory:
     'ICD-10-CM FY2026 (effective 2026-04-01)'
     >>> [history.is_valid("D71", on=dt.date(year, 6, 1)) for year in (2025, 2026)]
     [True, False]
+    >>> history.is_valid("D71", on=dt.date(2025, 11, 3))
+    Traceback (most recent call last):
+    ...
+    medcodes.errors.UsageError: no loaded release covers 2025-11-03 ...
     >>> [(e.release.fiscal_year, e.kind.value) for e in history.code_history("D71")]
     [(2025, 'appeared'), (2026, 'became a header')]
 
-    :raises ValueError: two releases take effect on the same day.
+    :raises ~medcodes.errors.UsageError: two releases take effect on the same
+        day, or something else than an ICD-10-CM codeset is given.
     """
 
     releases: tuple[Codeset, ...] = field(converter=_by_date)
@@ -102,9 +112,22 @@ class ReleaseHistory:
 
     def is_valid(self, code: str, on: dt.date) -> bool:
         """True when ``code`` may be reported for a date of service: it is a
-        billable code of the release in force then."""
+        billable code of the release in force then.
+
+        :raises ~medcodes.errors.UsageError: no loaded release covers ``on``
+            (the answer is unknown, not "invalid").
+        """
         cs = self.release_for(on)
-        return cs is not None and cs.is_billable(code)
+        if cs is None:
+            loaded = ", ".join(
+                f"{c.release.effective.isoformat()} to {c.release.valid_through.isoformat()}"
+                for c in self.releases
+            )
+            raise UsageError(
+                f"no loaded release covers {on.isoformat()} (loaded: {loaded or 'none'}); "
+                "load the release in force on that date"
+            )
+        return cs.is_billable(code)
 
     def code_history(self, code: str) -> tuple[CodeEvent, ...]:
         """What happened to ``code`` release by release: when it appeared,

@@ -8,7 +8,7 @@ import re
 from importlib import resources
 
 from .._gc import paused_gc
-from ..errors import SourceError
+from ..errors import ParseError, SourceError, UsageError
 from ..sources import (
     MAX_BYTES_ICD10CM,
     SourceFile,
@@ -19,6 +19,7 @@ from ..sources import (
     _pick,
     _read,
 )
+from .addenda import ADDENDA_NAME
 from .codes import parse_codes
 from .codeset import Codeset
 from .hierarchy import apply_order, build_from_codes, build_from_order
@@ -96,8 +97,14 @@ def load(
     >>> load(fiscal_year=2025).release.label
     'ICD-10-CM FY2025 (effective 2025-04-01)'
     """
+    if fiscal_year is not None and (
+        not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool)
+    ):
+        raise UsageError(f"fiscal_year must be an int such as 2025, not {fiscal_year!r}")
+    if effective is not None and not isinstance(effective, dt.date):
+        raise UsageError(f"effective must be a datetime.date, not {effective!r}")
     if source is None and order is None:
-        return _load_bundled(fiscal_year or BUNDLED_DEFAULT, max_bytes)
+        return _load_bundled(fiscal_year or BUNDLED_DEFAULT, effective, max_bytes)
     tab_c: _Candidate | None = None
     ord_c: _Candidate | None = None
     codes_c: _Candidate | None = None
@@ -137,12 +144,21 @@ def load(
 def _sniff(c: _Candidate) -> str:
     """What one plain file is: ``"tabular"``, ``"order"`` or ``"codes"``, by its
     official name, else by its first bytes."""
+    head = _head(c.path).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if ADDENDA_NAME.search(c.name) or re.match(
+        rb"(Headers|Codes)\s*\r?\n|(Add|Delete|Revise from|Revise to):\s", head
+    ):
+        raise ParseError(
+            "an addenda file (the changes between two releases), not a release: "
+            "read it with medcodes.icd10cm.load_addenda()",
+            file=c.label,
+            line=1,
+        )
     for kind, pattern in (("tabular", TABULAR_NAME), ("order", ORDER_NAME), ("codes", CODES_NAME)):
         if pattern.search(c.name):
             return kind
     if c.name.lower().endswith((".xml", ".xml.gz", ".xml.xz")):
         return "tabular"
-    head = _head(c.path).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         return "tabular"
     if re.match(rb"[A-Z][0-9A-Z]{2}[0-9A-Z ]{4} +\S", head):
@@ -226,7 +242,7 @@ def _load_codes(
     return Codeset(build_from_codes(codes), Release("ICD-10-CM", fy, effective, (source,)))
 
 
-def _load_bundled(fiscal_year: int, max_bytes: int) -> Codeset:
+def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -> Codeset:
     if fiscal_year not in BUNDLED:
         raise SourceError(
             f"no bundled release for fiscal year {fiscal_year}; bundled: "
@@ -243,4 +259,5 @@ def _load_bundled(fiscal_year: int, max_bytes: int) -> Codeset:
         tab_c = _Candidate(tab_path, None)
         ord_c = _Candidate(zip_path, member)
         with paused_gc():
-            return _load_files(tab_c, ord_c, fiscal_year, dt.date(fiscal_year, 4, 1), max_bytes)
+            day = effective or dt.date(fiscal_year, 4, 1)  # both bundled releases are April updates
+            return _load_files(tab_c, ord_c, fiscal_year, day, max_bytes)

@@ -1,0 +1,91 @@
+"""Wrong arguments and wrong files given to the right function: each gets the
+library's own error with a message that says what to do, never a silent
+relabelling or another exception type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import medcodes
+from medcodes import hcpcs, icd10cm
+from medcodes.errors import MismatchError, ParseError, SourceError, UsageError
+
+from .helpers import CDC_2026_ZIP, HCPCS_ANWEB
+
+
+def test_bundled_hcpcs_is_not_relabelled() -> None:
+    with pytest.raises(SourceError, match="no bundled HCPCS file for 2019-01"):
+        hcpcs.load(year=2019)
+    with pytest.raises(SourceError, match="no bundled HCPCS file for 2025-04"):
+        hcpcs.load(month=4)
+    assert hcpcs.load(year=2025, month=1).release.label == "HCPCS Level II January 2025"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"month": 13}, "month must be an int from 1 to 12, not 13"),
+        ({"year": "2019"}, "year must be an int"),
+    ],
+)
+def test_hcpcs_arguments_are_checked(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        hcpcs.load(HCPCS_ANWEB[2019], **kwargs)  # type: ignore[arg-type]
+
+
+def test_hcpcs_year_that_contradicts_the_file_name() -> None:
+    with pytest.raises(MismatchError, match="year=2025 but the file name says 2019"):
+        hcpcs.load(HCPCS_ANWEB[2019], year=2025)
+    assert hcpcs.load(HCPCS_ANWEB[2019], year=2019).release.year == 2019
+
+
+def test_a_file_that_is_not_hcpcs_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "codes.csv"
+    path.write_text("code,title\nA0021,Ambulance\n")
+    with pytest.raises(ParseError, match="no HCPCS records"):
+        hcpcs.load(path)
+
+
+def test_icd10cm_arguments_are_checked() -> None:
+    with pytest.raises(UsageError, match="fiscal_year must be an int such as 2025, not '2025'"):
+        icd10cm.load(fiscal_year="2025")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"effective must be a datetime\.date"):
+        icd10cm.load(effective="2025-10-01")  # type: ignore[arg-type]
+
+
+def test_effective_is_honoured_for_a_bundled_release() -> None:
+    cs = icd10cm.load(effective=dt.date(2025, 10, 1))
+    assert cs.release.effective == dt.date(2025, 10, 1)
+    assert cs.release.label == "ICD-10-CM FY2026 (effective 2025-10-01)"
+
+
+@pytest.mark.parametrize(
+    "member", ["icd10cm-order-addenda-2026.txt", "icd10cm-codes-addenda-2026.txt"]
+)
+@pytest.mark.parametrize("name", ["official", "renamed.txt"])
+def test_an_addenda_file_given_to_load_names_load_addenda(
+    tmp_path: Path, member: str, name: str
+) -> None:
+    with zipfile.ZipFile(CDC_2026_ZIP) as zf:
+        data = zf.read(member)
+    path = tmp_path / (member if name == "official" else name)
+    path.write_bytes(data)
+    with pytest.raises(ParseError, match=r"line 1: an addenda file .*load_addenda\(\)"):
+        icd10cm.load(path)
+    assert icd10cm.load_addenda(path, member.split("-")[1]).lines  # the right function reads it
+
+
+def test_codesets_of_the_other_system_are_refused() -> None:
+    cm, hc = icd10cm.load(), hcpcs.load()
+    with pytest.raises(UsageError, match="compares ICD-10-CM codesets"):
+        icd10cm.diff(cm, hc)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="compares HCPCS codesets"):
+        hcpcs.diff(hc, cm)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="expected 'order' or 'codes'"):
+        icd10cm.load_addenda(CDC_2026_ZIP, "tabular")
+    assert isinstance(UsageError("x"), ValueError)
+    assert issubclass(UsageError, medcodes.MedcodesError)
