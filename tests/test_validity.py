@@ -39,7 +39,13 @@ from medcodes.icd10cm import Codeset, Problem, normalize_code
         ("QA0.0101", None, None),
         ("H54.0X33", None, None),
         ("I10A", Problem.EXTRA_CHARACTERS, "I10"),
-        ("C44.1021A", Problem.MALFORMED, None),
+        ("C44.1021A", Problem.MALFORMED, "C44.1021"),  # one character too many
+        ("S72.001XA", Problem.MALFORMED, "S72.001A"),
+        ("T07.XXX", Problem.MISSING_SEVENTH_CHARACTER, "T07.XXXA"),  # padded, no 7th
+        ("T07.XX", Problem.MISSING_SEVENTH_CHARACTER, "T07.XXXD"),
+        ("O40.1XX", Problem.MISSING_SEVENTH_CHARACTER, "O40.1XX0"),
+        ("S01.90X", Problem.MISSING_SEVENTH_CHARACTER, "S01.90XS"),
+        ("O401X0", Problem.MISSING_PLACEHOLDER, "O40.1XX0"),
         ("I1A.0", None, None),
         ("G35.A", None, None),
         ("C84.Z0", None, None),
@@ -61,6 +67,7 @@ def test_tricky_cases(
     assert check.billable is (problem is None)
     if suggestion is not None:
         assert suggestion in check.suggestions
+    assert len(set(check.suggestions)) == len(check.suggestions)  # T07XA: once, not thrice
     assert check.message
 
 
@@ -92,6 +99,15 @@ def test_check_code_on_code_shaped_text(cm: Codeset, text: str) -> None:
     assert check.problem is not Problem.MALFORMED or "." in text[4:]
     for s in check.suggestions:
         assert s in cm
+    assert len(set(check.suggestions)) == len(check.suggestions)
+
+
+def test_no_billable_code_gets_duplicate_suggestions_when_mistyped(cm: Codeset) -> None:
+    # The placeholder search inserts X at several spots; each fix is named once.
+    for node in cm.billable_codes()[::7]:
+        if "XX" in node.key:  # drop one X of several: each insertion spot gives the same fix
+            check = cm.check_code(node.key.replace("X", "", 1))
+            assert len(set(check.suggestions)) == len(check.suggestions), node.code
 
 
 @settings(max_examples=300, deadline=None)

@@ -21,7 +21,9 @@ __all__ = ["Codeset", "Node", "display_code", "normalize_code"]
 
 
 def normalize_code(text: str) -> str:
-    """The lookup key of a code: upper case, no dot, no surrounding spaces.
+    """The lookup key of a code: upper case, no surrounding spaces, without the
+    dot after the 3rd character (a dot anywhere else is kept: such text is no
+    code, and stays none).
 
     >>> normalize_code(" e11.65 ")
     'E1165'
@@ -35,12 +37,14 @@ def normalize_code(text: str) -> str:
 
 
 def display_code(key: str) -> str:
-    """The written form of a code key: a dot after the 3rd character.
+    """The written form of a code key: a dot after the 3rd character. A form
+    that already has it, a chapter number and a block range are returned as
+    they are.
 
-    >>> display_code("S72001A")
-    'S72.001A'
+    >>> display_code("S72001A"), display_code("S72.001A"), display_code("S00-S09")
+    ('S72.001A', 'S72.001A', 'S00-S09')
     """
-    return key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
+    return key if len(key) <= 3 or key[3] in ".-" else f"{key[:3]}.{key[3:]}"
 
 
 class Node(tuple[Any, int]):

@@ -143,12 +143,21 @@ def check_code(codeset: Codeset, text: str) -> CodeCheck:
         return _header(codeset, text, codeset._node(i))
     key = normalize_code(text)
     if not CODE_SYNTAX.fullmatch(key):
+        # One character too many ("S72.001XA"): the billable codes without it.
+        shorter = [key[:p] + key[p + 1 :] for p in range(3, 8)] if len(key) == 8 else []
+        near = tuple(
+            dict.fromkeys(
+                display_code(k) for k in shorter if k in codes and st.flags[codes[k]] & BILLABLE
+            )
+        )
+        hint = f"; did you mean {near[0]}?" if near else ""
         return CodeCheck(
             text,
             None,
             Problem.MALFORMED,
             f"{text!r} is not an ICD-10-CM code: expected a letter, two letters or digits, "
-            "and up to four more characters (a dot after the third)",
+            f"and up to four more characters (a dot after the third){hint}",
+            near,
         )
     return _diagnose(codeset, text, key)
 
@@ -224,8 +233,21 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
             f"{prefix.code} is a complete code; it takes no further characters ({extra!r})",
             (prefix.code,),
         )
+    # Padded with X for a 7th character that is missing ("T07.XXX", "S01.90X").
+    if key.endswith("X") and len(key) <= 6:
+        base = _extended_base(codeset, key.ljust(6, "X"))
+        if base is not None:
+            rule = base.seventh_characters
+            chars = rule.chars if rule is not None else ""
+            return CodeCheck(
+                text,
+                code,
+                Problem.MISSING_SEVENTH_CHARACTER,
+                f"{code} lacks its 7th character ({', '.join(chars)}) after {base.code}",
+                tuple(c.code for c in base.children),
+            )
     # A placeholder X missing, or padding that is not X.
-    fixed = [c for c in _placeholder_candidates(key) if c in codes]
+    fixed = list(dict.fromkeys(c for c in _placeholder_candidates(key) if c in codes))
     fixed = [c for c in fixed if st.flags[codes[c]] & BILLABLE] or fixed
     if fixed:
         return CodeCheck(
