@@ -182,6 +182,31 @@ def test_claim_manifestation_first_and_code_first_order(cm: Codeset) -> None:
     assert cm.check_claim(["G30.9", "F02.80"]) == ()
 
 
+def test_a_single_valid_code_is_never_a_warning(cm: Codeset) -> None:
+    # Guidelines I.B.7: "code first" applies when the condition is present; only a
+    # manifestation code ("in diseases classified elsewhere") may never come first.
+    for node in cm.billable_codes()[::5]:
+        for f in cm.check_claim([node.code]):
+            assert f.severity is not Severity.WARNING, (node.code, f.message)
+            if f.severity is Severity.ERROR:
+                assert f.kind is FindingKind.MANIFESTATION_FIRST
+                assert "classified elsewhere" in node.title.lower(), node.code
+
+
+def test_claim_code_first_condition_absent_is_information(cm: Codeset) -> None:
+    # T40.1X1A (poisoning by heroin) under T36-T50's "code first, for adverse effects, ...".
+    (absent,) = [f for f in cm.check_claim(["T40.1X1A"]) if f.kind is FindingKind.CODE_FIRST_ABSENT]
+    assert absent.severity is Severity.INFO and "adverse effect NOS (T88.7)" in absent.message
+    # A40.0 "code first, if applicable, postprocedural sepsis (T81.44-)": met once present.
+    assert [f.kind for f in cm.check_claim(["A40.0"])].count(FindingKind.CODE_FIRST_ABSENT) == 1
+    met = cm.check_claim(["T81.44XA", "A40.0"])
+    assert FindingKind.CODE_FIRST_ABSENT not in [f.kind for f in met]
+    assert FindingKind.CODE_FIRST_ORDER not in [f.kind for f in met]
+    # Present but listed after: the order warning, not the absence.
+    late = [f.kind for f in cm.check_claim(["A40.0", "T81.44XA"])]
+    assert FindingKind.CODE_FIRST_ORDER in late and FindingKind.CODE_FIRST_ABSENT not in late
+
+
 def test_claim_excludes1_pair_and_duplicates(cm: Codeset) -> None:
     findings = cm.check_claim(["E11.9", "E10.9", "E11.9"])
     kinds = [(f.kind, f.positions) for f in findings]

@@ -517,8 +517,10 @@ class Codeset:
     def check_claim(self, codes: Iterable[str]) -> tuple[Finding, ...]:
         """Check the diagnosis codes of one encounter (first-listed first):
         invalid codes, duplicates, Excludes1 pairs, a manifestation code listed
-        first, a code-first target listed after, use-additional-code
-        instructions with no target on the claim. Never raises.
+        first (an error), a code-first target listed after (a warning), and as
+        information the code-first and use-additional-code instructions of which
+        no target is on the claim (they apply when the condition is present).
+        Never raises.
 
         >>> import medcodes
         >>> cm = medcodes.icd10cm.load()

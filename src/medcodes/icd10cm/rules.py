@@ -194,7 +194,8 @@ class Severity(enum.Enum):
     ERROR = "error"
     #: A coder must look (Excludes1 pair, sequencing, duplicate).
     WARNING = "warning"
-    #: Advice (an additional code the guidelines ask for is absent).
+    #: Advice (an additional code, or a condition to code first, that the
+    #: guidelines name is absent).
     INFO = "info"
 
 
@@ -206,6 +207,9 @@ class FindingKind(enum.Enum):
     EXCLUDES1 = "excludes1 pair"
     MANIFESTATION_FIRST = "manifestation code listed first"
     CODE_FIRST_ORDER = "underlying condition listed after"
+    #: A "code first" instruction names codes of which none is on the claim
+    #: (they apply only when the condition is present: advice, not an error).
+    CODE_FIRST_ABSENT = "code-first condition absent"
     USE_ADDITIONAL_CODE = "additional code absent"
 
 
@@ -544,26 +548,34 @@ def _sequencing(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -
         code_first = _governing(cs, index, NoteKind.CODE_FIRST, i)
         title = st.title(i).lower()
         manifestation = any(phrase in title for phrase in _MANIFESTATION_PHRASES)
-        if p == 0 and (manifestation or code_first):
-            notes = _unique_notes(cs, i, NoteKind.CODE_FIRST, code_first)
-            if manifestation:
-                message = (
-                    f"{node.code} ({node.title}) is a manifestation code: it may not be "
-                    "listed first; code the underlying condition first (Guidelines I.A.13)"
-                )
-            else:
-                message = (
-                    f"{node.code} has a 'code first' instruction "
-                    f"({notes[0].note.text!r}): list the underlying condition first when "
-                    "it is present (Guidelines I.B.7)"
-                )
+        if p == 0 and manifestation:
+            # Guidelines I.A.13: a manifestation code is never listed first.
             out.append(
                 Finding(
                     FindingKind.MANIFESTATION_FIRST,
-                    Severity.ERROR if manifestation else Severity.WARNING,
+                    Severity.ERROR,
                     (p,),
                     (text,),
-                    message,
+                    f"{node.code} ({node.title}) is a manifestation code: it may not be "
+                    "listed first; code the underlying condition first (Guidelines I.A.13)",
+                    notes=_unique_notes(cs, i, NoteKind.CODE_FIRST, code_first),
+                )
+            )
+        elif code_first and not any(
+            any(s <= j < t for s, t in e.exact) for _, j, _ in nodes for _, e in code_first
+        ):
+            # Other "code first" notes apply when their condition is present
+            # (Guidelines I.B.7), and none of the codes they name is on the claim.
+            notes = _unique_notes(cs, i, NoteKind.CODE_FIRST, code_first)
+            out.append(
+                Finding(
+                    FindingKind.CODE_FIRST_ABSENT,
+                    Severity.INFO,
+                    (p,),
+                    (text,),
+                    f"{node.code}: 'code first' {notes[0].note.text!r}: none of the codes it "
+                    "names is on the claim; if such a condition is present, code it first "
+                    "(Guidelines I.B.7)",
                     notes=notes,
                 )
             )
