@@ -6,16 +6,20 @@ Usage:
                                     [--format md|csv|json] [--out FILE]
 
 OLD and NEW are official release files as CMS and CDC publish them, or the
-folder or official zip holding them. For ICD-10-CM (the default): a tabular
-XML, an order file or a codes file; ``bundled:2025`` / ``bundled:2026`` name
-the releases shipped with medcodes. The report lists every added, deleted,
-retitled, expanded and moved code, with notes and 7th-character changes when
-both releases have a tabular XML, and the summary in the terms of CMS's
-addenda. For HCPCS Level II: the alpha-numeric (ANWEB) files; ``bundled``
-names the January 2025 file. The report lists every added, deleted,
-discontinued, reactivated and redescribed code and modifier, every changed
-field, and the action codes the newer file announces. Both systems write the
-same CSV columns.
+folder or official zip holding them.
+
+ICD-10-CM (the default): a tabular XML, an order file or a codes file;
+``bundled:2025`` / ``bundled:2026`` name the releases shipped with medcodes
+(``bundled`` the newest). The report lists every added, deleted, retitled,
+expanded and moved code, with notes and 7th-character changes when both
+releases have a tabular XML, and the summary in the terms of CMS's addenda.
+
+HCPCS Level II (``--system hcpcs``): the alpha-numeric (ANWEB) files;
+``bundled`` (or ``bundled:2025``) names the January 2025 file. The report lists
+every added, deleted, discontinued, reactivated and redescribed code and
+modifier, every changed field, and the action codes the newer file announces.
+
+Both systems write the same CSV columns.
 """
 
 from __future__ import annotations
@@ -27,17 +31,33 @@ from pathlib import Path
 from typing import Any
 
 import medcodes
-from medcodes.errors import MedcodesError
+from medcodes.errors import MedcodesError, ParseError
+
+
+def _bundled_year(spec: str) -> int | None:
+    """``bundled`` -> 0 (the default release), ``bundled:YYYY`` -> YYYY, else ``None``."""
+    if spec == "bundled":
+        return 0
+    if spec.startswith("bundled:"):
+        year = spec.split(":", 1)[1]
+        if not year.isdigit():
+            raise ValueError(f"{spec!r}: expected bundled or bundled:YYYY")
+        return int(year)
+    return None
 
 
 def _load_icd10cm(spec: str) -> medcodes.icd10cm.Codeset:
-    if spec.startswith("bundled:"):
-        return medcodes.icd10cm.load(fiscal_year=int(spec.split(":", 1)[1]))
-    return medcodes.icd10cm.load(spec)
+    year = _bundled_year(spec)
+    if year is None:
+        return medcodes.icd10cm.load(spec)
+    return medcodes.icd10cm.load(fiscal_year=year or None)
 
 
 def _load_hcpcs(spec: str) -> medcodes.hcpcs.Codeset:
-    return medcodes.hcpcs.load() if spec == "bundled" else medcodes.hcpcs.load(spec)
+    year = _bundled_year(spec)
+    if year is None:
+        return medcodes.hcpcs.load(spec)
+    return medcodes.hcpcs.load(year=year or None)
 
 
 def report(old: str, new: str, fmt: str, system: str = "icd10cm") -> str:
@@ -93,7 +113,11 @@ def _counts(c: medcodes.icd10cm.AddendaCounts) -> dict[str, int | None]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("old", help="the older release (file, folder, zip, bundled:YYYY or bundled)")
+    ap.add_argument(
+        "old",
+        help="the older release: a file, folder or zip, or bundled / bundled:YYYY "
+        "(ICD-10-CM: 2025, 2026; HCPCS: 2025)",
+    )
     ap.add_argument("new", help="the newer release")
     ap.add_argument("--system", choices=["icd10cm", "hcpcs"], default="icd10cm")
     ap.add_argument("--format", choices=["md", "csv", "json"], default="md")
@@ -102,12 +126,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         text = report(args.old, args.new, args.format, args.system)
     except (MedcodesError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        hint = ""
+        if args.system == "icd10cm" and isinstance(exc, ParseError):
+            hint = " (HCPCS files? pass --system hcpcs)"
+        print(f"error: {exc}{hint}", file=sys.stderr)
         return 2
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    try:
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    except OSError as exc:
+        print(f"error: cannot write the report: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

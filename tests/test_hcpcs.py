@@ -103,8 +103,10 @@ def test_modifiers_are_apart(hc: hcpcs.Codeset) -> None:
     assert record.terminated == dt.date(2024, 12, 31)
     assert "JG" not in hc and "RT" in hc.modifiers
     assert hc.check_code("RT").problem is Problem.MODIFIER_NOT_PROCEDURE
-    with pytest.raises(UnknownCodeError):
+    with pytest.raises(UnknownCodeError, match="'25' is not a Level II modifier"):
         hc.modifier("25")  # CPT modifiers are not in the CMS file
+    with pytest.raises(UnknownCodeError, match="it is a procedure code"):
+        hc.modifier("J9308")
 
 
 def test_sections(hc: hcpcs.Codeset) -> None:
@@ -112,6 +114,8 @@ def test_sections(hc: hcpcs.Codeset) -> None:
     assert j.title.startswith("Drugs administered other than oral method")
     assert len(j.children) == 1121 and all(c.parent == j for c in j.children[:50])
     assert [s.code for s in hc.sections()][:3] == ["A", "B", "C"]
+    with pytest.raises(UnknownCodeError, match="no HCPCS section 'Z'; sections: A, B, C"):
+        hc.section("Z")
     assert [a.code for a in hc["J9308"].ancestors()] == ["J"]
 
 

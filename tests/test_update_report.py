@@ -63,3 +63,16 @@ def test_hcpcs_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert _main()([old, "bundled", "--system", "hcpcs"]) == 0
     heading = "# HCPCS Level II changes: HCPCS Level II January 2020"
     assert capsys.readouterr().out.startswith(heading)
+
+
+def test_usage_mistakes_are_error_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _main()(["bundled", "bundled:2026"]) == 0  # bundled: the newest release
+    capsys.readouterr()
+    assert _main()(["bundled:2025", "bundled", "--out", str(tmp_path / "no" / "x.md")]) == 2
+    assert "cannot write the report" in capsys.readouterr().err
+    assert _main()([str(HCPCS_ANWEB[2020]), "bundled"]) == 2
+    assert "pass --system hcpcs" in capsys.readouterr().err
+    assert _main()(["bundled:x", "bundled"]) == 2
+    assert "expected bundled or bundled:YYYY" in capsys.readouterr().err

@@ -89,3 +89,22 @@ def test_codesets_of_the_other_system_are_refused() -> None:
         icd10cm.load_addenda(CDC_2026_ZIP, "tabular")
     assert isinstance(UsageError("x"), ValueError)
     assert issubclass(UsageError, medcodes.MedcodesError)
+
+
+def test_paths_may_be_bytes_and_nothing_else() -> None:
+    path = bytes(HCPCS_ANWEB[2019])
+    assert hcpcs.load(path).release.year == 2019  # type: ignore[arg-type]
+    for load in (icd10cm.load, hcpcs.load, icd10cm.load_addenda, hcpcs.load_corrections):
+        with pytest.raises(UsageError, match="expected a path"):
+            load(42)  # type: ignore[operator]
+
+
+def test_error_messages_name_what_was_asked() -> None:
+    hc = hcpcs.load()
+    with pytest.raises(KeyError, match=r"'J9308' is not a Level II modifier.*procedure code"):
+        hc.modifier("J9308")
+
+
+def test_an_hcpcs_file_given_to_icd10cm_load_says_so() -> None:
+    with pytest.raises(ParseError, match=r"line 1: not an ICD-10-CM file: neither a tabular XML"):
+        icd10cm.load(HCPCS_ANWEB[2020])

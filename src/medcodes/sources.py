@@ -23,7 +23,7 @@ from typing import IO
 
 from attrs import frozen
 
-from .errors import SourceError
+from .errors import SourceError, UsageError
 
 __all__ = ["DEFAULT_MAX_BYTES", "SourceFile"]
 
@@ -113,9 +113,19 @@ def _zip_members(path: Path) -> list[_Candidate]:
         raise SourceError(f"not a readable zip file ({exc})", file=str(path)) from exc
 
 
+def _path(source: object) -> str:
+    """A path argument as text: ``str``, :class:`os.PathLike` or ``bytes``.
+
+    :raises ~medcodes.errors.UsageError: anything else.
+    """
+    if isinstance(source, (str, bytes, os.PathLike)):
+        return os.fsdecode(source)
+    raise UsageError(f"expected a path (str or os.PathLike), not {source!r}")
+
+
 def _candidates(path: str | os.PathLike[str]) -> tuple[list[_Candidate], bool]:
     """Every file the input offers, and whether the input was one plain file."""
-    p = Path(path)
+    p = Path(_path(path))
     if not p.exists():
         raise SourceError("no such file or folder", file=str(p))
     if p.is_dir():

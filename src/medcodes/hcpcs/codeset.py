@@ -281,7 +281,10 @@ class Codeset:
         """
         key = text.strip().upper() if isinstance(text, str) else ""
         if key not in self._modifiers:
-            raise UnknownCodeError(str(text), (), "not a Level II modifier of this release")
+            hint = "; it is a procedure code: use hc[code]" if key in self._codes else ""
+            raise UnknownCodeError(
+                str(text), (), f"{text!r} is not a Level II modifier of this release{hint}"
+            )
         return Node(self, Kind.MODIFIER, key)
 
     @property
@@ -304,7 +307,11 @@ class Codeset:
         """
         key = letter.strip().upper() if isinstance(letter, str) else ""
         if key not in self._sections:
-            raise UnknownCodeError(str(letter), (), "no HCPCS section with that letter")
+            raise UnknownCodeError(
+                str(letter),
+                (),
+                f"no HCPCS section {letter!r}; sections: {', '.join(self._sections)}",
+            )
         return Node(self, Kind.SECTION, key)
 
     def records(self) -> tuple[Record, ...]:

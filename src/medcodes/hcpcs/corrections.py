@@ -18,7 +18,7 @@ from attrs import frozen
 
 from .._xlsx import excel_date, read_rows
 from ..errors import ParseError
-from ..sources import MAX_BYTES_ADDENDA, _Candidate, _candidates, _no_match, _read
+from ..sources import MAX_BYTES_ADDENDA, _Candidate, _candidates, _no_match, _path, _read
 
 __all__ = ["Correction", "load_corrections"]
 
@@ -56,7 +56,8 @@ def load_corrections(
 
     :raises ~medcodes.errors.ParseError: not a corrections workbook.
     """
-    if os.fspath(source).lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
+    source = _path(source)
+    if source.lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
         picked = [_Candidate(Path(source), None)]
     else:
         cands, _ = _candidates(source)

@@ -21,7 +21,7 @@ from attrs import frozen
 
 from .._xlsx import read_rows
 from ..errors import ParseError
-from ..sources import MAX_BYTES_ADDENDA, _Candidate, _candidates, _no_match, _pick, _read
+from ..sources import MAX_BYTES_ADDENDA, _Candidate, _candidates, _no_match, _path, _pick, _read
 from .anweb import decode
 from .model import ActionCode
 
@@ -100,7 +100,8 @@ def load_transaction_report(
     :raises ~medcodes.errors.ParseError: not a transaction report, or a line
         that does not fit.
     """
-    if os.fspath(source).lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
+    source = _path(source)
+    if source.lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
         cand = _Candidate(Path(source), None)
     else:
         cands, single = _candidates(source)

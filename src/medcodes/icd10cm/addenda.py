@@ -19,7 +19,7 @@ from pathlib import Path
 from attrs import frozen
 
 from ..errors import ParseError, UsageError
-from ..sources import MAX_BYTES_ADDENDA, SourceFile, _candidates, _no_match, _pick, _read
+from ..sources import MAX_BYTES_ADDENDA, SourceFile, _candidates, _no_match, _path, _pick, _read
 from .order import decode_text
 
 __all__ = [
@@ -152,6 +152,7 @@ def load_addenda(
     :raises ~medcodes.errors.SourceError: no (or several) addenda files found.
     :raises ~medcodes.errors.ParseError: the file is not an addenda file.
     """
+    source = _path(source)
     cands, single = _candidates(source)
     if single:
         cand = cands[0]

@@ -16,6 +16,7 @@ from ..sources import (
     _candidates,
     _head,
     _no_match,
+    _path,
     _pick,
     _read,
 )
@@ -109,6 +110,7 @@ def load(
     ord_c: _Candidate | None = None
     codes_c: _Candidate | None = None
     if source is not None:
+        source = _path(source)
         cands, single = _candidates(source)
         if single:
             kind = _sniff(cands[0])
@@ -128,6 +130,7 @@ def load(
                     cands, "ICD-10-CM tabular XML, order file or codes file", str(source)
                 )
     if order is not None:
+        order = _path(order)
         cands, single = _candidates(order)
         ord_c = (
             cands[0] if single else _pick(cands, ORDER_NAME, "an ICD-10-CM order file", str(order))
@@ -163,7 +166,14 @@ def _sniff(c: _Candidate) -> str:
         return "tabular"
     if re.match(rb"[A-Z][0-9A-Z]{2}[0-9A-Z ]{4} +\S", head):
         return "codes"
-    return "order"
+    if re.match(rb"\d{5} ", head) or head.startswith((b"\xff\xfe", b"\xfe\xff")) or not head:
+        return "order"  # (the order parser names what is wrong with a damaged one)
+    raise ParseError(
+        "not an ICD-10-CM file: neither a tabular XML, an order file nor a codes file "
+        f"(it starts with {head[:24]!r})",
+        file=c.label,
+        line=1,
+    )
 
 
 def _load_files(
