@@ -150,3 +150,17 @@ def test_descendants_to_a_depth_match_the_full_walk(cm: Codeset, code: str, dept
     node = cm.block(code) if "-" in code else cm[code]
     expected = [n for n in node.descendants() if n.depth - node.depth <= depth]
     assert list(node.descendants(depth=depth)) == expected
+
+
+def test_nodes_equal_only_nodes_and_look_up_across_releases(cm: Codeset) -> None:
+    node = cm["E11.65"]
+    assert node == cm["e1165"] and hash(node) == hash(cm["E11.65"])
+    assert node != (cm, node[1])  # a node is not a plain tuple
+    old = medcodes.icd10cm.load(fiscal_year=2025)
+    assert old[node].codeset is old and old[node].title == node.title
+    assert old.get(cm["G35.A"]) is None  # new in FY2026
+    # Kind decides where a node of the other release is looked up: B10 is a
+    # block and a category of the same name.
+    assert old[cm.block("B10")].kind is Kind.BLOCK and old[cm["B10"]].kind is Kind.CATEGORY
+    assert old[cm["19"]].kind is Kind.CHAPTER
+    assert cm.is_ancestor(old["E11"], node) and node in old

@@ -341,3 +341,13 @@ def test_the_2019_corrections_workbooks(years: dict[int, hcpcs.Codeset]) -> None
     added = [r.code for r in rows if r.action == "ADD CODE"]
     assert all(code not in years[2019] and code in years[2020] for code in added)
     assert len(by) == len(rows)
+
+
+def test_the_same_shape_as_icd10cm(hc: hcpcs.Codeset) -> None:
+    # get() with a default, and CodeCheck.billable, as in medcodes.icd10cm.
+    j9308 = hc["J9308"]
+    assert hc.get("ZZZZZ") is None and hc.get("ZZZZZ", j9308) is j9308
+    assert hc.get("j9308", j9308) == j9308
+    check = hc.check_code("J9308")
+    assert check.billable and check.valid and check.exists
+    assert not hc.check_code("RT").billable

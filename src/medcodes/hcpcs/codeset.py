@@ -9,6 +9,7 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Iterator, Mapping
+from typing import overload
 
 from attrs import field, frozen
 
@@ -197,6 +198,12 @@ class CodeCheck:
         """The file holds that code (or modifier)."""
         return self.node is not None
 
+    @property
+    def billable(self) -> bool:
+        """It may be reported on that date (the same as :attr:`valid`; the name
+        ICD-10-CM's :class:`~medcodes.icd10cm.CodeCheck` uses)."""
+        return self.problem is None
+
 
 class Codeset:
     """One HCPCS Level II release: procedure codes by section, and modifiers.
@@ -269,10 +276,14 @@ class Codeset:
             )
         return node
 
-    def get(self, text: str) -> Node | None:
-        """The procedure code, or ``None``."""
+    @overload
+    def get(self, text: str) -> Node | None: ...
+    @overload
+    def get(self, text: str, default: Node) -> Node: ...
+    def get(self, text: str, default: Node | None = None) -> Node | None:
+        """The procedure code, or ``default`` when there is none."""
         key = text.strip().upper() if isinstance(text, str) else ""
-        return Node(self, Kind.CODE, key) if key in self._codes else None
+        return Node(self, Kind.CODE, key) if key in self._codes else default
 
     def modifier(self, text: str) -> Node:
         """A modifier (``"RT"``, ``"rt"``).

@@ -67,6 +67,14 @@ class Node(tuple[Any, int]):
 
     __slots__ = ()
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Node) and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = tuple.__hash__
+
     @property
     def codeset(self) -> Codeset:
         """The codeset this node belongs to."""
@@ -328,6 +336,18 @@ class Codeset:
         i = st.codes.get(text) if isinstance(text, str) else None
         if i is not None:
             return i
+        if isinstance(text, Node):  # this release's node, or the same node in this release
+            if text[0] is self:
+                return text[1]
+            kind, key = text.kind, text.key
+            table = (
+                st.chapters
+                if kind is Kind.CHAPTER
+                else st.blocks
+                if kind is Kind.BLOCK
+                else st.codes
+            )
+            return table.get(key)
         if not isinstance(text, str):
             return None
         key = normalize_code(text)
@@ -344,7 +364,7 @@ class Codeset:
         """Which release this is, and its source files."""
         return self._release
 
-    def __getitem__(self, text: str) -> Node:
+    def __getitem__(self, text: str | Node) -> Node:
         i = self._find(text)
         if i is None:
             check = _check_code(self, text) if isinstance(text, str) else None
@@ -356,11 +376,12 @@ class Codeset:
         return self._node(i)
 
     @overload
-    def get(self, text: str) -> Node | None: ...
+    def get(self, text: str | Node) -> Node | None: ...
     @overload
-    def get(self, text: str, default: Node) -> Node: ...
-    def get(self, text: str, default: Node | None = None) -> Node | None:
-        """The node for ``text``, or ``default`` when there is none."""
+    def get(self, text: str | Node, default: Node) -> Node: ...
+    def get(self, text: str | Node, default: Node | None = None) -> Node | None:
+        """The node for ``text``, or ``default`` when there is none. A node of
+        another release is looked up by its code (chapter number, block range)."""
         i = self._find(text)
         return default if i is None else self._node(i)
 
@@ -419,9 +440,7 @@ class Codeset:
 
     # -- navigation ------------------------------------------------------------
     def _index(self, text: str | Node) -> int:
-        if isinstance(text, Node) and text[0] is self:
-            return text[1]
-        return self[str(text) if isinstance(text, Node) else text][1]
+        return self[text][1]
 
     def is_ancestor(self, a: str | Node, b: str | Node) -> bool:
         """True when ``a`` is a proper ancestor of ``b``.
