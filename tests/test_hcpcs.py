@@ -351,3 +351,6 @@ def test_the_same_shape_as_icd10cm(hc: hcpcs.Codeset) -> None:
     check = hc.check_code("J9308")
     assert check.billable and check.valid and check.exists
     assert not hc.check_code("RT").billable
+    assert hc.record("J9308") is j9308.record and hc.record(" rt ").code == "RT"
+    with pytest.raises(UnknownCodeError, match="ZZZZ9"):
+        hc.record("ZZZZ9")

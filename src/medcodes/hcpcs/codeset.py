@@ -276,6 +276,23 @@ class Codeset:
             )
         return node
 
+    def record(self, text: str) -> Record:
+        """The record of a procedure code or modifier (typed as a
+        :class:`Record`, where :attr:`Node.record` may be ``None`` for a section).
+
+        :raises ~medcodes.errors.UnknownCodeError: neither is in this release.
+
+        >>> import medcodes
+        >>> medcodes.hcpcs.load().record("rt").is_modifier
+        True
+        """
+        key = text.strip().upper() if isinstance(text, str) else ""
+        found = self._codes.get(key) or self._modifiers.get(key)
+        if found is None:
+            self[text]  # raises UnknownCodeError, with suggestions
+            raise UnknownCodeError(str(text))  # pragma: no cover - self[text] raised
+        return found
+
     @overload
     def get(self, text: str) -> Node | None: ...
     @overload
