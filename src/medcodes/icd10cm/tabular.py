@@ -224,7 +224,7 @@ class _Builder:
         for c in el:
             tag = c.tag
             if tag == "diag":
-                categories.append(self.diag(c, bi, None))
+                categories.append(self.diag(c, bi, None, ""))
             elif tag == "desc":
                 if title is not None:
                     raise self._error("unexpected second <desc>", c)
@@ -245,9 +245,10 @@ class _Builder:
         st.ends[bi] = len(st.keys)
         return sid, bi, categories
 
-    def diag(self, el: Any, parent: int, rule: SeventhCharacterRule | None) -> str:
+    def diag(self, el: Any, parent: int, rule: SeventhCharacterRule | None, within: str) -> str:
         """Add a ``diag`` and its subtree; ``rule`` is the nearest 7th-character
-        definition above it. Returns its key."""
+        definition above it, ``within`` the key of the ``diag`` it is in (``""``
+        for a category). Returns its key."""
         st = self.store
         keys = st.keys
         i = len(keys)
@@ -268,11 +269,9 @@ class _Builder:
                 if key or not DIAG_NAME.fullmatch(name):
                     raise self._error(f"unexpected <diag> name {name!r}", c)
                 key = name.replace(".", "")
-                if not st.flags[parent] & GROUP and (
-                    len(key) <= len(keys[parent]) or not key.startswith(keys[parent])
-                ):
+                if not key.startswith(within) or key == within:
                     raise self._error(
-                        f"<diag> {name} is not a sub-code of its parent {_display(keys[parent])}", c
+                        f"<diag> {name} is not a sub-code of its parent {_display(within)}", c
                     )
                 keys[i] = key
                 if st.codes.setdefault(key, i) != i:
@@ -291,7 +290,7 @@ class _Builder:
                 if leaf and notes:
                     st.notes[i] = tuple(notes)  # visible to the sub-codes (S06's exception)
                 leaf = False
-                self.diag(c, i, rule)
+                self.diag(c, i, rule, key)
             elif tag in _NOTE_KINDS:
                 if notes is None:
                     notes = []
