@@ -261,3 +261,10 @@ def test_the_index_is_built_once_under_threads() -> None:
     for t in threads:
         t.join()
     assert results == [2] * 8
+
+
+def test_guidelines_accept_nodes(cm: Codeset) -> None:
+    e109, e119 = cm["E10.9"], cm["E11.9"]
+    assert cm.conflicts(e109, e119) == cm.conflicts("E10.9", "E11.9")
+    assert cm.effective_notes(e119) == cm.effective_notes("E11.9")
+    assert cm.excludes2_relations(cm["R42"], "F31.9") == cm.excludes2_relations("R42", "F31.9")

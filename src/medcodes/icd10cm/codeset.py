@@ -473,13 +473,15 @@ class Codeset:
         """Check one code for a claim: never raises; see :func:`~medcodes.icd10cm.check_code`."""
         return _check_code(self, text)
 
-    def is_billable(self, text: str) -> bool:
+    def is_billable(self, text: str | Node) -> bool:
         """True when ``text`` is a code of this release that may be reported."""
         i = self._find(text)
         return i is not None and bool(self._store.flags[i] & BILLABLE)
 
     # -- guidelines ------------------------------------------------------------------
-    def effective_notes(self, code: str, kind: NoteKind | None = None) -> tuple[EffectiveNote, ...]:
+    def effective_notes(
+        self, code: str | Node, kind: NoteKind | None = None
+    ) -> tuple[EffectiveNote, ...]:
         """The notes that govern ``code``, nearest first, each with the node
         that declares it: every note of the code itself, then the notes of the
         inheriting kinds (:data:`~medcodes.icd10cm.INHERITED_KINDS`) of each
@@ -508,7 +510,7 @@ class Codeset:
         """
         return _rules.resolve(self, ref)
 
-    def conflicts(self, a: str, b: str) -> tuple[Conflict, ...]:
+    def conflicts(self, a: str | Node, b: str | Node) -> tuple[Conflict, ...]:
         """Why codes ``a`` and ``b`` may not be reported together: every
         Excludes1 note governing one of them (declared on it or an ancestor)
         whose references cover the other. Empty when none. Symmetric: the
@@ -524,7 +526,7 @@ class Codeset:
         """
         return _rules.pair_notes(self, NoteKind.EXCLUDES1, a, b)
 
-    def excludes2_relations(self, a: str, b: str) -> tuple[Conflict, ...]:
+    def excludes2_relations(self, a: str | Node, b: str | Node) -> tuple[Conflict, ...]:
         """The Excludes2 notes that relate ``a`` and ``b``: the conditions are
         distinct and both may be reported when both are present. Same form and
         symmetry as :meth:`conflicts`.

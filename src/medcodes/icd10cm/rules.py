@@ -312,7 +312,7 @@ def _index(cs: Codeset) -> _Index:
     return index
 
 
-def _required(cs: Codeset, text: str) -> int:
+def _required(cs: Codeset, text: str | Node) -> int:
     i = cs._find(text)
     if i is None:
         cs[text]  # raises UnknownCodeError with suggestions
@@ -324,7 +324,7 @@ def _required(cs: Codeset, text: str) -> int:
 
 
 def effective_notes(
-    cs: Codeset, code: str, kind: NoteKind | None = None
+    cs: Codeset, code: str | Node, kind: NoteKind | None = None
 ) -> tuple[EffectiveNote, ...]:
     """The notes that govern ``code``, nearest first: every note declared on
     the code, then the notes of :data:`INHERITED_KINDS` declared on each
@@ -396,7 +396,9 @@ def _matches(
     return hits
 
 
-def pair_notes(cs: Codeset, kind: NoteKind, a: str, b: str) -> tuple[Conflict, ...]:
+def pair_notes(
+    cs: Codeset, kind: NoteKind, a: str | Node, b: str | Node
+) -> tuple[Conflict, ...]:
     """Every note of ``kind`` (Excludes1 or Excludes2) that governs one of the
     two codes and names the other, in a canonical order (so the answer does not
     depend on the order of the arguments).
