@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -542,9 +543,19 @@ def _effective(cs: Codeset, i: int, kind: NoteKind, d: int, note: Note) -> Effec
     return EffectiveNote(note, cs._node(d), distance)
 
 
+def _holds(claimed: list[int], intervals: Intervals) -> bool:
+    """Some node of the claim (sorted indices) lies in one of the intervals."""
+    for s, t in intervals:
+        k = bisect_left(claimed, s)
+        if k < len(claimed) and claimed[k] < t:
+            return True
+    return False
+
+
 def _sequencing(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -> list[Finding]:
     out = []
     st = cs._store
+    claimed = sorted(j for _, j, _ in nodes)
     for n, (p, i, text) in enumerate(nodes):
         node = cs._node(i)
         code_first = _governing(cs, index, NoteKind.CODE_FIRST, i)
@@ -563,9 +574,7 @@ def _sequencing(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -
                     notes=_unique_notes(cs, i, NoteKind.CODE_FIRST, code_first),
                 )
             )
-        elif code_first and not any(
-            any(s <= j < t for s, t in e.exact) for _, j, _ in nodes for _, e in code_first
-        ):
+        elif code_first and not any(_holds(claimed, e.exact) for _, e in code_first):
             # Other "code first" notes apply when their condition is present
             # (Guidelines I.B.7), and none of the codes they name is on the claim.
             notes = _unique_notes(cs, i, NoteKind.CODE_FIRST, code_first)
