@@ -354,3 +354,11 @@ def test_the_same_shape_as_icd10cm(hc: hcpcs.Codeset) -> None:
     assert hc.record("J9308") is j9308.record and hc.record(" rt ").code == "RT"
     with pytest.raises(UnknownCodeError, match="ZZZZ9"):
         hc.record("ZZZZ9")
+
+
+def test_a_date_after_the_files_quarter_is_answered_with_a_caveat(hc: hcpcs.Codeset) -> None:
+    assert hc.release.next_quarter == dt.date(2025, 4, 1)
+    inside = hc.check_code("J9308", on=dt.date(2025, 3, 31))
+    assert inside.valid and inside.message == "J9308 is valid on 2025-03-31"
+    later = hc.check_code("J9308", on=dt.date(2030, 1, 1))
+    assert later.valid and "next quarterly file takes effect on 2025-04-01" in later.message

@@ -356,7 +356,8 @@ class Codeset:
 
     def check_code(self, text: str, on: dt.date | None = None) -> CodeCheck:
         """Check a procedure code for a date of service (default: the day the
-        release takes effect). Never raises."""
+        release takes effect). Never raises. A date after this file's quarter
+        is answered from this file, and the message says so."""
         day = on if on is not None else self._release.effective
         if not isinstance(text, str):
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string", (), day)
@@ -413,7 +414,13 @@ class Codeset:
                 day,
                 node,
             )
-        return CodeCheck(text, key, None, f"{key} is valid on {day.isoformat()}", (), day, node)
+        message = f"{key} is valid on {day.isoformat()}"
+        if day >= self._release.next_quarter:
+            message += (
+                f" as far as the {self._release.label} file says (CMS's next quarterly file "
+                f"takes effect on {self._release.next_quarter.isoformat()})"
+            )
+        return CodeCheck(text, key, None, message, (), day, node)
 
     def _close(self, key: str) -> tuple[str, ...]:
         """Codes one character away from ``key`` (a typo), active ones first."""

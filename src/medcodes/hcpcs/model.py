@@ -251,6 +251,18 @@ class Release:
         """A short human label."""
         return f"HCPCS Level II {self.effective:%B %Y}"
 
+    @property
+    def next_quarter(self) -> dt.date:
+        """The first day of the next calendar quarter, when CMS's next quarterly
+        file takes effect: what this file says of later dates may be outdated.
+
+        >>> Release(2025, 1, dt.date(2025, 1, 1)).next_quarter
+        datetime.date(2025, 4, 1)
+        """
+        month = (self.effective.month - 1) // 3 * 3 + 4
+        year = self.effective.year + (month > 12)
+        return dt.date(year, month - 12 if month > 12 else month, 1)
+
 
 @frozen
 class Record:
