@@ -25,10 +25,8 @@ Both systems write the same CSV columns.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import medcodes
 from medcodes.errors import MedcodesError, ParseError
@@ -71,44 +69,7 @@ def report(old: str, new: str, fmt: str, system: str = "icd10cm") -> str:
         return changes.to_markdown()
     if fmt == "csv":
         return changes.to_csv()
-    payload = {
-        "system": system,
-        "old": changes.old.release.label,
-        "new": changes.new.release.label,
-        "summary": _summary(changes),
-        "changes": changes.to_records(),
-    }
-    if isinstance(changes, medcodes.hcpcs.HcpcsDiff):
-        payload["announced"] = [
-            {"code": a.code, "level": a.level, "action": getattr(a.action, "value", a.action)}
-            for a in changes.announced
-        ]
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-
-
-def _summary(changes: medcodes.icd10cm.ReleaseDiff | medcodes.hcpcs.HcpcsDiff) -> Any:
-    if isinstance(changes, medcodes.hcpcs.HcpcsDiff):
-        return changes.summary()
-    s = changes.summary()
-    return {
-        "codes": _counts(s.codes),
-        "headers": _counts(s.headers) if s.headers else None,
-        "by_kind": {k.value: n for k, n in s.by_kind.items()},
-        "respelled": s.respelled,
-    }
-
-
-def _counts(c: medcodes.icd10cm.AddendaCounts) -> dict[str, int | None]:
-    return {
-        "old_total": c.old_total,
-        "new_total": c.new_total,
-        "additions": c.additions,
-        "deletions": c.deletions,
-        "revisions": c.revisions,
-        "both_titles": c.both_titles,
-        "long_title_only": c.long_title_only,
-        "short_title_only": c.short_title_only,
-    }
+    return changes.to_json()
 
 
 def main(argv: list[str] | None = None) -> int:

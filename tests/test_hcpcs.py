@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import lzma
 import zipfile
 from pathlib import Path
@@ -243,6 +244,17 @@ def test_diff_reports_share_the_icd10cm_format(years: dict[int, hcpcs.Codeset]) 
     assert "- `C9034` terminated 2018-12-31" in text
     assert f"## announced by the newer file ({len(d.announced):,})" in text
     assert text.count("\n- ") == len(d) + len(d.announced)
+    payload = json.loads(d.to_json())
+    icd_payload = json.loads(medcodes.icd10cm.diff(icd, icd).to_json())
+    assert set(payload) - {"announced"} == set(icd_payload)
+    assert payload["system"] == "hcpcs" and len(payload["changes"]) == len(d)
+    first = d.announced[0]
+    assert payload["announced"][0] == {
+        "code": first.code,
+        "level": first.level,
+        "action": first.action.value if isinstance(first.action, ActionCode) else first.action,
+    }
+    assert len(payload["announced"]) == len(d.announced)
 
 
 def _anweb(tmp_path: Path, body: bytes) -> Path:

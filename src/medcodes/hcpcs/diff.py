@@ -6,6 +6,7 @@ files a year apart is not the whole story)."""
 from __future__ import annotations
 
 import enum
+import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -170,6 +171,24 @@ class HcpcsDiff:
         """The computed changes as CSV text, in the columns of the ICD-10-CM
         :meth:`~medcodes.icd10cm.ReleaseDiff.to_csv` (one file format for both)."""
         return records_to_csv(self.to_records())
+
+    def to_json(self) -> str:
+        """The releases, the summary, every computed change and every announced
+        action code as JSON text (the shape of
+        :meth:`medcodes.icd10cm.ReleaseDiff.to_json`, with ``system`` telling
+        them apart)."""
+        payload = {
+            "system": "hcpcs",
+            "old": self.old.release.label,
+            "new": self.new.release.label,
+            "summary": self.summary(),
+            "changes": self.to_records(),
+            "announced": [
+                {"code": a.code, "level": a.level, "action": _text(a.action)}
+                for a in self.announced
+            ],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
     def to_markdown(self) -> str:
         """A readable report: the counts, then the computed changes grouped by

@@ -16,12 +16,13 @@ A title change of diacritics or spacing only (``Brown-Séquard`` in the XML,
 from __future__ import annotations
 
 import enum
+import json
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from attrs import field, frozen
+from attrs import asdict, field, frozen
 
 from .._gc import paused_gc
 from .._records import records_to_csv
@@ -396,6 +397,32 @@ class ReleaseDiff:
     def to_csv(self) -> str:
         """The records as CSV text (``related`` joined with spaces)."""
         return records_to_csv(self.to_records())
+
+    def to_json(self) -> str:
+        """The releases, the summary and every record as JSON text (the shape
+        of :meth:`medcodes.hcpcs.HcpcsDiff.to_json`, with ``system`` telling
+        them apart).
+
+        >>> import json, medcodes
+        >>> cm = medcodes.icd10cm.load()
+        >>> payload = json.loads(medcodes.icd10cm.diff(cm, cm).to_json())
+        >>> payload["system"], payload["summary"]["codes"]["new_total"], payload["changes"]
+        ('icd10cm', 74719, [])
+        """
+        s = self.summary()
+        payload = {
+            "system": "icd10cm",
+            "old": self.old.release.label,
+            "new": self.new.release.label,
+            "summary": {
+                "codes": asdict(s.codes),
+                "headers": asdict(s.headers) if s.headers else None,
+                "by_kind": {k.value: n for k, n in s.by_kind.items()},
+                "respelled": s.respelled,
+            },
+            "changes": self.to_records(),
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
     def to_markdown(self) -> str:
         """A readable report: the summary, then the changes grouped by kind."""
