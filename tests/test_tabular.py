@@ -159,6 +159,21 @@ def test_duplicate_code_loads_with_a_warning(tmp_path: Path, xml2026: bytes) -> 
     assert cs["A00.0"].title.startswith("Cholera due to Vibrio cholerae 01, biovar cholerae")
 
 
+def test_a_generated_code_that_already_exists_keeps_the_first(
+    tmp_path: Path, xml2026: bytes
+) -> None:
+    # An explicit S72.001A placed before S72.001, whose 7th characters generate it too.
+    at = xml2026.rindex(b"<diag>", 0, xml2026.index(b"<name>S72.001</name>"))
+    extra = b"<diag><name>S72.001A</name><desc>Explicit</desc></diag>"
+    data = xml2026[:at] + extra + xml2026[at:]
+    with pytest.warns(DefectWarning) as seen:
+        cs = medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
+    messages = [str(w.message) for w in seen]
+    assert any("a code generated from S72001 already exists" in m for m in messages)
+    assert cs["S72.001A"].title == "Explicit" and cs["S72.001A"].parent.code == "S72.00"
+    assert cs["S72.001B"].parent.code == "S72.001"  # the others are generated as usual
+
+
 def test_gzip_input_is_read_in_memory(tmp_path: Path, xml2026: bytes) -> None:
     path = _write(tmp_path, "icd10cm_tabular_2026.xml.gz", gzip.compress(xml2026[:1000]))
     with pytest.raises(ParseError, match="not well-formed"):

@@ -135,8 +135,10 @@ class _Builder:
         self.store = _Store()
         # Category -> its active prose exception (or None), decided once.
         self.exceptions: dict[str, SeventhCharacterException | None] = {}
-        # (rule, excluded characters) -> (characters, title suffixes).
-        self.patterns: dict[tuple[int, str], tuple[str, list[str]]] = {}
+        # (rule, excluded characters) -> (characters, title suffixes, kinds, flags).
+        self.patterns: dict[
+            tuple[int, str], tuple[str, tuple[str, ...], tuple[Kind, ...], bytes]
+        ] = {}
 
     def _error(self, message: str, el: Any) -> ParseError:
         return ParseError(message, file=self.label, line=el.sourceline)
@@ -332,39 +334,47 @@ class _Builder:
     def _extend(self, i: int, key: str, rule: SeventhCharacterRule, el: Any) -> None:
         """Add the 7th-character codes of leaf ``i``: the key padded with ``X``
         to 6 characters plus each character, titled "<leaf title>, <label>"."""
-        chars, suffixes = self._characters(rule, key)
+        # 12,929 leaves take 51,305 codes: everything constant per pattern is cached.
+        chars, suffixes, kinds, flags = self._pattern(rule, key)
         base = key.ljust(6, "X")
         new = [base + c for c in chars]
         st = self.store
-        start = len(st.keys)
+        keys = st.keys
+        start = len(keys)
         n = len(new)
         codes = st.codes
-        if codes.keys().isdisjoint(new):
-            codes.update(zip(new, range(start, start + n), strict=True))
-        else:
+        before = len(codes)
+        codes.update(zip(new, range(start, start + n), strict=False))
+        if len(codes) - before != n:  # a generated code already existed: keep the first
             _defect(f"a code generated from {key} already exists", self.label, el.sourceline)
-            for k, code in enumerate(new, start):
-                codes.setdefault(code, k)
-        st.keys.extend(new)
+            for code in new:
+                if code in keys:
+                    codes[code] = keys.index(code)
+        keys.extend(new)
         st.titles.extend(suffixes)  # see _Store.title
-        st.kinds.extend([Kind.CODE] * n)
+        st.kinds.extend(kinds)
         st.parents.extend([i] * n)
         st.ends.extend(range(start + 1, start + n + 1))
-        st.flags.extend(_GENERATED_CODE * n)
+        st.flags.extend(flags)
 
-    def _characters(self, rule: SeventhCharacterRule, key: str) -> tuple[str, list[str]]:
-        """The 7th characters that apply to ``key`` under ``rule`` and their
-        title suffixes (cached: a few dozen distinct answers per release)."""
-        exception = self.exceptions.get(key[:3], _UNSET)
+    def _pattern(
+        self, rule: SeventhCharacterRule, key: str
+    ) -> tuple[str, tuple[str, ...], tuple[Kind, ...], bytes]:
+        """The 7th characters that apply to ``key`` under ``rule``, their title
+        suffixes, kinds and flags (cached: a few dozen distinct answers per release)."""
+        category = key[:3]
+        exception = self.exceptions.get(category, _UNSET)
         if exception is _UNSET:
-            exception = self.exceptions[key[:3]] = active_exception(self.store, key[:3])
+            exception = self.exceptions[category] = active_exception(self.store, category)
         skip = exception.skipped(key) if exception is not None else ""
         found = self.patterns.get((id(rule), skip))  # rules live in the store: ids are stable
         if found is None:
             kept = [e for e in rule.characters if e.char not in skip]
             found = self.patterns[id(rule), skip] = (
                 "".join(e.char for e in kept),
-                [f", {e.label}" for e in kept],
+                tuple(f", {e.label}" for e in kept),
+                (Kind.CODE,) * len(kept),
+                _GENERATED_CODE * len(kept),
             )
         return found
 
