@@ -122,3 +122,11 @@ def test_normalization_round_trips(cm: Codeset, data: st.DataObject) -> None:
     if len(node.key) > 4:  # a dot anywhere but after the category is not a code
         misplaced = f"{node.key[:4]}.{node.key[4:]}"
         assert misplaced not in cm and cm.check_code(misplaced).problem is Problem.MALFORMED
+
+
+def test_typo_suggestions_are_billable_codes(cm: Codeset) -> None:
+    # E11.66 is one keystroke from E11.6 (a header) and from billable codes: only
+    # the billable ones are suggested.
+    check = cm.check_code("E11.66")
+    assert check.suggestions and "E11.6" not in check.suggestions
+    assert all(cm[s].billable for s in check.suggestions)

@@ -305,8 +305,8 @@ def _placeholder_candidates(key: str) -> Iterator[str]:
 
 
 def close_codes(codeset: Codeset, key: str, prefix: Node | None = None) -> tuple[str, ...]:
-    """Codes one typing mistake away from ``key`` (billable first), else
-    billable codes under its longest known prefix."""
+    """Billable codes one typing mistake away from ``key`` (headers only when
+    none is billable), else billable codes under its longest known prefix."""
     st = codeset._store
     codes = st.codes
     found: set[str] = set()
@@ -321,9 +321,9 @@ def close_codes(codeset: Codeset, key: str, prefix: Node | None = None) -> tuple
     for ch in _ALPHABET:
         found.add(key + ch)
     found.discard(key)
-    hits = sorted(
-        (codes[c] for c in found if c in codes), key=lambda i: (not st.flags[i] & BILLABLE, i)
-    )
+    hits = sorted(codes[c] for c in found if c in codes)
+    billable = [i for i in hits if st.flags[i] & BILLABLE]
+    hits = billable or hits  # headers only when no billable code is that close
     if hits:
         return tuple(codeset._node(i).code for i in hits[:_MAX_SUGGESTIONS])
     if prefix is None:
