@@ -220,7 +220,7 @@ class Codeset:
     (True, False)
     """
 
-    __slots__ = ("_codes", "_modifiers", "_release", "_sections")
+    __slots__ = ("_codes", "_modifiers", "_next_quarter", "_release", "_sections")
 
     def __init__(self, codes: list[Record], modifiers: list[Record], release: Release) -> None:
         init = object.__setattr__
@@ -231,11 +231,13 @@ class Codeset:
             sections.setdefault(r.code[0], []).append(r.code)
         init(self, "_sections", {k: tuple(v) for k, v in sorted(sections.items())})
         init(self, "_release", release)
+        init(self, "_next_quarter", release.next_quarter)
 
     _codes: dict[str, Record]
     _modifiers: dict[str, Record]
     _sections: dict[str, tuple[str, ...]]
     _release: Release
+    _next_quarter: dt.date
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a Codeset is immutable")
@@ -415,10 +417,10 @@ class Codeset:
                 node,
             )
         message = f"{key} is valid on {day.isoformat()}"
-        if day >= self._release.next_quarter:
+        if day >= self._next_quarter:
             message += (
                 f" as far as the {self._release.label} file says (CMS's next quarterly file "
-                f"takes effect on {self._release.next_quarter.isoformat()})"
+                f"takes effect on {self._next_quarter.isoformat()})"
             )
         return CodeCheck(text, key, None, message, (), day, node)
 
