@@ -253,7 +253,8 @@ def _close(
     administrative columns repeat across codes (about 1,200 distinct in 8,600
     records): each distinct text is parsed once."""
     n, s = first
-    s = s.ljust(320)
+    if len(s) < 320:
+        s = s.ljust(320)
     admin_text, status_text = s[119:268], s[268:293]
     admin = cache[0].get(admin_text)
     if admin is None:
@@ -274,7 +275,7 @@ def _close(
         s[0:5].strip(),
         is_modifier,
         int(s[5:10]),
-        " ".join(p for p in pieces if p),
+        pieces[0] if len(pieces) == 1 else " ".join(filter(None, pieces)),
         s[91:119].strip() or None,
         *fields,
         *values,
