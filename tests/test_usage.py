@@ -108,3 +108,29 @@ def test_error_messages_name_what_was_asked() -> None:
 def test_an_hcpcs_file_given_to_icd10cm_load_says_so() -> None:
     with pytest.raises(ParseError, match=r"line 1: not an ICD-10-CM file: neither a tabular XML"):
         icd10cm.load(HCPCS_ANWEB[2020])
+
+
+def test_icd10cm_fiscal_year_and_effective_must_fit_the_files() -> None:
+    bundled = Path(medcodes.__file__).parent / "_bundled"
+    zip_2025 = bundled / "2025-code-descriptions-tabular-order.zip"
+    with pytest.raises(MismatchError, match="fiscal_year=2019 but the file name says 2025"):
+        icd10cm.load(zip_2025, fiscal_year=2019)
+    assert icd10cm.load(zip_2025, fiscal_year=2025).release.fiscal_year == 2025
+    with pytest.raises(UsageError, match="effective=2020-01-01 is outside fiscal year 2026"):
+        icd10cm.load(effective=dt.date(2020, 1, 1))
+    with pytest.raises(UsageError, match="outside fiscal year 2025"):
+        icd10cm.load(fiscal_year=2025, effective=dt.date(2026, 4, 1))
+
+
+def test_a_datetime_counts_as_its_date_and_other_dates_are_refused() -> None:
+    hc = hcpcs.load()
+    assert hc.check_code("J9308", on=dt.datetime(2025, 2, 1, 13, 30)).day == dt.date(2025, 2, 1)
+    with pytest.raises(UsageError, match=r"on must be a datetime\.date, not '2025-02-01'"):
+        hc.check_code("J9308", on="2025-02-01")  # type: ignore[arg-type]
+    history = icd10cm.ReleaseHistory([icd10cm.load(fiscal_year=2025), icd10cm.load()])
+    assert history.is_valid("E11.65", on=dt.datetime(2025, 5, 1))
+    with pytest.raises(UsageError, match=r"on must be a datetime\.date"):
+        history.release_for(None)  # type: ignore[arg-type]
+    assert type(icd10cm.load(effective=dt.datetime(2026, 4, 1)).release.effective) is dt.date
+    with pytest.raises(UsageError, match="a list of codesets, not one codeset"):
+        icd10cm.ReleaseHistory(icd10cm.load())  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from typing import overload
 
 from attrs import field, frozen
 
+from .._dates import as_date
 from ..errors import UnknownCodeError
 from .model import Record, Release
 
@@ -148,7 +149,7 @@ class Node:
     def is_valid_on(self, day: dt.date) -> bool:
         """Valid for a date of service (see :meth:`Record.is_valid_on`)."""
         record = self.record
-        return record is not None and record.is_valid_on(day)
+        return record is not None and record.is_valid_on(as_date(day, "day"))
 
 
 class Problem(enum.Enum):
@@ -358,9 +359,13 @@ class Codeset:
 
     def check_code(self, text: str, on: dt.date | None = None) -> CodeCheck:
         """Check a procedure code for a date of service (default: the day the
-        release takes effect). Never raises. A date after this file's quarter
-        is answered from this file, and the message says so."""
-        day = on if on is not None else self._release.effective
+        release takes effect; a ``datetime`` counts as its date). Never raises
+        for any text. A date after this file's quarter is answered from this
+        file, and the message says so.
+
+        :raises ~medcodes.errors.UsageError: ``on`` is not a date.
+        """
+        day = as_date(on, "on") if on is not None else self._release.effective
         if not isinstance(text, str):
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string", (), day)
         key = text.strip().upper()

@@ -9,6 +9,7 @@ import enum
 
 from attrs import field, frozen
 
+from .._dates import as_date
 from ..sources import SourceFile
 
 __all__ = [
@@ -344,7 +345,8 @@ class Record:
 
     def is_valid_on(self, day: dt.date) -> bool:
         """Valid for a date of service: added on or before it and not
-        terminated before it (DOMAIN.md §8.7)."""
+        terminated before it (DOMAIN.md §8.7). A ``datetime`` counts as its date."""
+        day = as_date(day, "day")
         if self.added is not None and day < self.added:
             return False
         return self.terminated is None or day <= self.terminated

@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from attrs import field, frozen
 
+from .._dates import as_date
 from ..errors import UsageError
 from .codeset import Codeset
 from .diff import _revised
@@ -51,6 +52,8 @@ class CodeEvent:
 
 
 def _by_date(releases: Iterable[Codeset]) -> tuple[Codeset, ...]:
+    if isinstance(releases, Codeset):
+        raise UsageError("ReleaseHistory takes a list of codesets, not one codeset")
     given = tuple(releases)
     for cs in given:
         if not isinstance(cs, Codeset):
@@ -101,7 +104,8 @@ class ReleaseHistory:
     def release_for(self, on: dt.date) -> Codeset | None:
         """The release in force on a date of service: the latest one that took
         effect on or before it, while its fiscal year lasts; ``None`` when no
-        loaded release covers the date."""
+        loaded release covers the date (a ``datetime`` counts as its date)."""
+        on = as_date(on, "on")
         found = None
         for cs in self.releases:
             if cs.release.effective <= on:
@@ -117,6 +121,7 @@ class ReleaseHistory:
         :raises ~medcodes.errors.UsageError: no loaded release covers ``on``
             (the answer is unknown, not "invalid").
         """
+        on = as_date(on, "on")
         cs = self.release_for(on)
         if cs is None:
             loaded = ", ".join(

@@ -7,8 +7,9 @@ import os
 import re
 from importlib import resources
 
+from .._dates import as_date
 from .._gc import paused_gc
-from ..errors import ParseError, SourceError, UsageError
+from ..errors import MismatchError, ParseError, SourceError, UsageError
 from ..sources import (
     MAX_BYTES_ICD10CM,
     SourceFile,
@@ -102,8 +103,8 @@ def load(
         not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool)
     ):
         raise UsageError(f"fiscal_year must be an int such as 2025, not {fiscal_year!r}")
-    if effective is not None and not isinstance(effective, dt.date):
-        raise UsageError(f"effective must be a datetime.date, not {effective!r}")
+    if effective is not None:
+        effective = as_date(effective, "effective")
     if source is None and order is None:
         return _load_bundled(fiscal_year or BUNDLED_DEFAULT, effective, max_bytes)
     tab_c: _Candidate | None = None
@@ -213,16 +214,39 @@ def _load_files(
         else:
             apply_order(store, orders, order_label)
     assert store is not None
-    fy = fiscal_year or version or _year_from_names(names)
+    first = tab_c or ord_c
+    label = first.label if first is not None else ""
+    fy = _fiscal_year(fiscal_year, version, names, label)
+    day = _effective(fy, effective, any("april" in n.lower() for n in names))
+    return Codeset(store, Release("ICD-10-CM", fy, day, tuple(sources)))
+
+
+def _fiscal_year(given: int | None, version: int | None, names: list[str], label: str) -> int:
+    """The fiscal year the files say (the tabular's ``<version>``, else a year in
+    a file name), checked against ``given``."""
+    said = version or _year_from_names(names)
+    if given is not None and said is not None and given != said:
+        where = "the tabular's <version>" if version else "the file name"
+        raise MismatchError(f"fiscal_year={given} but {where} says {said}", file=label)
+    fy = given or said
     if fy is None:
         raise SourceError(
-            "cannot tell the fiscal year from the file names; pass fiscal_year=",
-            file=str(ord_c.label if ord_c else ""),
+            "cannot tell the fiscal year from the file names; pass fiscal_year=", file=label
         )
+    return fy
+
+
+def _effective(fy: int, effective: dt.date | None, april: bool) -> dt.date:
+    """The effective date: ``effective`` if given (within fiscal year ``fy``),
+    else October 1 before it, or April 1 for an April update."""
     if effective is None:
-        april = any("april" in n.lower() for n in names)
-        effective = dt.date(fy, 4, 1) if april else dt.date(fy - 1, 10, 1)
-    return Codeset(store, Release("ICD-10-CM", fy, effective, tuple(sources)))
+        return dt.date(fy, 4, 1) if april else dt.date(fy - 1, 10, 1)
+    if not dt.date(fy - 1, 10, 1) <= effective <= dt.date(fy, 9, 30):
+        raise UsageError(
+            f"effective={effective.isoformat()} is outside fiscal year {fy} "
+            f"({fy - 1}-10-01 to {fy}-09-30)"
+        )
+    return effective
 
 
 def _year_from_names(names: list[str]) -> int | None:
@@ -240,16 +264,9 @@ def _load_codes(
     codes = parse_codes(src.data, src.label)
     source = src.describe("codes")
     del src
-    fy = fiscal_year or _year_from_names([codes_c.name])
-    if fy is None:
-        raise SourceError(
-            "cannot tell the fiscal year from the file name; pass fiscal_year=",
-            file=codes_c.label,
-        )
-    if effective is None:
-        april = "april" in codes_c.name.lower()
-        effective = dt.date(fy, 4, 1) if april else dt.date(fy - 1, 10, 1)
-    return Codeset(build_from_codes(codes), Release("ICD-10-CM", fy, effective, (source,)))
+    fy = _fiscal_year(fiscal_year, None, [codes_c.name], codes_c.label)
+    day = _effective(fy, effective, "april" in codes_c.name.lower())
+    return Codeset(build_from_codes(codes), Release("ICD-10-CM", fy, day, (source,)))
 
 
 def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -> Codeset:
@@ -269,5 +286,5 @@ def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -
         tab_c = _Candidate(tab_path, None)
         ord_c = _Candidate(zip_path, member)
         with paused_gc():
-            day = effective or dt.date(fiscal_year, 4, 1)  # both bundled releases are April updates
+            day = _effective(fiscal_year, effective, april=True)  # both are April updates
             return _load_files(tab_c, ord_c, fiscal_year, day, max_bytes)
