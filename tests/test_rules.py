@@ -182,29 +182,54 @@ def test_claim_manifestation_first_and_code_first_order(cm: Codeset) -> None:
     assert cm.check_claim(["G30.9", "F02.80"]) == ()
 
 
-def test_a_single_valid_code_is_never_a_warning(cm: Codeset) -> None:
-    # Guidelines I.B.7: "code first" applies when the condition is present; only a
-    # manifestation code ("in diseases classified elsewhere") may never come first.
+def test_a_single_valid_code_is_a_warning_only_as_a_manifestation(cm: Codeset) -> None:
+    # Guidelines I.B.7: "code first" applies when the condition is present. Only a
+    # manifestation code ("in diseases classified elsewhere") may never come first
+    # (an error) and needs its underlying condition (a warning when none is there).
     for node in cm.billable_codes()[::5]:
+        manifestation = "classified elsewhere" in node.title.lower()
         for f in cm.check_claim([node.code]):
-            assert f.severity is not Severity.WARNING, (node.code, f.message)
             if f.severity is Severity.ERROR:
-                assert f.kind is FindingKind.MANIFESTATION_FIRST
-                assert "classified elsewhere" in node.title.lower(), node.code
+                assert f.kind is FindingKind.MANIFESTATION_FIRST and manifestation, node.code
+            if f.severity is Severity.WARNING:
+                assert f.kind is FindingKind.CODE_FIRST_ABSENT and manifestation, node.code
 
 
-def test_claim_code_first_condition_absent_is_information(cm: Codeset) -> None:
-    # T40.1X1A (poisoning by heroin) under T36-T50's "code first, for adverse effects, ...".
-    (absent,) = [f for f in cm.check_claim(["T40.1X1A"]) if f.kind is FindingKind.CODE_FIRST_ABSENT]
-    assert absent.severity is Severity.INFO and "adverse effect NOS (T88.7)" in absent.message
+def test_claim_code_first_condition_absent(cm: Codeset) -> None:
     # A40.0 "code first, if applicable, postprocedural sepsis (T81.44-)": met once present.
-    assert [f.kind for f in cm.check_claim(["A40.0"])].count(FindingKind.CODE_FIRST_ABSENT) == 1
+    (absent,) = [f for f in cm.check_claim(["A40.0"]) if f.kind is FindingKind.CODE_FIRST_ABSENT]
+    assert absent.severity is Severity.INFO and "T81.44-" in absent.message
     met = cm.check_claim(["T81.44XA", "A40.0"])
     assert FindingKind.CODE_FIRST_ABSENT not in [f.kind for f in met]
     assert FindingKind.CODE_FIRST_ORDER not in [f.kind for f in met]
     # Present but listed after: the order warning, not the absence.
     late = [f.kind for f in cm.check_claim(["A40.0", "T81.44XA"])]
     assert FindingKind.CODE_FIRST_ORDER in late and FindingKind.CODE_FIRST_ABSENT not in late
+    # A list note is named by its heading, and every code it names counts (N18.6).
+    (n186,) = [f for f in cm.check_claim(["N18.6"]) if f.kind is FindingKind.CODE_FIRST_ABSENT]
+    assert "'any associated:'" in n186.message and "I12.-, I13.-" in n186.message
+    # A manifestation code without its underlying condition: a warning.
+    (f0280,) = [f for f in cm.check_claim(["I10", "F02.80"]) if f.positions == (1,)]
+    assert f0280.kind is FindingKind.CODE_FIRST_ABSENT and f0280.severity is Severity.WARNING
+
+
+def test_adverse_effect_notes_do_not_apply_to_poisonings(cm: Codeset) -> None:
+    # T36-T50: "code first, for adverse effects, the nature of the adverse effect,
+    # such as: ... aspirin gastritis (K29.-)". A poisoning is itself listed first
+    # (Guidelines I.C.19.e.5.b); an adverse effect follows its manifestation.
+    poisoning = [f.kind for f in cm.check_claim(["T39.011A", "K29.70"])]
+    assert FindingKind.CODE_FIRST_ORDER not in poisoning
+    assert FindingKind.CODE_FIRST_ABSENT not in [f.kind for f in cm.check_claim(["T40.1X1A"])]
+    adverse = [f.kind for f in cm.check_claim(["T39.015A", "K29.70"])]
+    assert FindingKind.CODE_FIRST_ORDER in adverse
+    assert cm.check_claim(["K29.70", "T39.015A"]) == tuple(
+        f for f in cm.check_claim(["K29.70", "T39.015A"]) if f.severity is Severity.INFO
+    )
+
+
+def test_one_instruction_declared_on_two_levels_is_one_finding(cm: Codeset) -> None:
+    messages = [f.message for f in cm.check_claim(["T88.7XXA"])]
+    assert len(messages) == len(set(messages))
 
 
 def test_claim_excludes1_pair_and_duplicates(cm: Codeset) -> None:

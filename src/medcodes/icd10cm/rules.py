@@ -193,7 +193,8 @@ class Severity(enum.Enum):
 
     #: The claim is wrong as it stands (invalid code, manifestation first).
     ERROR = "error"
-    #: A coder must look (Excludes1 pair, sequencing, duplicate).
+    #: A coder must look (Excludes1 pair, sequencing, duplicate, a manifestation
+    #: code without its underlying condition).
     WARNING = "warning"
     #: Advice (an additional code, or a condition to code first, that the
     #: guidelines name is absent).
@@ -208,8 +209,9 @@ class FindingKind(enum.Enum):
     EXCLUDES1 = "excludes1 pair"
     MANIFESTATION_FIRST = "manifestation code listed first"
     CODE_FIRST_ORDER = "underlying condition listed after"
-    #: A "code first" instruction names codes of which none is on the claim
-    #: (they apply only when the condition is present: advice, not an error).
+    #: A "code first" instruction names codes of which none is on the claim:
+    #: a warning for a manifestation code (it needs its underlying condition),
+    #: else advice (the instruction applies when the condition is present).
     CODE_FIRST_ABSENT = "code-first condition absent"
     USE_ADDITIONAL_CODE = "additional code absent"
 
@@ -552,14 +554,32 @@ def _holds(claimed: list[int], intervals: Intervals) -> bool:
     return False
 
 
+def _applies(note: Note, title: str) -> bool:
+    """Whether a code-first note applies to a code of (lower-case) ``title``.
+    A note stated "for adverse effects" (T36-T50) applies to the adverse-effect
+    codes only: a poisoning is itself listed first (Guidelines I.C.19.e.5.b)."""
+    said = f"{note.heading or ''} {note.text}".lower()
+    return "for adverse effect" not in said or "adverse effect" in title
+
+
+def _named(entries: list[tuple[int, _Entry]]) -> str:
+    refs = sorted({e.ref.text for _, e in entries})
+    more = f" and {len(refs) - 8} more" if len(refs) > 8 else ""
+    return ", ".join(refs[:8]) + more
+
+
 def _sequencing(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -> list[Finding]:
     out = []
     st = cs._store
     claimed = sorted(j for _, j, _ in nodes)
     for n, (p, i, text) in enumerate(nodes):
         node = cs._node(i)
-        code_first = _governing(cs, index, NoteKind.CODE_FIRST, i)
         title = st.title(i).lower()
+        code_first = [
+            (d, e)
+            for d, e in _governing(cs, index, NoteKind.CODE_FIRST, i)
+            if _applies(e.note, title)
+        ]
         manifestation = any(phrase in title for phrase in _MANIFESTATION_PHRASES)
         if p == 0 and manifestation:
             # Guidelines I.A.13: a manifestation code is never listed first.
@@ -574,20 +594,27 @@ def _sequencing(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -
                     notes=_unique_notes(cs, i, NoteKind.CODE_FIRST, code_first),
                 )
             )
-        elif code_first and not any(_holds(claimed, e.exact) for _, e in code_first):
-            # Other "code first" notes apply when their condition is present
-            # (Guidelines I.B.7), and none of the codes they name is on the claim.
-            notes = _unique_notes(cs, i, NoteKind.CODE_FIRST, code_first)
+        targets = [(d, e) for d, e in code_first if e.exact and not e.note.is_heading]
+        if targets and not any(_holds(claimed, e.exact) for _, e in targets):
+            # None of the conditions the notes name is on the claim. A manifestation
+            # code needs its underlying condition (I.A.13); other "code first" notes
+            # apply when their condition is present (I.B.7).
+            first = targets[0][1].note
             out.append(
                 Finding(
                     FindingKind.CODE_FIRST_ABSENT,
-                    Severity.INFO,
+                    Severity.WARNING if manifestation else Severity.INFO,
                     (p,),
                     (text,),
-                    f"{node.code}: 'code first' {notes[0].note.text!r}: none of the codes it "
-                    "names is on the claim; if such a condition is present, code it first "
-                    "(Guidelines I.B.7)",
-                    notes=notes,
+                    f"{node.code}: 'code first' {first.heading or first.text!r}: none of "
+                    f"{_named(targets)} is on the claim; "
+                    + (
+                        "a manifestation code is reported with its underlying condition "
+                        "(Guidelines I.A.13)"
+                        if manifestation
+                        else "if such a condition is present, code it first (Guidelines I.B.7)"
+                    ),
+                    notes=_unique_notes(cs, i, NoteKind.CODE_FIRST, targets),
                 )
             )
         for q, j, other_text in nodes[n + 1 :]:
@@ -634,11 +661,13 @@ def _additional_codes(
     out = []
     present = [i for _, i, _ in nodes]
     for p, i, text in nodes:
-        groups: dict[tuple[int, str], list[tuple[int, _Entry]]] = {}
+        groups: dict[str, list[tuple[int, _Entry]]] = {}
         for d, e in _governing(cs, index, NoteKind.USE_ADDITIONAL_CODE, i):
             if e.note.is_heading or not e.exact:
                 continue
-            groups.setdefault((d, e.note.heading or e.note.text), []).append((d, e))
+            # Keyed by the instruction's words: the same one declared on two
+            # levels (T88.7 and T80-T88) is one finding.
+            groups.setdefault(e.note.heading or e.note.text, []).append((d, e))
         for entries in groups.values():
             if any(s <= j < t for _, e in entries for s, t in e.exact for j in present):
                 continue
