@@ -46,6 +46,7 @@ from medcodes.icd10cm import Codeset, Problem, normalize_code
         ("O40.1XX", Problem.MISSING_SEVENTH_CHARACTER, "O40.1XX0"),
         ("S01.90X", Problem.MISSING_SEVENTH_CHARACTER, "S01.90XS"),
         ("O401X0", Problem.MISSING_PLACEHOLDER, "O40.1XX0"),
+        ("T3611", Problem.MISSING_PLACEHOLDER, "T36.1X1A"),  # X and 7th character missing
         ("I1A.0", None, None),
         ("G35.A", None, None),
         ("C84.Z0", None, None),
@@ -100,6 +101,8 @@ def test_check_code_on_code_shaped_text(cm: Codeset, text: str) -> None:
     for s in check.suggestions:
         assert s in cm
     assert len(set(check.suggestions)) == len(check.suggestions)
+    if check.problem in (Problem.MISSING_PLACEHOLDER, Problem.MISSING_SEVENTH_CHARACTER):
+        assert all(cm[s].billable for s in check.suggestions), check
 
 
 def test_no_billable_code_gets_duplicate_suggestions_when_mistyped(cm: Codeset) -> None:

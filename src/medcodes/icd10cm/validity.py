@@ -248,14 +248,25 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
             )
     # A placeholder X missing, or padding that is not X.
     fixed = list(dict.fromkeys(c for c in _placeholder_candidates(key) if c in codes))
-    fixed = [c for c in fixed if st.flags[codes[c]] & BILLABLE] or fixed
-    if fixed:
+    billable = [c for c in fixed if st.flags[codes[c]] & BILLABLE]
+    if billable:
         return CodeCheck(
             text,
             code,
             Problem.MISSING_PLACEHOLDER,
-            f"{code} lacks its placeholder X: did you mean {display_code(fixed[0])}?",
-            tuple(display_code(c) for c in fixed[:_MAX_SUGGESTIONS]),
+            f"{code} lacks its placeholder X: did you mean {display_code(billable[0])}?",
+            tuple(display_code(c) for c in billable[:_MAX_SUGGESTIONS]),
+        )
+    if fixed:  # the X and the 7th character are both missing ("T3611" for T36.1X1A)
+        header = codeset._node(codes[fixed[0]])
+        below = [d.code for d in header.descendants() if d.billable][:_MAX_SUGGESTIONS]
+        return CodeCheck(
+            text,
+            code,
+            Problem.MISSING_PLACEHOLDER,
+            f"{code} lacks its placeholder X, and {header.code} is a header: "
+            f"did you mean {below[0] if below else header.code}?",
+            tuple(below) or (header.code,),
         )
     return CodeCheck(
         text,
