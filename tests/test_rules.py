@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from medcodes.errors import UnknownCodeError
+from medcodes.errors import UnknownCodeError, UsageError
 from medcodes.icd10cm import (
     EXCLUDES1_EXCEPTION,
     INHERITED_KINDS,
@@ -293,3 +293,11 @@ def test_guidelines_accept_nodes(cm: Codeset) -> None:
     assert cm.conflicts(e109, e119) == cm.conflicts("E10.9", "E11.9")
     assert cm.effective_notes(e119) == cm.effective_notes("E11.9")
     assert cm.excludes2_relations(cm["R42"], "F31.9") == cm.excludes2_relations("R42", "F31.9")
+
+
+def test_claims_of_nodes_and_claims_that_are_not_lists(cm: Codeset) -> None:
+    as_nodes = cm.check_claim([cm["F02.80"], cm["G30.9"]])
+    assert as_nodes == cm.check_claim(["F02.80", "G30.9"])
+    assert cm.check_code(cm["E11.65"]).valid
+    with pytest.raises(UsageError, match="a claim is a list of codes, not 5"):
+        cm.check_claim(5)  # type: ignore[arg-type]

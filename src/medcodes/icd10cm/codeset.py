@@ -469,7 +469,7 @@ class Codeset:
         return None if i < 0 else self._node(i)
 
     # -- validity ----------------------------------------------------------------
-    def check_code(self, text: str) -> CodeCheck:
+    def check_code(self, text: str | Node) -> CodeCheck:
         """Check one code for a claim: never raises; see :func:`~medcodes.icd10cm.check_code`."""
         return _check_code(self, text)
 
@@ -535,7 +535,7 @@ class Codeset:
         """
         return _rules.pair_notes(self, NoteKind.EXCLUDES2, a, b)
 
-    def check_claim(self, codes: Iterable[str]) -> tuple[Finding, ...]:
+    def check_claim(self, codes: Iterable[str | Node]) -> tuple[Finding, ...]:
         """Check the diagnosis codes of one encounter (first-listed first):
         invalid codes, duplicates, Excludes1 pairs, a manifestation code listed
         first (an error), a code-first target listed after (a warning), and as

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from .._gc import paused_gc
-from ..errors import UnknownCodeError
+from ..errors import UnknownCodeError, UsageError
 from .hierarchy import GROUP, with_headings
 from .model import Note, NoteKind
 from .references import CodeRef, Intervals, parse_references, resolve_intervals
@@ -436,21 +436,27 @@ _MANIFESTATION_PHRASES = (
 )
 
 
-def check_claim(cs: Codeset, codes: Iterable[str]) -> tuple[Finding, ...]:
+def check_claim(cs: Codeset, codes: Iterable[str | Node]) -> tuple[Finding, ...]:
     """Check the diagnosis codes of one encounter, first-listed first.
 
-    Never raises: whatever is wrong with the input becomes a finding.
+    Whatever is wrong with a code becomes a finding.
+
+    :raises ~medcodes.errors.UsageError: ``codes`` is not a list of codes (nor
+        one code).
     """
-    if isinstance(codes, str):
+    from .codeset import Node  # at run time: codeset imports this module
+
+    if isinstance(codes, (str, Node)):
         codes = [codes]
     try:
         given = list(codes)
     except TypeError:
-        given = []
+        raise UsageError(f"a claim is a list of codes, not {codes!r}") from None
     findings: list[Finding] = []
     nodes: list[tuple[int, int, str]] = []  # (position, node index, text) of codes that exist
     seen: dict[int, int] = {}
-    for p, text in enumerate(given):
+    for p, item in enumerate(given):
+        text = item.code if isinstance(item, Node) else item  # a node counts as its code
         check = cs.check_code(text)
         if not check.valid:
             findings.append(

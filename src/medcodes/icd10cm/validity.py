@@ -101,7 +101,7 @@ class CodeCheck:
         return self.problem is None
 
 
-def check_code(codeset: Codeset, text: str) -> CodeCheck:
+def check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
     """Check ``text`` as a code to report; never raises.
 
     :param codeset: the release to check against.
@@ -114,7 +114,9 @@ def check_code(codeset: Codeset, text: str) -> CodeCheck:
     ('UNKNOWN', ('Z99.89',))
     """
     if not isinstance(text, str):
-        return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
+        if not isinstance(text, Node):
+            return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
+        text = text.code  # a node (of this or another release): check its code
     st = codeset._store
     # The hot path, inlined: a billable code written in any form; the written
     # form ("E11.65") is tried before any normalizing.
@@ -210,8 +212,8 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
             if rule is not None and rule.get(char) is not None:
                 why = next(
                     (
-                        f"7th characters {e.excluded} do not apply to {e.category} codes with "
-                        f"6th character {', '.join(e.sixth)}"
+                        f"7th characters {', '.join(e.excluded)} do not apply to "
+                        f"{e.category} codes with 6th character {', '.join(e.sixth)}"
                         for e in SEVENTH_CHARACTER_EXCEPTIONS
                         if key.startswith(e.category) and key[5] in e.sixth and char in e.excluded
                     ),
