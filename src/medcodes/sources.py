@@ -113,6 +113,10 @@ def _zip_members(path: Path) -> list[_Candidate]:
         raise SourceError(f"not a readable zip file ({exc})", file=str(path)) from exc
 
 
+#: What the loaders take as a path: text, bytes or an :class:`os.PathLike`.
+PathArg = str | bytes | os.PathLike[str]
+
+
 def _path(source: object) -> str:
     """A path argument as text: ``str``, :class:`os.PathLike` or ``bytes``.
 

@@ -9,7 +9,6 @@ The ``.prn`` copies of those workbooks cut every cell to its column width
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,7 +17,7 @@ from attrs import frozen
 
 from .._xlsx import excel_date, read_rows
 from ..errors import ParseError
-from ..sources import MAX_BYTES_ADDENDA, _Candidate, _candidates, _no_match, _path, _read
+from ..sources import MAX_BYTES_ADDENDA, PathArg, _Candidate, _candidates, _no_match, _path, _read
 
 __all__ = ["Correction", "load_corrections"]
 
@@ -49,7 +48,7 @@ class Correction:
 
 
 def load_corrections(
-    source: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES_ADDENDA
+    source: PathArg, *, max_bytes: int = MAX_BYTES_ADDENDA
 ) -> tuple[Correction, ...]:
     """Read a corrections workbook (the ``.xlsx``), or every workbook of the
     official zip or folder holding them, in name order.

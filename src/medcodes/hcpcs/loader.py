@@ -9,7 +9,7 @@ from importlib import resources
 
 from .._gc import paused_gc
 from ..errors import MismatchError, SourceError, UsageError
-from ..sources import MAX_BYTES_HCPCS, _candidates, _no_match, _path, _pick, _read
+from ..sources import MAX_BYTES_HCPCS, PathArg, _candidates, _no_match, _path, _pick, _read
 from .anweb import parse_anweb
 from .codeset import Codeset
 from .model import Release
@@ -26,7 +26,7 @@ _MONTHS = {"JAN": 1, "APR": 4, "JUL": 7, "OCT": 10}
 
 
 def load(
-    source: str | os.PathLike[str] | None = None,
+    source: PathArg | None = None,
     *,
     year: int | None = None,
     month: int | None = None,

@@ -13,7 +13,6 @@ are mapped to action codes by prefix.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -21,7 +20,16 @@ from attrs import frozen
 
 from .._xlsx import read_rows
 from ..errors import ParseError
-from ..sources import MAX_BYTES_ADDENDA, _Candidate, _candidates, _no_match, _path, _pick, _read
+from ..sources import (
+    MAX_BYTES_ADDENDA,
+    PathArg,
+    _Candidate,
+    _candidates,
+    _no_match,
+    _path,
+    _pick,
+    _read,
+)
 from .anweb import decode
 from .model import ActionCode
 
@@ -91,7 +99,7 @@ def _action(label: str) -> ActionCode | None:
 
 
 def load_transaction_report(
-    source: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES_ADDENDA
+    source: PathArg, *, max_bytes: int = MAX_BYTES_ADDENDA
 ) -> TransactionReport:
     """Read a transaction report: the ``.prn`` file or the ``.xlsx`` workbook, or
     the official zip or folder holding them (the ``.prn`` is taken when there

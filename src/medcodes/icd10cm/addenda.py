@@ -14,12 +14,20 @@ from __future__ import annotations
 
 import enum
 import re
-from pathlib import Path
 
 from attrs import frozen
 
 from ..errors import ParseError, UsageError
-from ..sources import MAX_BYTES_ADDENDA, SourceFile, _candidates, _no_match, _path, _pick, _read
+from ..sources import (
+    MAX_BYTES_ADDENDA,
+    PathArg,
+    SourceFile,
+    _candidates,
+    _no_match,
+    _path,
+    _pick,
+    _read,
+)
 from .order import decode_text
 
 __all__ = [
@@ -133,7 +141,7 @@ _COUNT_NAMES = {
 
 
 def load_addenda(
-    source: str | Path, which: str | None = None, *, max_bytes: int = MAX_BYTES_ADDENDA
+    source: PathArg, which: str | None = None, *, max_bytes: int = MAX_BYTES_ADDENDA
 ) -> Addenda:
     """Read an addenda file: the file itself, or a folder or official zip that
     holds it (``which="order"`` or ``"codes"`` picks one when both are there).

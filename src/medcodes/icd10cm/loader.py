@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from importlib import resources
 
@@ -12,6 +11,7 @@ from .._gc import paused_gc
 from ..errors import MismatchError, ParseError, SourceError, UsageError
 from ..sources import (
     MAX_BYTES_ICD10CM,
+    PathArg,
     SourceFile,
     _Candidate,
     _candidates,
@@ -56,7 +56,7 @@ BUNDLED_DEFAULT = max(BUNDLED)
 BUNDLED_TABULAR = BUNDLED[BUNDLED_DEFAULT][0]
 BUNDLED_ORDER = BUNDLED[BUNDLED_DEFAULT][1:]
 
-PathLike = str | os.PathLike[str]
+PathLike = PathArg
 
 
 def load(
