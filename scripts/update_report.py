@@ -65,6 +65,12 @@ def report(old: str, new: str, fmt: str, system: str = "icd10cm") -> str:
         changes = medcodes.hcpcs.diff(_load_hcpcs(old), _load_hcpcs(new))
     else:
         changes = medcodes.icd10cm.diff(_load_icd10cm(old), _load_icd10cm(new))
+    if changes.old.release.effective > changes.new.release.effective:
+        print(
+            f"warning: OLD ({changes.old.release.label}) takes effect after NEW "
+            f"({changes.new.release.label}): the report runs backwards",
+            file=sys.stderr,
+        )
     if fmt == "md":
         return changes.to_markdown()
     if fmt == "csv":
@@ -88,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         text = report(args.old, args.new, args.format, args.system)
     except (MedcodesError, ValueError) as exc:
         hint = ""
-        if args.system == "icd10cm" and isinstance(exc, ParseError):
+        wrong_kind = ("not an ICD-10-CM file", "found no ICD-10-CM")
+        if isinstance(exc, ParseError) and any(w in exc.reason for w in wrong_kind):
             hint = " (HCPCS files? pass --system hcpcs)"
         print(f"error: {exc}{hint}", file=sys.stderr)
         return 2

@@ -76,3 +76,13 @@ def test_usage_mistakes_are_error_messages(
     assert "pass --system hcpcs" in capsys.readouterr().err
     assert _main()(["bundled:x", "bundled"]) == 2
     assert "expected bundled or bundled:YYYY" in capsys.readouterr().err
+
+
+def test_backwards_reports_and_empty_paths(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _main()(["bundled:2026", "bundled:2025", "--format", "csv"]) == 0
+    assert "the report runs backwards" in capsys.readouterr().err
+    assert _main()(["", "bundled"]) == 2
+    err = capsys.readouterr().err
+    assert "the path is empty" in err and "--system hcpcs" not in err
+    assert _main()(["/no/such/file", "bundled"]) == 2
+    assert "--system hcpcs" not in capsys.readouterr().err

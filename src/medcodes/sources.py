@@ -123,7 +123,10 @@ def _path(source: object) -> str:
     :raises ~medcodes.errors.UsageError: anything else.
     """
     if isinstance(source, (str, bytes, os.PathLike)):
-        return os.fsdecode(source)
+        path = os.fsdecode(source)
+        if path.strip():
+            return path
+        raise UsageError("the path is empty")
     raise UsageError(f"expected a path (str or os.PathLike), not {source!r}")
 
 

@@ -174,9 +174,11 @@ class HcpcsDiff:
 
     def to_json(self) -> str:
         """The releases, the summary, every computed change and every announced
-        action code as JSON text (the shape of
-        :meth:`medcodes.icd10cm.ReleaseDiff.to_json`, with ``system`` telling
-        them apart)."""
+        action code as JSON text. The keys ``system`` (``"hcpcs"``), ``old``,
+        ``new``, ``summary`` and ``changes`` are those of
+        :meth:`medcodes.icd10cm.ReleaseDiff.to_json`, and the change records have
+        the same keys; ``summary`` is each system's own, and ``announced`` is
+        HCPCS's."""
         payload = {
             "system": "hcpcs",
             "old": self.old.release.label,

@@ -399,9 +399,10 @@ class ReleaseDiff:
         return records_to_csv(self.to_records())
 
     def to_json(self) -> str:
-        """The releases, the summary and every record as JSON text (the shape
-        of :meth:`medcodes.hcpcs.HcpcsDiff.to_json`, with ``system`` telling
-        them apart).
+        """The releases, the summary and every record as JSON text. The keys
+        ``system`` (``"icd10cm"``), ``old``, ``new``, ``summary`` and ``changes``
+        are those of :meth:`medcodes.hcpcs.HcpcsDiff.to_json`, and the change
+        records have the same keys; ``summary`` is each system's own.
 
         >>> import json, medcodes
         >>> cm = medcodes.icd10cm.load()
