@@ -134,3 +134,17 @@ def test_a_datetime_counts_as_its_date_and_other_dates_are_refused() -> None:
     assert type(icd10cm.load(effective=dt.datetime(2026, 4, 1)).release.effective) is dt.date
     with pytest.raises(UsageError, match="a list of codesets, not one codeset"):
         icd10cm.ReleaseHistory(icd10cm.load())  # type: ignore[arg-type]
+
+
+def test_workbooks_are_files_not_zips_to_search(tmp_path: Path) -> None:
+    from .helpers import HCPCS_2025_CORRECTIONS, HCPCS_2025_REPORT
+
+    with pytest.raises(SourceError, match="an Office document"):
+        hcpcs.load(HCPCS_2025_REPORT)
+    with pytest.raises(SourceError, match="an Office document"):
+        icd10cm.load(HCPCS_2025_CORRECTIONS)
+    # A folder of downloads: the workbooks in it are found by name, read whole.
+    for workbook in (HCPCS_2025_REPORT, HCPCS_2025_CORRECTIONS):
+        (tmp_path / workbook.name).write_bytes(workbook.read_bytes())
+    assert len(hcpcs.load_transaction_report(tmp_path).rows) == 8642
+    assert len(hcpcs.load_corrections(tmp_path)) == 46

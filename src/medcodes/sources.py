@@ -105,12 +105,21 @@ def _is_zip(path: Path) -> bool:
         return fh.read(4) == _ZIP_MAGIC
 
 
+_OFFICE_EXTENSIONS = (".xlsx", ".xlsm", ".docx")
+
+
 def _zip_members(path: Path) -> list[_Candidate]:
     try:
         with zipfile.ZipFile(path) as zf:
-            return [_Candidate(path, i.filename) for i in zf.infolist() if not i.is_dir()]
+            members = [_Candidate(path, i.filename) for i in zf.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, OSError) as exc:
         raise SourceError(f"not a readable zip file ({exc})", file=str(path)) from exc
+    if any(c.member == "[Content_Types].xml" for c in members):
+        raise SourceError(
+            "an Office document (a workbook), not a release file or an official zip",
+            file=str(path),
+        )
+    return members
 
 
 #: What the loaders take as a path: text, bytes or an :class:`os.PathLike`.
@@ -140,7 +149,7 @@ def _candidates(path: str | os.PathLike[str]) -> tuple[list[_Candidate], bool]:
         for child in sorted(p.iterdir()):
             if not child.is_file():
                 continue
-            if _is_zip(child):
+            if _is_zip(child) and not child.name.lower().endswith(_OFFICE_EXTENSIONS):
                 found.extend(_zip_members(child))
             else:
                 found.append(_Candidate(child, None))
