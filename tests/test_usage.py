@@ -148,3 +148,15 @@ def test_workbooks_are_files_not_zips_to_search(tmp_path: Path) -> None:
         (tmp_path / workbook.name).write_bytes(workbook.read_bytes())
     assert len(hcpcs.load_transaction_report(tmp_path).rows) == 8642
     assert len(hcpcs.load_corrections(tmp_path)) == 46
+
+
+def test_load_addenda_which_is_checked_for_a_single_file(tmp_path: Path) -> None:
+    with zipfile.ZipFile(CDC_2026_ZIP) as zf:
+        data = zf.read("icd10cm-codes-addenda-2026.txt")
+    path = tmp_path / "icd10cm-codes-addenda-2026.txt"
+    path.write_bytes(data)
+    with pytest.raises(MismatchError, match="which='order' but this is a codes addenda file"):
+        icd10cm.load_addenda(path, "order")
+    assert icd10cm.load_addenda(path).type.value == "codes"
+    with pytest.raises(SourceError, match='pass which="order" or "codes"'):
+        icd10cm.load_addenda(CDC_2026_ZIP)

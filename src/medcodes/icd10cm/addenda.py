@@ -17,7 +17,7 @@ import re
 
 from attrs import frozen
 
-from ..errors import ParseError, UsageError
+from ..errors import MismatchError, ParseError, UsageError
 from ..sources import (
     MAX_BYTES_ADDENDA,
     PathArg,
@@ -161,21 +161,29 @@ def load_addenda(
     :raises ~medcodes.errors.ParseError: the file is not an addenda file.
     """
     source = _path(source)
+    if which is not None and which not in ("order", "codes"):
+        raise UsageError(f"which={which!r}: expected 'order' or 'codes'")
     cands, single = _candidates(source)
     if single:
         cand = cands[0]
     else:
         pattern = ADDENDA_NAME
         if which is not None:
-            if which not in ("order", "codes"):
-                raise UsageError(f"which={which!r}: expected 'order' or 'codes'")
             pattern = re.compile(rf"(?i)icd10cm[-_ ]{which}[-_ ]addenda.*\.txt$")
-        picked = _pick(cands, pattern, f"an {which or 'ICD-10-CM'} addenda file", str(source))
+        what = f"an {which or 'ICD-10-CM'} addenda file" + (
+            "" if which else ' (pass which="order" or "codes")'
+        )
+        picked = _pick(cands, pattern, what, str(source))
         if picked is None:
             raise _no_match(cands, "ICD-10-CM addenda file", str(source))
         cand = picked
     src = _read(cand, max_bytes)
-    return parse_addenda(src.data, src.label, src.describe("addenda"))
+    addenda = parse_addenda(src.data, src.label, src.describe("addenda"))
+    if which is not None and addenda.type.value != which:
+        raise MismatchError(
+            f"which={which!r} but this is a {addenda.type.value} addenda file", file=src.label
+        )
+    return addenda
 
 
 def parse_addenda(data: bytes, label: str, source: SourceFile | None = None) -> Addenda:
