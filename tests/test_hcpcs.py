@@ -339,6 +339,8 @@ def test_the_2019_corrections_workbooks(years: dict[int, hcpcs.Codeset]) -> None
         "Q5111", "Q9994", "DA", "C1890", "J7329",
     ]  # fmt: skip
     by = {(r.code, r.row): r for r in rows}
+    # Two workbooks (v1 and v2): each row says which one it is from.
+    assert [r.workbook.endswith("_v2.xlsx") for r in rows] == [False] * 11 + [True] * 3
     c9034 = next(r for r in rows if r.code == "C9034")
     assert (c9034.action, c9034.effective, c9034.fields) == (
         "Discontinue",

@@ -37,6 +37,7 @@ class Correction:
     :ivar fields: the other non-empty columns, by their heading (SHORT DESC,
         COV, PRICE, XREF CODE, ASC IND, ...).
     :ivar row: the row number in the worksheet.
+    :ivar workbook: the workbook it was read from (CMS issues several: v1, v2).
     """
 
     code: str
@@ -45,6 +46,7 @@ class Correction:
     effective_text: str
     fields: Mapping[str, str]
     row: int
+    workbook: str = ""
 
 
 def load_corrections(
@@ -117,5 +119,5 @@ def parse_corrections(data: bytes, label: str) -> tuple[Correction, ...]:
             for k, v in cells.items()
             if v and k not in ("CODE", "ACTION", "EFF DATE")
         }
-        out.append(Correction(code, cells.get("ACTION", ""), _date(eff), eff, fields, n))
+        out.append(Correction(code, cells.get("ACTION", ""), _date(eff), eff, fields, n, label))
     return tuple(out)
