@@ -376,3 +376,9 @@ def test_a_date_after_the_files_quarter_is_answered_with_a_caveat(hc: hcpcs.Code
     assert inside.valid and inside.message == "J9308 is valid on 2025-03-31"
     later = hc.check_code("J9308", on=dt.date(2030, 1, 1))
     assert later.valid and "next quarterly file takes effect on 2025-04-01" in later.message
+
+
+def test_letters_typed_for_digits_are_suggested(hc: hcpcs.Codeset) -> None:
+    check = hc.check_code("J93O8")
+    assert check.problem is Problem.MALFORMED and check.suggestions == ("J9308",)
+    assert hc.check_code("XYZ").suggestions == ()

@@ -19,6 +19,9 @@ from .model import Record, Release
 
 __all__ = ["SECTIONS", "CodeCheck", "Codeset", "Kind", "Node", "Problem"]
 
+#: Letters typed for the digits they look like.
+_LOOK_ALIKES = str.maketrans("OIL", "011")
+
 #: Sections by first letter, with the conventional headings of the HCPCS Level II book.
 SECTIONS: dict[str, str] = {
     "A": "Transportation services including ambulance, medical and surgical supplies",
@@ -382,12 +385,17 @@ class Codeset:
                     Node(self, Kind.MODIFIER, key),
                 )
             if not _PROCEDURE.fullmatch(key):
+                # Letters typed for look-alike digits ("J93O8"): the code meant, if any.
+                digits = key[:1] + key[1:].translate(_LOOK_ALIKES)
+                near = (digits,) if digits in self._codes else ()
+                hint = f"; did you mean {digits}?" if near else ""
                 return CodeCheck(
                     text,
                     None,
                     Problem.MALFORMED,
-                    f"{text!r} is not an HCPCS Level II code: expected a letter and four digits",
-                    (),
+                    f"{text!r} is not an HCPCS Level II code: expected a letter and four "
+                    f"digits{hint}",
+                    near,
                     day,
                 )
             close = self._close(key)
