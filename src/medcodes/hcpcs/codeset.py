@@ -161,6 +161,8 @@ class Problem(enum.Enum):
     MALFORMED = "not HCPCS Level II syntax"
     UNKNOWN = "unknown code"
     MODIFIER_NOT_PROCEDURE = "a modifier, not a procedure code"
+    #: From :meth:`Codeset.check_modifier`: a procedure code, or no modifier of this file.
+    NOT_A_MODIFIER = "not a modifier"
     NOT_YET_EFFECTIVE = "not yet effective on that date"
     TERMINATED = "terminated before that date"
 
@@ -403,7 +405,35 @@ class Codeset:
             return CodeCheck(
                 text, key, Problem.UNKNOWN, f"{key} is not in this release{hint}", close, day
             )
-        node = Node(self, Kind.CODE, key)
+        return self._dated(text, record, Node(self, Kind.CODE, key), day)
+
+    def check_modifier(self, text: str, on: dt.date | None = None) -> CodeCheck:
+        """Check a modifier (``"RT"``, ``"ma"``) for a date of service, as
+        :meth:`check_code` checks a procedure code. Never raises for any text.
+
+        >>> import datetime as dt, medcodes
+        >>> hc = medcodes.hcpcs.load()
+        >>> hc.check_modifier("rt").valid, hc.check_modifier("JG", on=dt.date(2025, 1, 2)).message
+        (True, 'JG was terminated on 2024-12-31')
+        """
+        day = as_date(on, "on") if on is not None else self._release.effective
+        key = text.strip().upper() if isinstance(text, str) else ""
+        record = self._modifiers.get(key)
+        if record is None:
+            what = "a procedure code" if key in self._codes else "not a modifier of this release"
+            return CodeCheck(
+                text if isinstance(text, str) else repr(text),
+                key or None,
+                Problem.NOT_A_MODIFIER,
+                f"{key or repr(text)} is {what}",
+                (),
+                day,
+            )
+        return self._dated(text, record, Node(self, Kind.MODIFIER, key), day)
+
+    def _dated(self, text: str, record: Record, node: Node, day: dt.date) -> CodeCheck:
+        """The check of an existing code or modifier on ``day``: its dates."""
+        key = record.code
         if record.added is not None and day < record.added:
             return CodeCheck(
                 text,
