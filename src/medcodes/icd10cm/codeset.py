@@ -51,7 +51,10 @@ class Node(tuple[Any, int]):
     """An immutable view of one node of a :class:`Codeset` (chapter, block,
     category, subcategory or code).
 
-    Nodes compare equal when they are the same entry of the same codeset.
+    Nodes compare equal when they are the same entry of the same codeset: the
+    same code in two releases (or in a codeset and its unpickled copy) gives two
+    different nodes; compare ``node.key`` for that, or look a node up in the
+    other release (``old[node]``). A pickled node carries its whole codeset.
     Get them from a codeset (``cm["E11.65"]``), never construct them.
 
     >>> import medcodes
