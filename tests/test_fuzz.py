@@ -7,6 +7,8 @@ damage that can be detected is (a truncated tabular never loads)."""
 from __future__ import annotations
 
 import contextlib
+import gzip
+import io
 import lzma
 import random
 import re
@@ -22,7 +24,13 @@ from hypothesis import strategies as st
 import medcodes
 from medcodes.errors import MedcodesWarning, ParseError, UnknownCodeError
 
-from .helpers import CDC_2026_ZIP, CMS_2025_ZIP, TABULAR_2026_APRIL, tabular_bytes
+from .helpers import (
+    CDC_2026_ZIP,
+    CMS_2025_ZIP,
+    HCPCS_2025_CORRECTIONS,
+    TABULAR_2026_APRIL,
+    tabular_bytes,
+)
 
 
 def _small_tabular() -> bytes:
@@ -86,6 +94,20 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
     return data[:at] + b"A" * 2_000_000 + data[at:]
 
 
+def _in_zip(make: Callable[[], bytes], member: str) -> Callable[[], bytes]:
+    def zipped() -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(member, make())
+        return out.getvalue()
+
+    return zipped
+
+
+def _order_sample() -> bytes:
+    return _zip_member(CDC_2026_ZIP, "icd10cm-order-2026.txt", 400)
+
+
 _FORMATS: dict[str, tuple[Callable[[], bytes], str, Callable[[Path], object]]] = {
     "tabular XML": (_small_tabular, "icd10cm_tabular_2026.xml", medcodes.icd10cm.load),
     "order file": (
@@ -104,6 +126,27 @@ _FORMATS: dict[str, tuple[Callable[[], bytes], str, Callable[[Path], object]]] =
         medcodes.icd10cm.load_addenda,
     ),
     "HCPCS ANWEB": (_hcpcs, "HCPC2025_JAN_ANWEB.txt", medcodes.hcpcs.load),
+    # The containers around them: a zip member, gzip, xz, a workbook.
+    "order file in a zip": (
+        _in_zip(_order_sample, "icd10cm-order-2026.txt"),
+        "icd10cm-2026.zip",
+        medcodes.icd10cm.load,
+    ),
+    "tabular XML, gzip": (
+        lambda: gzip.compress(_small_tabular(), mtime=0),
+        "icd10cm_tabular_2026.xml.gz",
+        medcodes.icd10cm.load,
+    ),
+    "HCPCS ANWEB, xz": (
+        lambda: lzma.compress(_hcpcs()),
+        "HCPC2025_JAN_ANWEB.txt.xz",
+        medcodes.hcpcs.load,
+    ),
+    "corrections workbook": (
+        lambda: HCPCS_2025_CORRECTIONS.read_bytes(),
+        "HCPC2025_JAN_ANWEB_Corrections.xlsx",
+        medcodes.hcpcs.load_corrections,
+    ),
 }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import medcodes
-from medcodes.errors import SourceError
+from medcodes.errors import ParseError, SourceError
 
 from .helpers import CMS_2025_ZIP, TABULAR_2025_APRIL
 
@@ -63,7 +63,7 @@ def test_zip_bomb_member_is_refused(tmp_path: Path) -> None:
 def test_not_a_zip_with_zip_magic(tmp_path: Path) -> None:
     bad = tmp_path / "broken.zip"
     bad.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
-    with pytest.raises(SourceError, match="not a readable zip"):
+    with pytest.raises(ParseError, match="not a readable zip"):
         medcodes.icd10cm.load(bad)
 
 

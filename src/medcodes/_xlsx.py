@@ -12,6 +12,7 @@ import zipfile
 from lxml import etree
 
 from .errors import ParseError
+from .sources import CORRUPT_DATA
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -26,7 +27,10 @@ def _xml(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
         return None
     if info.file_size > _MAX_MEMBER:
         raise ParseError(f"workbook member {name} is too large", file=label)
-    data = zf.read(info)
+    try:
+        data = zf.read(info)
+    except CORRUPT_DATA as exc:
+        raise ParseError(f"workbook member {name} is damaged ({exc})", file=label) from exc
     if b"<!DOCTYPE" in data[:2048]:
         raise ParseError("document type declarations are not allowed", file=label)
     try:
@@ -55,7 +59,7 @@ def read_rows(data: bytes, label: str) -> list[list[str]]:
     """The cells of the first worksheet, row by row (empty cells as ``""``)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except CORRUPT_DATA as exc:
         raise ParseError(f"not an .xlsx workbook ({exc})", file=label) from exc
     with zf:
         strings_root = _xml(zf, "xl/sharedStrings.xml", label)

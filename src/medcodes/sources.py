@@ -17,13 +17,15 @@ import io
 import lzma
 import os
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
 from attrs import frozen
 
-from .errors import SourceError, UsageError
+from .errors import ParseError, SourceError, UsageError
 
 __all__ = ["DEFAULT_MAX_BYTES", "SourceFile"]
 
@@ -108,12 +110,28 @@ def _is_zip(path: Path) -> bool:
 _OFFICE_EXTENSIONS = (".xlsx", ".xlsm", ".docx")
 
 
+#: What reading a damaged zip, gzip or xz stream raises: a corrupt header or
+#: CRC, deflate data that does not decode, a compression method or encryption
+#: zipfile does not support, data cut short, offsets that point nowhere.
+CORRUPT_DATA = (
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    struct.error,
+)
+
+
 def _zip_members(path: Path) -> list[_Candidate]:
     try:
         with zipfile.ZipFile(path) as zf:
             members = [_Candidate(path, i.filename) for i in zf.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(f"not a readable zip file ({exc})", file=str(path)) from exc
+    except CORRUPT_DATA as exc:
+        raise ParseError(f"not a readable zip file ({exc})", file=str(path)) from exc
     if any(c.member == "[Content_Types].xml" for c in members):
         raise SourceError(
             "an Office document (a workbook), not a release file or an official zip",
@@ -201,8 +219,8 @@ def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
             data = dec.decompress(data, max_length=max_bytes + 1)
             if not dec.eof and len(data) <= max_bytes:
                 raise SourceError("truncated .xz data", file=label)
-    except (OSError, EOFError, lzma.LZMAError) as exc:
-        raise SourceError(f"cannot decompress ({exc})", file=label) from exc
+    except CORRUPT_DATA as exc:
+        raise ParseError(f"cannot decompress ({exc})", file=label) from exc
     if len(data) > max_bytes:
         raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
     return data
@@ -222,8 +240,8 @@ def _head(path: Path, size: int = 512) -> bytes:
                 return xz.read(size)
         with path.open("rb") as fh:
             return fh.read(size)
-    except (OSError, EOFError, lzma.LZMAError) as exc:
-        raise SourceError(f"cannot read ({exc})", file=str(path)) from exc
+    except CORRUPT_DATA as exc:
+        raise ParseError(f"cannot read ({exc})", file=str(path)) from exc
 
 
 def _read(candidate: _Candidate, max_bytes: int) -> _Source:
@@ -246,6 +264,6 @@ def _read(candidate: _Candidate, max_bytes: int) -> _Source:
                     )
                 with zf.open(info) as fh:
                     data = _read_bounded(fh, max_bytes, label)
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
-        raise SourceError(f"cannot read ({exc})", file=label) from exc
+    except (*CORRUPT_DATA, KeyError) as exc:
+        raise ParseError(f"cannot read ({exc})", file=label) from exc
     return _Source(_decompress(data, label, max_bytes), candidate)
