@@ -29,6 +29,8 @@ def _xml(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
         raise ParseError(f"workbook member {name} is too large", file=label)
     try:
         data = zf.read(info)
+    except ParseError:
+        raise  # ours, already naming the file
     except CORRUPT_DATA as exc:
         raise ParseError(f"workbook member {name} is damaged ({exc})", file=label) from exc
     if b"<!DOCTYPE" in data[:2048]:
@@ -59,6 +61,8 @@ def read_rows(data: bytes, label: str) -> list[list[str]]:
     """The cells of the first worksheet, row by row (empty cells as ``""``)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
+    except ParseError:
+        raise  # ours, already naming the file
     except CORRUPT_DATA as exc:
         raise ParseError(f"not an .xlsx workbook ({exc})", file=label) from exc
     with zf:

@@ -130,6 +130,8 @@ def _zip_members(path: Path) -> list[_Candidate]:
     try:
         with zipfile.ZipFile(path) as zf:
             members = [_Candidate(path, i.filename) for i in zf.infolist() if not i.is_dir()]
+    except ParseError:
+        raise  # ours, already naming the file
     except CORRUPT_DATA as exc:
         raise ParseError(f"not a readable zip file ({exc})", file=str(path)) from exc
     if any(c.member == "[Content_Types].xml" for c in members):
@@ -219,6 +221,8 @@ def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
             data = dec.decompress(data, max_length=max_bytes + 1)
             if not dec.eof and len(data) <= max_bytes:
                 raise SourceError("truncated .xz data", file=label)
+    except ParseError:
+        raise  # ours, already naming the file
     except CORRUPT_DATA as exc:
         raise ParseError(f"cannot decompress ({exc})", file=label) from exc
     if len(data) > max_bytes:
@@ -240,6 +244,8 @@ def _head(path: Path, size: int = 512) -> bytes:
                 return xz.read(size)
         with path.open("rb") as fh:
             return fh.read(size)
+    except ParseError:
+        raise  # ours, already naming the file
     except CORRUPT_DATA as exc:
         raise ParseError(f"cannot read ({exc})", file=str(path)) from exc
 
@@ -264,6 +270,8 @@ def _read(candidate: _Candidate, max_bytes: int) -> _Source:
                     )
                 with zf.open(info) as fh:
                     data = _read_bounded(fh, max_bytes, label)
+    except ParseError:
+        raise  # ours, already naming the file
     except (*CORRUPT_DATA, KeyError) as exc:
         raise ParseError(f"cannot read ({exc})", file=label) from exc
     return _Source(_decompress(data, label, max_bytes), candidate)
