@@ -601,8 +601,7 @@ def _sequencing(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -
                 )
             )
         targets = [(d, e) for d, e in code_first if e.exact and not e.note.is_heading]
-        others = [j for j in claimed if j != i]  # a note naming its own code is not met by it
-        if targets and not any(_holds(others, e.exact) for _, e in targets):
+        if targets and not any(_holds(claimed, e.exact) for _, e in targets):
             # None of the conditions the notes name is on the claim. A manifestation
             # code needs its underlying condition (I.A.13); other "code first" notes
             # apply when their condition is present (I.B.7).
