@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +12,7 @@ import medcodes
 from medcodes.errors import UsageError
 from medcodes.icd10cm import Codeset, EventKind, ReleaseHistory
 
-from .helpers import CDC_2026_ZIP, CMS_2025_ZIP
+from .helpers import CDC_2024_ZIP, CDC_2026_ZIP, CMS_2025_ZIP
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +81,24 @@ def test_code_history(history: ReleaseHistory) -> None:
 def test_two_releases_on_one_day_are_refused(cm: Codeset) -> None:
     with pytest.raises(ValueError, match="two releases take effect on 2026-04-01"):
         ReleaseHistory([cm, cm])
+
+
+def test_a_codes_file_release_says_nothing_about_headers(tmp_path: Path) -> None:
+    # FY2025 from its codes file (no headers) between two full releases: E11, a
+    # header in all three years, neither disappears nor reappears.
+    with zipfile.ZipFile(CMS_2025_ZIP) as zf:
+        (tmp_path / "icd10cm_codes_2025.txt").write_bytes(zf.read("icd10cm_codes_2025.txt"))
+    history = ReleaseHistory(
+        [
+            medcodes.icd10cm.load(CDC_2024_ZIP),
+            medcodes.icd10cm.load(tmp_path / "icd10cm_codes_2025.txt"),
+            medcodes.icd10cm.load(CDC_2026_ZIP),
+        ]
+    )
+    assert [e.kind for e in history.code_history("E11")] == [EventKind.APPEARED]
+    assert [e.kind for e in history.code_history("S72.001")] == [EventKind.APPEARED]
+    # Billable codes still have their story: G35 became a header in FY2026.
+    assert [e.kind for e in history.code_history("G35")] == [
+        EventKind.APPEARED,
+        EventKind.NOW_HEADER,
+    ]

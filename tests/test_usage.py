@@ -160,3 +160,13 @@ def test_load_addenda_which_is_checked_for_a_single_file(tmp_path: Path) -> None
     assert icd10cm.load_addenda(path).type.value == "codes"
     with pytest.raises(SourceError, match='pass which="order" or "codes"'):
         icd10cm.load_addenda(CDC_2026_ZIP)
+
+
+def test_order_is_for_checking_a_tabular() -> None:
+    from .helpers import CMS_2025_ZIP
+
+    # A zip with only an order (or codes) file, plus another release's order file:
+    # it used to load the second silently, dropping the first.
+    with pytest.raises(UsageError, match="holds an order file and no tabular"):
+        icd10cm.load(CMS_2025_ZIP, order=CDC_2026_ZIP)
+    assert icd10cm.load(order=CDC_2026_ZIP).release.fiscal_year == 2026  # order file alone

@@ -136,11 +136,19 @@ class ReleaseHistory:
 
     def code_history(self, code: str) -> tuple[CodeEvent, ...]:
         """What happened to ``code`` release by release: when it appeared,
-        changed title or billable status, and disappeared."""
+        changed title or billable status, and disappeared.
+
+        The dates are those of the loaded releases: with a gap between two
+        (FY2017, then FY2024), a change is dated by the first loaded release
+        that shows it. A release loaded from a codes file holds no headers, so
+        it says nothing about a header (no "disappeared", no "appeared").
+        """
         events: list[CodeEvent] = []
         previous = None
         for cs in self.releases:
             node = cs.get(code)
+            if node is None and _codes_only(cs) and (previous is None or not previous.billable):
+                continue  # a codes file cannot show a header
             if node is None or node.kind.value in ("chapter", "block"):
                 if previous is not None:
                     events.append(
@@ -162,3 +170,8 @@ class ReleaseHistory:
                     )
             previous = node
         return tuple(events)
+
+
+def _codes_only(cs: Codeset) -> bool:
+    """The release was loaded from a codes file (billable codes only)."""
+    return {source.format for source in cs.release.sources} == {"codes"}

@@ -131,6 +131,12 @@ def load(
                     cands, "ICD-10-CM tabular XML, order file or codes file", str(source)
                 )
     if order is not None:
+        if source is not None and tab_c is None:
+            found = "an order file" if ord_c is not None else "a codes file"
+            raise UsageError(
+                f"order= checks a tabular XML, but {source} holds {found} and no tabular; "
+                "load one release at a time"
+            )
         order = _path(order)
         cands, single = _candidates(order)
         ord_c = (
