@@ -170,3 +170,22 @@ def test_order_is_for_checking_a_tabular() -> None:
     with pytest.raises(UsageError, match="holds an order file and no tabular"):
         icd10cm.load(CMS_2025_ZIP, order=CDC_2026_ZIP)
     assert icd10cm.load(order=CDC_2026_ZIP).release.fiscal_year == 2026  # order file alone
+
+
+def test_guidelines_need_a_release_with_notes() -> None:
+    from .helpers import CMS_2025_ZIP
+
+    by_order = icd10cm.load(CMS_2025_ZIP)
+    assert not by_order.has_notes and icd10cm.load().has_notes
+    for ask in (
+        lambda: by_order.conflicts("E10.9", "E11.9"),
+        lambda: by_order.excludes2_relations("R42", "F31.9"),
+        lambda: by_order.effective_notes("E11.9"),
+    ):
+        with pytest.raises(UsageError, match="loaded without its tabular XML"):
+            ask()
+    # A claim is still checked for validity, and says what it could not check.
+    findings = by_order.check_claim(["E10.9", "E11.9", "E99"])
+    kinds = [f.kind.value for f in findings]
+    assert kinds == ["instructional notes not loaded", "invalid code"]
+    assert findings[0].positions == ()

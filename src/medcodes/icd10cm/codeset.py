@@ -13,7 +13,7 @@ from itertools import repeat
 from typing import Any, overload
 
 from .._gc import paused_gc
-from ..errors import UnknownCodeError
+from ..errors import UnknownCodeError, UsageError
 from .hierarchy import BILLABLE, GENERATED, GROUP, PLACEHOLDER, _Store
 from .model import Kind, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
 
@@ -367,6 +367,20 @@ class Codeset:
         """Which release this is, and its source files."""
         return self._release
 
+    @property
+    def has_notes(self) -> bool:
+        """Loaded from a tabular XML, so it holds the instructional notes (an
+        order or codes file alone has none: the guideline methods then raise
+        :class:`~medcodes.errors.UsageError` rather than answer "no conflict")."""
+        return any(source.format == "tabular" for source in self._release.sources)
+
+    def _require_notes(self) -> None:
+        if not self.has_notes:
+            raise UsageError(
+                f"{self._release.label} was loaded without its tabular XML: it has no "
+                "instructional notes to check (load the tabular, with the order file if wanted)"
+            )
+
     def __getitem__(self, text: str | Node) -> Node:
         i = self._find(text)
         if i is None:
@@ -498,7 +512,9 @@ class Codeset:
         F02 2 Alzheimer's (G30.-)
 
         :raises ~medcodes.errors.UnknownCodeError: the code is not in the release.
+        :raises ~medcodes.errors.UsageError: the release has no notes (:attr:`has_notes`).
         """
+        self._require_notes()
         return _rules.effective_notes(self, code, kind)
 
     def resolve(self, ref: CodeRef) -> Resolution:
@@ -526,7 +542,9 @@ class Codeset:
         [('E10', 'type 2 diabetes mellitus (E11.-)'), ('E11', 'type 1 diabetes mellitus (E10.-)')]
 
         :raises ~medcodes.errors.UnknownCodeError: a code is not in the release.
+        :raises ~medcodes.errors.UsageError: the release has no notes (:attr:`has_notes`).
         """
+        self._require_notes()
         return _rules.pair_notes(self, NoteKind.EXCLUDES1, a, b)
 
     def excludes2_relations(self, a: str | Node, b: str | Node) -> tuple[Conflict, ...]:
@@ -535,7 +553,9 @@ class Codeset:
         symmetry as :meth:`conflicts`.
 
         :raises ~medcodes.errors.UnknownCodeError: a code is not in the release.
+        :raises ~medcodes.errors.UsageError: the release has no notes (:attr:`has_notes`).
         """
+        self._require_notes()
         return _rules.pair_notes(self, NoteKind.EXCLUDES2, a, b)
 
     def check_claim(self, codes: Iterable[str | Node]) -> tuple[Finding, ...]:

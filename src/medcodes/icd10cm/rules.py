@@ -214,6 +214,8 @@ class FindingKind(enum.Enum):
     #: else advice (the instruction applies when the condition is present).
     CODE_FIRST_ABSENT = "code-first condition absent"
     USE_ADDITIONAL_CODE = "additional code absent"
+    #: The release was loaded without its tabular XML: no note was checked.
+    NOTES_NOT_LOADED = "instructional notes not loaded"
 
 
 @frozen
@@ -222,7 +224,8 @@ class Finding:
 
     :ivar kind: what it is about.
     :ivar severity: how much it matters.
-    :ivar positions: the positions in the claim (0 = first-listed) concerned.
+    :ivar positions: the positions in the claim (0 = first-listed) concerned
+        (none for a finding about the release itself).
     :ivar codes: the codes at those positions, as given.
     :ivar message: a sentence for a person.
     :ivar check: for an invalid code, the :class:`CodeCheck`.
@@ -487,7 +490,18 @@ def check_claim(cs: Codeset, codes: Iterable[str | Node]) -> tuple[Finding, ...]
             continue
         seen[i] = p
         nodes.append((p, i, text))
-    if nodes:
+    if nodes and not cs.has_notes:
+        findings.append(
+            Finding(
+                FindingKind.NOTES_NOT_LOADED,
+                Severity.INFO,
+                (),
+                (),
+                f"{cs.release.label} was loaded without its tabular XML: Excludes1 pairs "
+                "and sequencing were not checked",
+            )
+        )
+    elif nodes:
         index = _index(cs)
         findings.extend(_excludes1_pairs(cs, index, nodes))
         findings.extend(_sequencing(cs, index, nodes))
