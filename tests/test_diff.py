@@ -230,3 +230,22 @@ def test_structure_changes_on_an_edited_tabular(
         d.for_code("S72.001A")[0].after
         == "Fracture of neck of right femur, part unspecified, initial encounter, closed fracture"
     )
+
+
+def test_7th_character_notes_count_but_spacing_does_not(
+    tmp_path: Path, xml2026: bytes, cm: Codeset
+) -> None:
+    # W08's definition gains a second note after S (the April 2026 XML has one,
+    # "Fall from stool"); T07's gets a tab before a character's text, which
+    # changes nothing a coder reads.
+    sequela = b'<extension char="S">sequela</extension>'
+    end = xml2026.index(sequela, xml2026.index(b"<name>W08</name>")) + len(sequela)
+    data = xml2026[:end] + b"<note>Another note</note>" + xml2026[end:]
+    t07 = data.index(b"<name>T07</name>")
+    data = data[:t07] + data[t07:].replace(b'<extension char="A">', b'<extension char="A">\t', 1)
+    path = tmp_path / "icd10cm_tabular_2026.xml"
+    path.write_bytes(data)
+    (rule,) = diff(cm, medcodes.icd10cm.load(path)).of(ChangeKind.SEVENTH_CHARACTERS_CHANGED)
+    assert rule.code == "W08" and rule.before != rule.after
+    assert rule.before is not None and rule.before.endswith("S sequela (Fall from stool)")
+    assert rule.after == rule.before.replace("(Fall", "(Another note) (Fall")

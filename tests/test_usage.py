@@ -189,3 +189,13 @@ def test_guidelines_need_a_release_with_notes() -> None:
     kinds = [f.kind.value for f in findings]
     assert kinds == ["instructional notes not loaded", "invalid code"]
     assert findings[0].positions == ()
+
+
+def test_an_order_addenda_needs_short_titles() -> None:
+    bundled = Path(medcodes.__file__).parent / "_bundled"
+    old = icd10cm.load(bundled / "icd10cm-tabular-April-2025.xml.gz")  # tabular only
+    new = icd10cm.load(bundled / "icd10c-tabular-April-1-2026.xml.gz")
+    changes = icd10cm.diff(old, new)
+    with pytest.raises(UsageError, match="an order addenda needs short titles"):
+        changes.to_addenda("order")
+    assert changes.to_addenda("codes")  # the codes addenda has no short titles

@@ -296,6 +296,10 @@ class ReleaseDiff:
         kind = AddendaType(type)
         if kind is AddendaType.ORDER and not self.compares_headers:
             raise UsageError("an order addenda needs headers: one release is a codes file")
+        if kind is AddendaType.ORDER and not self.compares_short_titles:
+            raise UsageError(
+                "an order addenda needs short titles: load both releases with their order files"
+            )
         codes_only = kind is AddendaType.CODES
         old, new = _Side(self.old), _Side(self.new)
         lines: list[tuple[str, int, AddendaLine]] = []
@@ -692,7 +696,9 @@ def _compare(a: _Side, b: _Side, i: int, j: int, shorts: bool, structure: bool, 
         for (nk, text), n in (new_notes - old_notes).items():
             for _ in range(n):
                 add(Change(code, ChangeKind.NOTE_ADDED, level, billable, None, text, nk))
-    rule_a, rule_b = ast.rules.get(i), bst.rules.get(j)
+    # Compared as written out: a change of spacing only (a tab before a note in
+    # one year's XML) is no change of the 7th characters.
+    rule_a, rule_b = _rule_text(ast.rules.get(i)), _rule_text(bst.rules.get(j))
     if rule_a != rule_b:
         add(
             Change(
@@ -700,8 +706,8 @@ def _compare(a: _Side, b: _Side, i: int, j: int, shorts: bool, structure: bool, 
                 ChangeKind.SEVENTH_CHARACTERS_CHANGED,
                 level,
                 billable,
-                _rule_text(rule_a),
-                _rule_text(rule_b),
+                rule_a,
+                rule_b,
             )
         )
 
@@ -719,6 +725,12 @@ def _where(a: _Side, i: int, b: _Side, j: int) -> str | None:
 
 
 def _rule_text(rule: SeventhCharacterRule | None) -> str | None:
+    """A rule written out: its notes, then each character with its label and
+    notes, spacing normalized."""
     if rule is None:
         return None
-    return "; ".join(f"{c.char} {c.label}" for c in rule.characters)
+    parts = [" ".join(n.split()) for n in rule.notes]
+    for c in rule.characters:
+        notes = "".join(f" ({' '.join(n.split())})" for n in c.notes)
+        parts.append(f"{c.char} {c.label}{notes}")
+    return "; ".join(parts)
