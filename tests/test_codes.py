@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -47,3 +48,15 @@ def test_a_broken_codes_file_names_its_line(tmp_path: Path) -> None:
     with pytest.warns(DefectWarning, match=r"line 2: code A000 appears twice"):
         cs = medcodes.icd10cm.load(path)
     assert [(n.code, n.title) for n in cs] == [("A00.0", "Cholera"), ("A00.1", "Cholera too")]
+
+
+def test_a_diff_with_a_codes_file_says_what_it_did_not_compare(tmp_path: Path) -> None:
+    path = tmp_path / "icd10cm_codes_2025.txt"
+    with zipfile.ZipFile(CMS_2025_ZIP) as zf:
+        path.write_bytes(zf.read("icd10cm_codes_2025.txt"))
+    changes = medcodes.icd10cm.diff(medcodes.icd10cm.load(path), medcodes.icd10cm.load())
+    assert "Not compared (a release was loaded without the file that has them): headers, " in (
+        changes.to_markdown()
+    )
+    compared = json.loads(changes.to_json())["compared"]
+    assert compared == {"headers": False, "short_titles": False, "structure": False}

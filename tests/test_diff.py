@@ -183,6 +183,7 @@ def test_records_and_reports(april: ReleaseDiff) -> None:
     assert "| codes | 74,260 | 74,719 | 487 | 28 | 38 |" in text
     assert "## billable -> header (16)" in text
     assert april.to_csv().splitlines()[0].startswith("code,change,level,billable")
+    assert "Not compared" not in text  # both releases have tabular and order files
 
 
 def test_structure_changes_on_an_edited_tabular(

@@ -406,7 +406,8 @@ class ReleaseDiff:
         """The releases, the summary and every record as JSON text. The keys
         ``system`` (``"icd10cm"``), ``old``, ``new``, ``summary`` and ``changes``
         are those of :meth:`medcodes.hcpcs.HcpcsDiff.to_json`, and the change
-        records have the same keys; ``summary`` is each system's own.
+        records have the same keys; ``summary`` is each system's own, and
+        ``compared`` (what both releases had to compare) is ICD-10-CM's.
 
         >>> import json, medcodes
         >>> cm = medcodes.icd10cm.load()
@@ -419,6 +420,11 @@ class ReleaseDiff:
             "system": "icd10cm",
             "old": self.old.release.label,
             "new": self.new.release.label,
+            "compared": {
+                "headers": self.compares_headers,
+                "short_titles": self.compares_short_titles,
+                "structure": self.compares_structure,
+            },
             "summary": {
                 "codes": asdict(s.codes),
                 "headers": asdict(s.headers) if s.headers else None,
@@ -450,6 +456,21 @@ class ReleaseDiff:
                 )
         if s.respelled:
             parts += ["", f"Respelled (diacritics or spacing only): {s.respelled:,}"]
+        skipped = [
+            what
+            for what, compared in (
+                ("headers", self.compares_headers),
+                ("short titles", self.compares_short_titles),
+                ("chapters, blocks, notes and 7th characters", self.compares_structure),
+            )
+            if not compared
+        ]
+        if skipped:
+            parts += [
+                "",
+                f"Not compared (a release was loaded without the file that has them): "
+                f"{', '.join(skipped)}.",
+            ]
         for kind in ChangeKind:
             records = self.of(kind)
             if not records:
