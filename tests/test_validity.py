@@ -53,6 +53,7 @@ from medcodes.icd10cm import Codeset, Problem, normalize_code
         ("E11", Problem.NOT_BILLABLE, "E11.00"),
         ("G35", Problem.NOT_BILLABLE, None),  # a header since FY2026
         ("19", Problem.NOT_BILLABLE, None),
+        ("23", Problem.UNKNOWN, None),  # "has no chapter 23 (its chapters are 1 to 22)"
         ("E11.66", Problem.UNKNOWN, "E11.65"),
         ("E1.165", Problem.MALFORMED, None),
         ("", Problem.MALFORMED, None),

@@ -144,6 +144,15 @@ def check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
             return CodeCheck(text, code, None, code + " is a valid code", (), codeset._node(i))
         return _header(codeset, text, codeset._node(i))
     key = normalize_code(text)
+    if key.isdigit() and len(key) <= 2:  # a chapter number this release does not have
+        chapters = codeset.chapters()
+        message = (
+            f"{codeset.release.label} has no chapter {key} "
+            f"(its chapters are {chapters[0].code} to {chapters[-1].code})"
+            if chapters
+            else f"{codeset.release.label} was loaded without its tabular XML: it has no chapters"
+        )
+        return CodeCheck(text, None, Problem.UNKNOWN, message)
     if not CODE_SYNTAX.fullmatch(key):
         # One character too many ("S72.001XA"): the billable codes without it.
         shorter = [key[:p] + key[p + 1 :] for p in range(3, 8)] if len(key) == 8 else []
