@@ -287,7 +287,16 @@ class Codeset:
     ('block', 'category')
     """
 
-    __slots__ = ("__weakref__", "_billable", "_nodes", "_release", "_roots", "_rules", "_store")
+    __slots__ = (
+        "__weakref__",
+        "_billable",
+        "_has_notes",
+        "_nodes",
+        "_release",
+        "_roots",
+        "_rules",
+        "_store",
+    )
 
     def __init__(self, store: _Store, release: Release) -> None:
         init = object.__setattr__
@@ -297,10 +306,12 @@ class Codeset:
         init(self, "_roots", tuple(i for i, p in enumerate(store.parents) if p < 0))
         init(self, "_release", release)
         init(self, "_store", store)
+        init(self, "_has_notes", any(s.format == "tabular" for s in release.sources))
 
     _nodes: list[Node] | None
     _rules: _Index | None
     _billable: tuple[int, ...] | None
+    _has_notes: bool
     _roots: tuple[int, ...]
     _release: Release
     _store: _Store
@@ -372,10 +383,10 @@ class Codeset:
         """Loaded from a tabular XML, so it holds the instructional notes (an
         order or codes file alone has none: the guideline methods then raise
         :class:`~medcodes.errors.UsageError` rather than answer "no conflict")."""
-        return any(source.format == "tabular" for source in self._release.sources)
+        return self._has_notes
 
     def _require_notes(self) -> None:
-        if not self.has_notes:
+        if not self._has_notes:
             raise UsageError(
                 f"{self._release.label} was loaded without its tabular XML: it has no "
                 "instructional notes to check (load the tabular, with the order file if wanted)"
