@@ -154,6 +154,11 @@ def load(
 def _sniff(c: _Candidate) -> str:
     """What one plain file is: ``"tabular"``, ``"order"`` or ``"codes"``, by its
     official name, else by its first bytes."""
+    for kind, pattern in (("tabular", TABULAR_NAME), ("order", ORDER_NAME), ("codes", CODES_NAME)):
+        if pattern.search(c.name):
+            return kind  # an official name: no need to open the file
+    if c.name.lower().endswith((".xml", ".xml.gz", ".xml.xz")):
+        return "tabular"
     head = _head(c.path).lstrip(b"\xef\xbb\xbf \t\r\n")
     if ADDENDA_NAME.search(c.name) or re.match(
         rb"(Headers|Codes)\s*\r?\n|(Add|Delete|Revise from|Revise to):\s", head
@@ -164,11 +169,6 @@ def _sniff(c: _Candidate) -> str:
             file=c.label,
             line=1,
         )
-    for kind, pattern in (("tabular", TABULAR_NAME), ("order", ORDER_NAME), ("codes", CODES_NAME)):
-        if pattern.search(c.name):
-            return kind
-    if c.name.lower().endswith((".xml", ".xml.gz", ".xml.xz")):
-        return "tabular"
     if head.startswith(b"<"):
         return "tabular"
     if re.match(rb"[A-Z][0-9A-Z]{2}[0-9A-Z ]{4} +\S", head):
