@@ -120,6 +120,11 @@ class DiffSummary:
     respelled: int
 
 
+def _codes_only(cs: Codeset) -> bool:
+    """The release was loaded from a codes file (billable codes, no headers)."""
+    return {source.format for source in cs.release.sources} == {"codes"}
+
+
 def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
@@ -157,9 +162,8 @@ class _Side:
         self.cs = cs
         self.st = cs._store
         self.ids = _identities(self.st)
-        formats = {s.format for s in cs.release.sources}
-        self.tabular = "tabular" in formats
-        self.codes_only = formats == {"codes"}
+        self.tabular = cs.has_notes
+        self.codes_only = _codes_only(cs)
         self.shorts = self.st.short_titles
 
     def find(self, ident: str) -> int | None:

@@ -17,7 +17,7 @@ from attrs import field, frozen
 from .._dates import as_date
 from ..errors import UsageError
 from .codeset import Codeset
-from .diff import _revised
+from .diff import _codes_only, _revised
 from .model import Release
 
 __all__ = ["CodeEvent", "EventKind", "ReleaseHistory"]
@@ -170,8 +170,3 @@ class ReleaseHistory:
                     )
             previous = node
         return tuple(events)
-
-
-def _codes_only(cs: Codeset) -> bool:
-    """The release was loaded from a codes file (billable codes only)."""
-    return {source.format for source in cs.release.sources} == {"codes"}
