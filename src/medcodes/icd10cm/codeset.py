@@ -262,6 +262,19 @@ class Node(tuple[Any, int]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_node_at, (self[0], self[1]))
 
+    # A node is stored as a (codeset, index) pair, but it is not a sequence:
+    # iterating one would silently give those two instead of its children.
+    def __iter__(self) -> Iterator[Any]:
+        raise TypeError(
+            f"{self.code} is a Node, not a sequence: use .children, .ancestors() or .descendants()"
+        )
+
+    def __len__(self) -> int:
+        raise TypeError(f"{self.code} is a Node, it has no length: count node.children")
+
+    def __bool__(self) -> bool:
+        return True
+
 
 def _node_at(codeset: Codeset, index: int) -> Node:
     return codeset._node(index)
