@@ -10,7 +10,7 @@ import pytest
 
 import medcodes
 from medcodes.errors import UsageError
-from medcodes.icd10cm import Codeset, EventKind, ReleaseHistory
+from medcodes.icd10cm import Codeset, EventKind, Problem, ReleaseHistory
 
 from .helpers import CDC_2024_ZIP, CDC_2026_ZIP, CMS_2025_ZIP
 
@@ -57,6 +57,24 @@ def test_is_valid_on_a_date(history: ReleaseHistory) -> None:
     with pytest.raises(UsageError, match="no loaded release covers 2030-01-01"):
         history.is_valid("G35", on=dt.date(2030, 1, 1))
     assert history.release_for(dt.date(2030, 1, 1)) is None
+
+
+def test_check_code_on_a_date(history: ReleaseHistory) -> None:
+    # The release in force answers, with the day recorded.
+    before = history.check_code("G35", on=dt.datetime(2025, 9, 30, 23, 59))
+    assert before.valid and before.day == dt.date(2025, 9, 30)
+    after = history.check_code("g35", on=dt.date(2025, 10, 1))
+    assert after.problem is Problem.NOT_BILLABLE and "G35.A" in after.suggestions
+    assert after.node is not None and after.node.codeset.release.fiscal_year == 2026
+    # Uncovered: unknown, said as such, for any text; junk is still malformed.
+    late = history.check_code("G35", on=dt.date(2030, 1, 1))
+    assert late.problem is Problem.OUTSIDE_RELEASE and late.code == "G35" and late.node is None
+    assert "no loaded release covers 2030-01-01 (loaded: 2024-10-01 to" in late.message
+    assert history.check_code("!!", on=dt.date(2030, 1, 1)).problem is Problem.MALFORMED
+    empty = ReleaseHistory([]).check_code("G35", on=dt.date(2025, 1, 1))
+    assert empty.problem is Problem.OUTSIDE_RELEASE and "loaded: none" in empty.message
+    with pytest.raises(UsageError, match="on"):
+        history.check_code("G35", on="2025-10-01")  # type: ignore[arg-type]
 
 
 def test_only_icd10cm_codesets_make_a_history() -> None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import medcodes
+from medcodes.errors import UsageError
 from medcodes.icd10cm import Codeset, Problem, normalize_code
+
+from .helpers import CMS_2025_ZIP
 
 
 @pytest.mark.parametrize(
@@ -132,3 +138,28 @@ def test_typo_suggestions_are_billable_codes(cm: Codeset) -> None:
     check = cm.check_code("E11.66")
     assert check.suggestions and "E11.6" not in check.suggestions
     assert all(cm[s].billable for s in check.suggestions)
+
+
+def test_check_code_on_a_date_of_service(cm: Codeset, cm2025: Codeset) -> None:
+    # Inside the period the release covers: the same answer, with the day.
+    inside = cm.check_code("E11.65", on=dt.date(2026, 9, 30))
+    assert inside.valid and inside.day == dt.date(2026, 9, 30)
+    assert inside.message == cm.check_code("E11.65").message  # an April release: no caveat
+    header = cm.check_code("E11", on=dt.date(2026, 4, 1))
+    assert header.problem is Problem.NOT_BILLABLE and header.suggestions
+    # Outside it (before the April 1 effective date, after the fiscal year).
+    for day in (dt.date(2026, 3, 31), dt.date(2026, 10, 1)):
+        check = cm.check_code("E11.65", on=day)
+        assert check.problem is Problem.OUTSIDE_RELEASE and not check.valid
+        assert check.code == "E11.65" and check.node == cm["E11.65"]
+        assert f"not {day.isoformat()}" in check.message
+    assert cm.check_code("E11.6!", on=dt.date(2020, 1, 1)).problem is Problem.MALFORMED
+    # An October release answers for April onwards, and says an update may apply.
+    october = medcodes.icd10cm.load(CMS_2025_ZIP)
+    assert october.check_code("E11.65", on=dt.date(2025, 3, 31)).message == "E11.65 is a valid code"
+    caveat = october.check_code("E11.65", on=dt.date(2025, 4, 1)).message
+    assert caveat.startswith("E11.65 is a valid code as far as ICD-10-CM FY2025")
+    assert "takes effect on 2025-04-01" in caveat
+    assert cm2025.check_code("E11.65", on=dt.date(2025, 4, 1)).message == "E11.65 is a valid code"
+    with pytest.raises(UsageError):
+        cm.check_code("E11.65", on="2026-04-01")  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ data and a release can be held beside another without sharing anything.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from itertools import repeat
 from typing import Any, overload
@@ -510,9 +511,11 @@ class Codeset:
         return None if i < 0 else self._node(i)
 
     # -- validity ----------------------------------------------------------------
-    def check_code(self, text: str | Node) -> CodeCheck:
-        """Check one code for a claim: never raises; see :func:`~medcodes.icd10cm.check_code`."""
-        return _check_code(self, text)
+    def check_code(self, text: str | Node, on: dt.date | None = None) -> CodeCheck:
+        """Check one code for a claim, on a date of service if given: never
+        raises for any text; see :func:`~medcodes.icd10cm.check_code`."""
+        check = _check_code(self, text)
+        return check if on is None else _on_day(self, check, on)
 
     def is_billable(self, text: str | Node) -> bool:
         """True when ``text`` is a code of this release that may be reported."""
@@ -604,5 +607,4 @@ class Codeset:
 from . import rules as _rules  # noqa: E402
 from .references import CodeRef  # noqa: E402
 from .rules import Conflict, EffectiveNote, Finding, Resolution, _Index  # noqa: E402
-from .validity import CodeCheck  # noqa: E402
-from .validity import check_code as _check_code  # noqa: E402
+from .validity import CodeCheck, _check_code, _on_day  # noqa: E402

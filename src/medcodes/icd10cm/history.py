@@ -12,13 +12,14 @@ import enum
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from .._dates import as_date
 from ..errors import UsageError
 from .codeset import Codeset
 from .diff import _codes_only, _revised
 from .model import Release
+from .validity import CodeCheck, Problem
 
 __all__ = ["CodeEvent", "EventKind", "ReleaseHistory"]
 
@@ -124,15 +125,49 @@ class ReleaseHistory:
         on = as_date(on, "on")
         cs = self.release_for(on)
         if cs is None:
-            loaded = ", ".join(
-                f"{c.release.effective.isoformat()} to {c.release.valid_through.isoformat()}"
-                for c in self.releases
-            )
-            raise UsageError(
-                f"no loaded release covers {on.isoformat()} (loaded: {loaded or 'none'}); "
-                "load the release in force on that date"
-            )
+            raise UsageError(self._uncovered(on))
         return cs.is_billable(code)
+
+    def check_code(self, text: str, on: dt.date) -> CodeCheck:
+        """Check ``text`` for a date of service against the release in force
+        then (see :meth:`Codeset.check_code <medcodes.icd10cm.Codeset.check_code>`);
+        never raises for any text. When no loaded release covers ``on``, the
+        problem is :attr:`~medcodes.icd10cm.Problem.OUTSIDE_RELEASE`: the
+        answer is unknown, not "invalid".
+
+        >>> import datetime as dt, medcodes
+        >>> history = medcodes.icd10cm.ReleaseHistory(
+        ...     [medcodes.icd10cm.load(fiscal_year=2025), medcodes.icd10cm.load()]
+        ... )
+        >>> [history.check_code("G35", on=dt.date(y, 6, 1)).problem for y in (2025, 2026)]
+        [None, <Problem.NOT_BILLABLE: 'not billable'>]
+        >>> history.check_code("G35", on=dt.date(2025, 11, 3)).problem.name
+        'OUTSIDE_RELEASE'
+
+        :raises ~medcodes.errors.UsageError: ``on`` is not a date.
+        """
+        on = as_date(on, "on")
+        cs = self.release_for(on)
+        if cs is not None:
+            return cs.check_code(text, on)
+        if not self.releases:
+            text = text if isinstance(text, str) else repr(text)
+            return CodeCheck(text, None, Problem.OUTSIDE_RELEASE, self._uncovered(on), (), on)
+        check = self.releases[-1].check_code(text)
+        if check.problem is Problem.MALFORMED:
+            return evolve(check, day=on)
+        message = self._uncovered(on)
+        return CodeCheck(check.text, check.code, Problem.OUTSIDE_RELEASE, message, (), on)
+
+    def _uncovered(self, on: dt.date) -> str:
+        loaded = ", ".join(
+            f"{c.release.effective.isoformat()} to {c.release.valid_through.isoformat()}"
+            for c in self.releases
+        )
+        return (
+            f"no loaded release covers {on.isoformat()} (loaded: {loaded or 'none'}); "
+            "load the release in force on that date"
+        )
 
     def code_history(self, code: str) -> tuple[CodeEvent, ...]:
         """What happened to ``code`` release by release: when it appeared,

@@ -18,13 +18,15 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from collections.abc import Iterator
 from itertools import combinations
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
+from .._dates import as_date
 from .codeset import Codeset, Node, display_code, normalize_code
 from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
 from .model import Kind
@@ -55,6 +57,9 @@ class Problem(enum.Enum):
     EXTRA_CHARACTERS = "extra characters"
     #: A placeholder ``X`` is missing, or padding is not ``X``.
     MISSING_PLACEHOLDER = "missing placeholder X"
+    #: The date of service is not in the period the release covers (from its
+    #: effective date to the end of its fiscal year): the release cannot say.
+    OUTSIDE_RELEASE = "date of service outside the release"
 
 
 @frozen
@@ -66,6 +71,7 @@ class CodeCheck:
     :ivar problem: why not, or ``None`` when valid.
     :ivar message: a sentence for a person.
     :ivar suggestions: codes (written form) the user may have meant, best first.
+    :ivar day: the date of service checked, when one was given.
     :ivar node: the node, when it exists.
 
     >>> import medcodes
@@ -83,6 +89,7 @@ class CodeCheck:
     problem: Problem | None
     message: str
     suggestions: tuple[str, ...] = ()
+    day: dt.date | None = None
     node: Node | None = field(default=None, eq=False, repr=False)
 
     @property
@@ -101,18 +108,68 @@ class CodeCheck:
         return self.problem is None
 
 
-def check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
-    """Check ``text`` as a code to report; never raises.
+def check_code(codeset: Codeset, text: str | Node, on: dt.date | None = None) -> CodeCheck:
+    """Check ``text`` as a code to report; never raises for any text.
 
     :param codeset: the release to check against.
     :param text: a code in any written form (``"E11.65"``, ``"e1165"``).
+    :param on: the date of service, if it matters: a date the release does not
+        cover (before its effective date, after its fiscal year) gives
+        :attr:`Problem.OUTSIDE_RELEASE`; a date from April 1 checked against an
+        October release is answered from it, and the message says that an
+        April 1 update would take effect then.
+    :raises ~medcodes.errors.UsageError: ``on`` is not a date.
 
-    >>> import medcodes
+    >>> import datetime as dt, medcodes
     >>> cm = medcodes.icd10cm.load()
     >>> check = medcodes.icd10cm.check_code(cm, "Z99.99")  # what cm.check_code() calls
     >>> check.problem.name, check.suggestions
     ('UNKNOWN', ('Z99.89',))
+    >>> medcodes.icd10cm.check_code(cm, "E11.65", on=dt.date(2026, 4, 1)).valid
+    True
+    >>> late = medcodes.icd10cm.check_code(cm, "E11.65", on=dt.date(2025, 12, 1))
+    >>> late.problem.name
+    'OUTSIDE_RELEASE'
+    >>> print(late.message)  # doctest: +NORMALIZE_WHITESPACE
+    ICD-10-CM FY2026 (effective 2026-04-01) covers 2026-04-01 to 2026-09-30,
+    not 2025-12-01: check E11.65 against the release in force on that date
     """
+    check = _check_code(codeset, text)
+    return check if on is None else _on_day(codeset, check, on)
+
+
+def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
+    """``check`` (of ``codeset``) for the date of service ``on``: see :func:`check_code`."""
+    day = as_date(on, "on")
+    if check.problem is Problem.MALFORMED:
+        return evolve(check, day=day)
+    release = codeset.release
+    if not release.effective <= day <= release.valid_through:
+        return CodeCheck(
+            check.text,
+            check.code,
+            Problem.OUTSIDE_RELEASE,
+            f"{release.label} covers {release.effective.isoformat()} to "
+            f"{release.valid_through.isoformat()}, not {day.isoformat()}: check "
+            f"{check.code or repr(check.text)} against the release in force on that date",
+            (),
+            day,
+            check.node,
+        )
+    april = dt.date(release.fiscal_year, 4, 1)
+    if check.problem is None and not release.is_april_update and day >= april:
+        return evolve(
+            check,
+            day=day,
+            message=f"{check.message} as far as {release.label} says (an April 1 update "
+            f"of FY{release.fiscal_year}, when CDC issues one, takes effect on "
+            f"{april.isoformat()})",
+        )
+    return evolve(check, day=day)
+
+
+def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
+    """:func:`check_code` without a date of service (the hot path)."""
     if not isinstance(text, str):
         if not isinstance(text, Node):
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
@@ -141,7 +198,7 @@ def check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
         if st.flags[i] & BILLABLE:  # then ``key`` is the code's key
             if code is None:
                 code = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
-            return CodeCheck(text, code, None, code + " is a valid code", (), codeset._node(i))
+            return CodeCheck(text, code, None, code + " is a valid code", (), node=codeset._node(i))
         return _header(codeset, text, codeset._node(i))
     key = normalize_code(text)
     if key.isdigit() and len(key) <= 2:  # a chapter number this release does not have
@@ -182,7 +239,7 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
             Problem.NOT_BILLABLE,
             f"{node.code} is a {kind.value}, not a code",
             (),
-            node,
+            node=node,
         )
     children = node.children
     if children and children[0].is_extension:
@@ -194,7 +251,7 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
             Problem.MISSING_SEVENTH_CHARACTER,
             f"{node.code} requires a 7th character ({', '.join(chars)})",
             tuple(c.code for c in children),
-            node,
+            node=node,
         )
     below = [d.code for d in node.descendants() if d.billable][:_MAX_SUGGESTIONS]
     return CodeCheck(
@@ -203,7 +260,7 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
         Problem.NOT_BILLABLE,
         f"{node.code} is a header ({kind.value}), not billable: report a code below it",
         tuple(below),
-        node,
+        node=node,
     )
 
 
