@@ -258,8 +258,9 @@ def test_diff_reports_share_the_icd10cm_format(years: dict[int, hcpcs.Codeset]) 
 
 
 def _anweb(tmp_path: Path, body: bytes) -> Path:
+    """A file of these lines, ending with a line end as every official file does."""
     path = tmp_path / "HCPC2025_JAN_ANWEB.txt"
-    path.write_bytes(body)
+    path.write_bytes(body if body.endswith(b"\n") else body + b"\r\n")
     return path
 
 

@@ -88,9 +88,9 @@ def test_a_codes_file_is_not_an_order_file(tmp_path: Path) -> None:
 def test_duplicate_code_loads_with_a_warning_naming_both_lines() -> None:
     with zipfile.ZipFile(CMS_2025_ZIP) as zf:
         lines = zf.read("icd10cm_order_2025.txt").split(b"\r\n")
-    data = b"\r\n".join([*lines[:10], lines[3], *lines[10:20]])
+    data = b"\r\n".join([*lines[:10], lines[3], *lines[10:20], b""])
     repeat = r"dup, line 11: code A009 appears twice \(first on line 4\)"
     with pytest.warns(DefectWarning, match=repeat):
         parsed = parse_order(data, "dup")
-    clean = parse_order(b"\r\n".join(lines[:20]), "clean")
+    clean = parse_order(b"\r\n".join([*lines[:20], b""]), "clean")
     assert parsed == clean  # the repeated line is dropped, nothing else changes

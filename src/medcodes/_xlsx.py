@@ -41,6 +41,10 @@ def _xml(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
         raise ParseError(f"{name}: not well-formed XML ({exc.msg})", file=label) from exc
 
 
+#: Excel's sheets have 16,384 columns (A to XFD).
+_MAX_COLUMNS = 16_384
+
+
 def _column(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -52,9 +56,9 @@ def excel_date(serial: str) -> dt.date | None:
     """An Excel date serial (1900 system) as a date, or ``None`` if not one."""
     try:
         days = float(serial)
-    except ValueError:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(days))
+    except (ValueError, OverflowError):  # not a number, or past any calendar
         return None
-    return dt.date(1899, 12, 30) + dt.timedelta(days=int(days))
 
 
 def read_rows(data: bytes, label: str) -> list[list[str]]:
@@ -81,6 +85,8 @@ def read_rows(data: bytes, label: str) -> list[list[str]]:
         for c in row.iter(f"{_NS}c"):
             m = _CELL.fullmatch(c.get("r") or "")
             col = _column(m.group(1)) if m else len(cells)
+            if col >= _MAX_COLUMNS:
+                raise ParseError(f"cell {c.get('r')}: past Excel's last column, XFD", file=label)
             kind = c.get("t")
             v = c.find(f"{_NS}v")
             if kind == "s" and v is not None and v.text is not None:

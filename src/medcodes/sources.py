@@ -102,9 +102,27 @@ class _Source:
         return SourceFile(str(c.path), c.member, hashlib.sha256(self.data).hexdigest(), fmt)
 
 
+def _open(path: Path) -> IO[bytes]:
+    """``path`` opened for reading; what the system refuses is a SourceError."""
+    try:
+        if not path.is_file():  # a folder, a pipe or a device: never block on one
+            raise SourceError("not a regular file", file=str(path))
+        return path.open("rb")
+    except OSError as exc:
+        raise SourceError(f"cannot open ({exc.strerror or exc})", file=str(path)) from exc
+
+
 def _is_zip(path: Path) -> bool:
-    with path.open("rb") as fh:
+    with _open(path) as fh:
         return fh.read(4) == _ZIP_MAGIC
+
+
+def _check_max_bytes(max_bytes: object) -> int:
+    """``max_bytes`` when it is a positive whole number of bytes (a bound past
+    what memory can hold means no bound)."""
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise UsageError(f"max_bytes must be a positive number of bytes, not {max_bytes!r}")
+    return min(max_bytes, 1 << 62)
 
 
 _OFFICE_EXTENSIONS = (".xlsx", ".xlsm", ".docx")
@@ -162,18 +180,23 @@ def _path(source: object) -> str:
 def _candidates(path: str | os.PathLike[str]) -> tuple[list[_Candidate], bool]:
     """Every file the input offers, and whether the input was one plain file."""
     p = Path(_path(path))
-    if not p.exists():
-        raise SourceError("no such file or folder", file=str(p))
-    if p.is_dir():
-        found: list[_Candidate] = []
-        for child in sorted(p.iterdir()):
-            if not child.is_file():
-                continue
-            if _is_zip(child) and not child.name.lower().endswith(_OFFICE_EXTENSIONS):
-                found.extend(_zip_members(child))
-            else:
-                found.append(_Candidate(child, None))
-        return found, False
+    try:
+        if not p.exists():
+            broken = p.is_symlink()
+            what = "a symbolic link that leads nowhere" if broken else "no such file or folder"
+            raise SourceError(what, file=str(p))
+        if p.is_dir():
+            found: list[_Candidate] = []
+            for child in sorted(p.iterdir()):
+                if not child.is_file():
+                    continue
+                if _is_zip(child) and not child.name.lower().endswith(_OFFICE_EXTENSIONS):
+                    found.extend(_zip_members(child))
+                else:
+                    found.append(_Candidate(child, None))
+            return found, False
+    except OSError as exc:  # unreadable folder, name too long, ...
+        raise SourceError(f"cannot open ({exc.strerror or exc})", file=str(p)) from exc
     if _is_zip(p):
         return _zip_members(p), False
     return [_Candidate(p, None)], True
@@ -233,9 +256,9 @@ def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
 def _head(path: Path, size: int = 512) -> bytes:
     """The first bytes of a plain file, decompressed if it is .gz or .xz (to
     sniff its kind without reading it whole)."""
+    with _open(path) as fh:
+        magic = fh.read(6)
     try:
-        with path.open("rb") as fh:
-            magic = fh.read(6)
         if magic.startswith(_GZIP_MAGIC):
             with gzip.open(path, "rb") as gz:
                 return gz.read(size)
@@ -252,16 +275,17 @@ def _head(path: Path, size: int = 512) -> bytes:
 
 def _read(candidate: _Candidate, max_bytes: int) -> _Source:
     label = candidate.label
+    max_bytes = _check_max_bytes(max_bytes)
     try:
         if candidate.member is None:
-            if candidate.path.stat().st_size > max_bytes and not candidate.name.endswith(
-                (".gz", ".xz")
-            ):
-                raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
-            with candidate.path.open("rb") as fh:
+            with _open(candidate.path) as fh:
+                if os.fstat(fh.fileno()).st_size > max_bytes and not candidate.name.endswith(
+                    (".gz", ".xz")
+                ):
+                    raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
                 data = _read_bounded(fh, max_bytes, label)
         else:
-            with zipfile.ZipFile(candidate.path) as zf:
+            with _open(candidate.path) as raw, zipfile.ZipFile(raw) as zf:
                 info = zf.getinfo(candidate.member)
                 if info.file_size > max_bytes:
                     raise SourceError(

@@ -16,6 +16,7 @@ import re
 import warnings
 from typing import Any
 
+from .._textfile import check_complete
 from ..errors import DefectWarning, ParseError
 from .model import (
     ActionCode,
@@ -66,7 +67,7 @@ class _Dates:
         if found is not False:
             return found  # type: ignore[return-value]
         try:
-            if len(text) != 8 or not text.isdigit():
+            if len(text) != 8 or not (text.isascii() and text.isdigit()):
                 raise ValueError
             value: dt.date | None = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         except ValueError:
@@ -81,6 +82,9 @@ def decode(data: bytes, label: str) -> str:
     """The file's text: ASCII, else cp1252 (CMS's files are Windows text)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:2000]:
         raise ParseError("the file is UTF-16 or binary, expected text", file=label, line=1)
+    check_complete(data, label)
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, added by an editor
+        data = data[3:]
     return data.decode("cp1252", errors="replace")
 
 
@@ -101,8 +105,14 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
         if not line or line.isspace():
             continue
         if not start(line):
-            if not started:
+            if not started and len(line) < _FIRST_LINE_MIN:
                 continue  # the free-text disclaimer before the first record
+            if not started:  # as long as a record: one with something before it
+                raise ParseError(
+                    f"a line as long as a record that does not start like one: {line[:30]!r}",
+                    file=label,
+                    line=n,
+                )
             raise ParseError(
                 f"not an HCPCS record (code, sequence number, record id): {line[:30]!r}",
                 file=label,
@@ -198,7 +208,7 @@ def _admin(s: str, n: int, dates: _Dates, label: str) -> _Admin:
     if len(asc_date.strip()) == 6 and re.fullmatch(r"(19|20)\d{6}", s[230:238]):
         defects.append("ASC payment group effective date two columns to the left")
         asc_group, asc_date = None, s[230:238]
-    if units and not units.isdigit():
+    if units and not (units.isascii() and units.isdigit()):
         raise ParseError(f"anesthesia base units {units!r} are not a number", file=label, line=n)
     fields = {
         "pricing_indicators": tuple(

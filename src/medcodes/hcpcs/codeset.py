@@ -14,6 +14,7 @@ from typing import overload
 from attrs import field, frozen
 
 from .._dates import as_date
+from .._keys import upper_key
 from ..errors import UnknownCodeError
 from .model import Record, Release
 
@@ -271,7 +272,7 @@ class Codeset:
         return (Node(self, Kind.CODE, c) for c in self._codes)
 
     def __contains__(self, text: object) -> bool:
-        return isinstance(text, str) and text.strip().upper() in self._codes
+        return isinstance(text, str) and upper_key(text) in self._codes
 
     def __getitem__(self, text: str) -> Node:
         node = self.get(text)
@@ -294,7 +295,7 @@ class Codeset:
         >>> medcodes.hcpcs.load().record("rt").is_modifier
         True
         """
-        key = text.strip().upper() if isinstance(text, str) else ""
+        key = upper_key(text) if isinstance(text, str) else ""
         found = self._codes.get(key) or self._modifiers.get(key)
         if found is None:
             self[text]  # raises UnknownCodeError, with suggestions
@@ -307,7 +308,7 @@ class Codeset:
     def get(self, text: str, default: Node) -> Node: ...
     def get(self, text: str, default: Node | None = None) -> Node | None:
         """The procedure code, or ``default`` when there is none."""
-        key = text.strip().upper() if isinstance(text, str) else ""
+        key = upper_key(text) if isinstance(text, str) else ""
         return Node(self, Kind.CODE, key) if key in self._codes else default
 
     def modifier(self, text: str) -> Node:
@@ -315,7 +316,7 @@ class Codeset:
 
         :raises ~medcodes.errors.UnknownCodeError: not a modifier of this release.
         """
-        key = text.strip().upper() if isinstance(text, str) else ""
+        key = upper_key(text) if isinstance(text, str) else ""
         if key not in self._modifiers:
             hint = "; it is a procedure code: use hc[code]" if key in self._codes else ""
             raise UnknownCodeError(
@@ -341,7 +342,7 @@ class Codeset:
 
         :raises ~medcodes.errors.UnknownCodeError: no code starts with that letter.
         """
-        key = letter.strip().upper() if isinstance(letter, str) else ""
+        key = upper_key(letter) if isinstance(letter, str) else ""
         if key not in self._sections:
             raise UnknownCodeError(
                 str(letter),
@@ -373,7 +374,7 @@ class Codeset:
         day = as_date(on, "on") if on is not None else self._release.effective
         if not isinstance(text, str):
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string", (), day)
-        key = text.strip().upper()
+        key = upper_key(text)
         record = self._codes.get(key)
         if record is None:
             if key in self._modifiers:
@@ -417,7 +418,7 @@ class Codeset:
         (True, 'JG was terminated on 2024-12-31')
         """
         day = as_date(on, "on") if on is not None else self._release.effective
-        key = text.strip().upper() if isinstance(text, str) else ""
+        key = upper_key(text) if isinstance(text, str) else ""
         record = self._modifiers.get(key)
         if record is None:
             what = "a procedure code" if key in self._codes else "not a modifier of this release"

@@ -13,6 +13,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from .._keys import text_arg, upper_key
 from .._records import records_to_csv
 from ..errors import UsageError
 from .codeset import Codeset
@@ -152,7 +153,7 @@ class HcpcsDiff:
 
     def for_code(self, code: str) -> tuple[Change, ...]:
         """The changes of one code or modifier."""
-        key = code.strip().upper()
+        key = upper_key(text_arg(code, "code"))
         return tuple(c for c in self.changes if c.code == key)
 
     def summary(self) -> Mapping[str, Mapping[str, int]]:

@@ -228,6 +228,8 @@ def parse_addenda(data: bytes, label: str, source: SourceFile | None = None) -> 
                 raise ParseError("more than two totals in a summary", file=label, line=n)
             block["old_total" if len(totals) == 1 else "new_total"] = value
         elif what in _COUNT_NAMES:
+            if _COUNT_NAMES[what] in block:
+                raise ParseError(f"the summary gives {what!r} twice", file=label, line=n)
             block[_COUNT_NAMES[what]] = value
         else:
             raise ParseError(f"unexpected summary line {line.strip()!r}", file=label, line=n)

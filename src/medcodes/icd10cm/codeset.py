@@ -14,6 +14,7 @@ from itertools import repeat
 from typing import Any, overload
 
 from .._gc import paused_gc
+from .._keys import upper_key
 from ..errors import UnknownCodeError, UsageError
 from .hierarchy import BILLABLE, GENERATED, GROUP, PLACEHOLDER, _Store
 from .model import Kind, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
@@ -29,7 +30,7 @@ def normalize_code(text: str) -> str:
     >>> normalize_code(" e11.65 ")
     'E1165'
     """
-    key = text.strip().upper()
+    key = upper_key(text)
     if len(key) > 3 and key[3] == ".":
         key = key[:3] + key[4:]
     elif key.endswith(".") and len(key) == 4:
@@ -475,7 +476,7 @@ class Codeset:
     def block(self, block_id: str) -> Node:
         """The block (section) with this id: ``"S00-S09"``, or ``"B10"`` for a
         single-category block."""
-        i = self._store.blocks.get(block_id.strip().upper())
+        i = self._store.blocks.get(upper_key(block_id))
         if i is None:
             raise UnknownCodeError(block_id, (), f"there is no block {block_id!r}")
         return self._node(i)

@@ -25,6 +25,7 @@ from typing import Any
 from attrs import asdict, field, frozen
 
 from .._gc import paused_gc
+from .._keys import text_arg, upper_key
 from .._records import records_to_csv
 from ..errors import UsageError
 from .addenda import AddendaAction, AddendaCounts, AddendaLine, AddendaType
@@ -256,7 +257,7 @@ class ReleaseDiff:
 
     def for_code(self, code: str) -> tuple[Change, ...]:
         """The changes of one code (any written form)."""
-        key = code.strip().upper()
+        key = upper_key(text_arg(code, "code"))
         key = display_code(key.replace(".", "")) if "-" not in key else key
         return tuple(c for c in self.changes if c.code == key)
 

@@ -27,6 +27,7 @@ from itertools import combinations
 from attrs import evolve, field, frozen
 
 from .._dates import as_date
+from .._keys import upper_key
 from .codeset import Codeset, Node, display_code, normalize_code
 from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
 from .model import Kind
@@ -188,7 +189,7 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
         key = text
         i = codes.get(key)
     if i is None:
-        key = text.strip().upper()
+        key = upper_key(text)
         if len(key) > 3 and key[3] == ".":
             key = key[:3] + key[4:]
         i = codes.get(key)

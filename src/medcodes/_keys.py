@@ -1,0 +1,30 @@
+"""Turning what a user typed into a lookup key."""
+
+from __future__ import annotations
+
+from .errors import UsageError
+
+
+def upper_key(text: str) -> str:
+    """``text`` without surrounding blanks, upper-cased when it is ASCII.
+
+    Text with any other character is only stripped, so that it matches no code:
+    ``str.upper`` turns look-alikes into ASCII letters (the dotless i U+0131
+    into "I", the long s U+017F into "S", the ligature U+FB05 into "ST"), which
+    would make typed garbage a valid code.
+
+    >>> upper_key(" e11.65 "), upper_key("\u013110")
+    ('E11.65', '\u013110')
+    """
+    key = text.strip()
+    return key.upper() if key.isascii() else key
+
+
+def text_arg(value: object, name: str) -> str:
+    """``value``, which must be text.
+
+    :raises ~medcodes.errors.UsageError: it is not a ``str``.
+    """
+    if not isinstance(value, str):
+        raise UsageError(f"{name} must be text, not {value!r}")
+    return value
