@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 import medcodes
 from medcodes import hcpcs
 from medcodes.errors import DefectWarning, ParseError, UnknownCodeError
-from medcodes.hcpcs import ActionCode, ChangeKind, CoverageCode, Kind, PricingIndicator, Problem
+from medcodes.hcpcs import (
+    ActionCode,
+    ChangeKind,
+    CoverageCode,
+    Kind,
+    PricingIndicator,
+    Problem,
+    TypeOfService,
+)
 
 from .helpers import (
     HCPCS_2017_ZIP,
@@ -78,10 +86,23 @@ def test_fields_are_typed(hc: hcpcs.Codeset) -> None:
     )
     assert r.cross_references == ("A0030",) and r.betos == "O1A"
     assert (r.added, r.terminated, r.action) == (dt.date(1985, 1, 1), None, ActionCode.NO_CHANGE)
-    # A type of service outside the code table is kept and flagged, not refused.
+    # Type of service B is obsolete (1998) but in the official table: typed.
     g9949 = hc["G9949"].record
-    assert g9949 is not None and "B" in g9949.types_of_service
-    assert g9949.unknown_values == ("types_of_service",)
+    assert g9949 is not None and g9949.unknown_values == ()
+    assert g9949.types_of_service == (TypeOfService.HIGH_RISK_SCREENING_MAMMOGRAPHY,)
+    assert "obsolete 1/1/98" in g9949.types_of_service[0].meaning
+
+
+def test_a_value_outside_the_code_tables_is_kept_and_named(tmp_path: Path) -> None:
+    # No staged file has one; a type of service "X" is in no table.
+    lines = lzma.decompress(_GOOD.read_bytes()).decode("cp1252").splitlines()
+    n = next(n for n, line in enumerate(lines) if line[10] == "3" and line[260:265].strip())
+    first = lines[n]
+    lines = lines[: n + 1]
+    lines[n] = first[:260] + "X" + first[261:]
+    hc = hcpcs.load(_anweb(tmp_path, "\r\n".join(lines).encode("cp1252")))
+    record = hc.record(first[:5].strip())
+    assert record.unknown_values == ("types_of_service",) and record.types_of_service[0] == "X"
 
 
 def test_long_descriptions_join_the_continuation_lines(hc: hcpcs.Codeset) -> None:
@@ -393,3 +414,53 @@ def test_modifiers_are_checked_on_a_date_of_service(hc: hcpcs.Codeset) -> None:
     assert hc.check_modifier("J9308").problem is Problem.NOT_A_MODIFIER
     assert "procedure code" in hc.check_modifier("J9308").message
     assert hc.check_modifier(42).problem is Problem.NOT_A_MODIFIER  # type: ignore[arg-type]
+
+
+def test_cpt_codes_and_modifiers_are_said_to_be_cpt(hc: hcpcs.Codeset) -> None:
+    # DOMAIN.md §10 #42: Level I (CPT) is not in CMS's Level II file.
+    for check in (hc.check_code("99213"), hc.check_code("0377T"), hc.check_modifier("25")):
+        assert not check.valid and "CPT" in check.message and "Level II" in check.message
+    assert not hc.is_valid("99213")
+
+
+def test_modifiers_are_valid_and_found_in_any_case(hc: hcpcs.Codeset) -> None:
+    assert hc.is_valid("rt") and hc.is_valid("RT", on=dt.date(2025, 6, 1))
+    assert not hc.is_valid("JG")  # terminated 2024-12-31
+    assert "rt" in hc.modifiers and hc.modifiers["rt"].code == "RT"
+    with pytest.raises(UnknownCodeError):
+        hc.modifiers["ZZ"]
+    with pytest.raises(TypeError):
+        hc.modifiers["RT"] = None  # type: ignore[index]  # read-only
+
+
+def test_a_replacement_that_was_itself_terminated_is_followed(hc: hcpcs.Codeset) -> None:
+    c9136 = hc.check_code("C9136")
+    assert c9136.problem is Problem.TERMINATED
+    assert "replaced by Q9975 (itself terminated on 2015-12-31; replaced by J7205)" in (
+        c9136.message
+    )
+    assert c9136.suggestions == ("J7205",) and hc.is_valid("J7205")
+    c8904 = hc.check_code("C8904")
+    assert "77046 (a CPT code)" in c8904.message and c8904.suggestions == ()
+
+
+def test_a_date_before_the_file_is_answered_with_a_caveat(hc: hcpcs.Codeset) -> None:
+    early = hc.check_code("J9308", on=dt.date(2018, 1, 1))
+    assert early.valid and "as far as the HCPCS Level II January 2025 file says" in early.message
+    assert "reuses codes" in hc.check_code("J1440", on=dt.date(2013, 1, 1)).message
+    assert hc.check_code("J9308").message == "J9308 is valid on 2025-01-01"
+
+
+def test_an_unknown_code_error_lists_its_suggestions_once(hc: hcpcs.Codeset) -> None:
+    with pytest.raises(UnknownCodeError) as info:
+        hc["G0001"]
+    assert str(info.value).count("G2001") == 1
+
+
+def test_a_reused_number_is_not_a_reactivation() -> None:
+    old, new = hcpcs.load(HCPCS_2017_ZIP), hcpcs.load()
+    kinds = [c.kind for c in hcpcs.diff(old, new).for_code("J1440")]
+    assert ChangeKind.REUSED in kinds and ChangeKind.REACTIVATED not in kinds
+    reused = hcpcs.diff(old, new).of(ChangeKind.REUSED)[0]
+    assert (reused.before, reused.after) == ("2013-12-31", "2023-07-01")
+    assert "number reused: terminated 2013-12-31" in hcpcs.diff(old, new).to_markdown()

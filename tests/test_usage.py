@@ -199,3 +199,41 @@ def test_an_order_addenda_needs_short_titles() -> None:
     with pytest.raises(UsageError, match="an order addenda needs short titles"):
         changes.to_addenda("order")
     assert changes.to_addenda("codes")  # the codes addenda has no short titles
+
+
+def test_enum_arguments_take_their_values_and_refuse_the_rest(cm: icd10cm.Codeset) -> None:
+    by_value = cm.effective_notes("E11.65", "excludes1")  # type: ignore[arg-type]
+    assert by_value == cm.effective_notes("E11.65", icd10cm.NoteKind.EXCLUDES1) and by_value
+    assert cm["E11"].notes.of("excludes1") == cm["E11"].notes.excludes1  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"kind='excludes': expected a NoteKind \('includes'"):
+        cm.effective_notes("E11.65", "excludes")  # type: ignore[arg-type]
+    changes = icd10cm.diff(icd10cm.load(fiscal_year=2025), cm)
+    assert changes.of("added") == changes.of(icd10cm.ChangeKind.ADDED)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="expected a ChangeKind"):
+        changes.of(hcpcs.ChangeKind.ADDED)  # type: ignore[arg-type]  # the other system's
+    with pytest.raises(UsageError, match="expected a AddendaType"):
+        changes.to_addenda("ORDER")
+    hc = hcpcs.load()
+    assert hcpcs.diff(hc, hc).of("added") == ()  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="expected a ChangeKind"):
+        hcpcs.diff(hc, hc).of("new")  # type: ignore[arg-type]
+
+
+def test_arguments_that_are_not_text(cm: icd10cm.Codeset) -> None:
+    changes = icd10cm.diff(cm, cm)
+    hc = hcpcs.load()
+    for call in (
+        lambda: changes.for_code(None),  # type: ignore[arg-type]
+        lambda: hcpcs.diff(hc, hc).for_code(5),  # type: ignore[arg-type]
+        lambda: cm.block(None),  # type: ignore[arg-type]
+        lambda: icd10cm.normalize_code(None),  # type: ignore[arg-type]
+        lambda: icd10cm.display_code(None),  # type: ignore[arg-type]
+        lambda: icd10cm.parse_references(None),  # type: ignore[arg-type]
+        lambda: cm.resolve("E11"),  # type: ignore[arg-type]
+        lambda: list(cm["E11"].descendants(depth="a")),  # type: ignore[arg-type]
+        lambda: icd10cm.ReleaseHistory(None),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(UsageError):
+            call()
+    # display_code writes what it is given in the written form, whatever the spacing.
+    assert icd10cm.display_code(" e11.65 ") == "E11.65" == icd10cm.display_code("E1165")

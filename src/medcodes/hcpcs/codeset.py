@@ -13,8 +13,8 @@ from typing import overload
 
 from attrs import field, frozen
 
+from .._args import upper_key
 from .._dates import as_date
-from .._keys import upper_key
 from ..errors import UnknownCodeError
 from .model import Record, Release
 
@@ -45,6 +45,10 @@ SECTIONS: dict[str, str] = {
 }
 
 _PROCEDURE = re.compile(r"[A-Z][0-9]{4}")
+# CPT (Level I, AMA): four digits then a digit, F or T (Category II, III); 2-digit modifiers.
+_CPT_CODE = re.compile(r"[0-9]{4}[0-9FTU]")
+_CPT_MODIFIER = re.compile(r"[0-9]{2}")
+_NOT_IN_LEVEL_II = "CPT (Level I) is the AMA's, and CMS's HCPCS Level II file does not hold it"
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
 
 
@@ -281,7 +285,8 @@ class Codeset:
             raise UnknownCodeError(
                 str(text),
                 check.suggestions if check else (),
-                check.message if check else "not a string",
+                # The error lists the suggestions itself.
+                check.message.split("; did you mean")[0] if check else "not a string",
             )
         return node
 
@@ -326,8 +331,9 @@ class Codeset:
 
     @property
     def modifiers(self) -> Mapping[str, Node]:
-        """Every modifier, by code, in file order."""
-        return {m: Node(self, Kind.MODIFIER, m) for m in self._modifiers}
+        """Every modifier, by code, in file order: a read-only view that takes
+        any case (``hc.modifiers["rt"]``)."""
+        return _Modifiers(self)
 
     def sections(self) -> tuple[Node, ...]:
         """The sections present, by letter."""
@@ -360,7 +366,16 @@ class Codeset:
         return tuple(self._modifiers.values())
 
     def is_valid(self, code: str, on: dt.date | None = None) -> bool:
-        """True when ``code`` may be reported on ``on`` (default: the release's effective date)."""
+        """True when ``code``, a procedure code or a modifier, may be reported on
+        ``on`` (default: the release's effective date).
+
+        >>> import medcodes
+        >>> hc = medcodes.hcpcs.load()
+        >>> hc.is_valid("J9308"), hc.is_valid("rt"), hc.is_valid("99213")
+        (True, True, False)
+        """
+        if isinstance(code, str) and upper_key(code) in self._modifiers:
+            return self.check_modifier(code, on).valid
         return self.check_code(code, on).valid
 
     def check_code(self, text: str, on: dt.date | None = None) -> CodeCheck:
@@ -387,6 +402,15 @@ class Codeset:
                     day,
                     Node(self, Kind.MODIFIER, key),
                 )
+            if _CPT_CODE.fullmatch(key):
+                return CodeCheck(
+                    text,
+                    None,
+                    Problem.MALFORMED,
+                    f"{key} is a CPT code, not Level II: {_NOT_IN_LEVEL_II}",
+                    (),
+                    day,
+                )
             if not _PROCEDURE.fullmatch(key):
                 # Letters typed for look-alike digits ("J93O8"): the code meant, if any.
                 digits = key[:1] + key[1:].translate(_LOOK_ALIKES)
@@ -403,9 +427,8 @@ class Codeset:
                 )
             close = self._close(key)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            return CodeCheck(
-                text, key, Problem.UNKNOWN, f"{key} is not in this release{hint}", close, day
-            )
+            message = self._before_file(f"{key} is not in this release{hint}", day)
+            return CodeCheck(text, key, Problem.UNKNOWN, message, close, day)
         return self._dated(text, record, Node(self, Kind.CODE, key), day)
 
     def check_modifier(self, text: str, on: dt.date | None = None) -> CodeCheck:
@@ -421,7 +444,12 @@ class Codeset:
         key = upper_key(text) if isinstance(text, str) else ""
         record = self._modifiers.get(key)
         if record is None:
-            what = "a procedure code" if key in self._codes else "not a modifier of this release"
+            if key in self._codes:
+                what = "a procedure code"
+            elif _CPT_MODIFIER.fullmatch(key):
+                what = "a CPT modifier, not Level II: " + _NOT_IN_LEVEL_II
+            else:
+                what = "not a modifier of this release"
             return CodeCheck(
                 text if isinstance(text, str) else repr(text),
                 key or None,
@@ -440,33 +468,66 @@ class Codeset:
                 text,
                 key,
                 Problem.NOT_YET_EFFECTIVE,
-                f"{key} takes effect on {record.added.isoformat()}",
+                self._before_file(f"{key} takes effect on {record.added.isoformat()}", day),
                 (),
                 day,
                 node,
             )
         if record.terminated is not None and day > record.terminated:
+            said, valid = self._replacements(record, day)
+            message = f"{key} was terminated on {record.terminated.isoformat()}" + (
+                f"; replaced by {said}" if said else ""
+            )
             return CodeCheck(
-                text,
-                key,
-                Problem.TERMINATED,
-                f"{key} was terminated on {record.terminated.isoformat()}"
-                + (
-                    f"; replaced by {', '.join(record.cross_references)}"
-                    if record.cross_references
-                    else ""
-                ),
-                record.cross_references,
-                day,
-                node,
+                text, key, Problem.TERMINATED, self._before_file(message, day), valid, day, node
             )
         message = f"{key} is valid on {day.isoformat()}"
-        if day >= self._next_quarter:
+        if day < self._release.effective:
+            message = self._before_file(message, day)
+        elif day >= self._next_quarter:
             message += (
                 f" as far as the {self._release.label} file says (CMS's next quarterly file "
                 f"takes effect on {self._next_quarter.isoformat()})"
             )
         return CodeCheck(text, key, None, message, (), day, node)
+
+    def _replacements(self, record: Record, day: dt.date) -> tuple[str, tuple[str, ...]]:
+        """What the file names as replacing a terminated ``record`` (its
+        cross-references), followed through replacements terminated in their
+        turn: the words for a message, and the codes valid on ``day``."""
+        said: list[str] = []
+        valid: list[str] = []
+        seen = {record.code}
+
+        def follow(code: str, depth: int) -> str:
+            seen.add(code)
+            found = self._codes.get(code) or self._modifiers.get(code)
+            if found is None:
+                what = "a CPT code" if _CPT_CODE.fullmatch(code) else "not in this file"
+                return f"{code} ({what})"
+            if found.terminated is None or day <= found.terminated:
+                if found.added is None or found.added <= day:
+                    valid.append(code)
+                return code
+            more = [c for c in found.cross_references if c not in seen]
+            then = ", ".join(follow(c, depth + 1) for c in more) if more and depth < 5 else ""
+            return f"{code} (itself terminated on {found.terminated.isoformat()}" + (
+                f"; replaced by {then})" if then else ")"
+            )
+
+        for code in record.cross_references:
+            if code not in seen:
+                said.append(follow(code, 0))
+        return ", ".join(said), tuple(valid)
+
+    def _before_file(self, message: str, day: dt.date) -> str:
+        """``message``, with a caveat when ``day`` is before this file took effect."""
+        if day >= self._release.effective:
+            return message
+        return (
+            f"{message}, as far as the {self._release.label} file says (a file of that date "
+            "may differ: CMS reuses codes, drops terminated ones and back-dates terminations)"
+        )
 
     def _close(self, key: str) -> tuple[str, ...]:
         """Codes one character away from ``key`` (a typo), active ones first."""
@@ -477,3 +538,27 @@ class Codeset:
                 if candidate != key and candidate in self._codes:
                     found.append(candidate)
         return tuple(sorted(found, key=lambda c: self._codes[c].terminated is not None))[:10]
+
+
+class _Modifiers(Mapping[str, Node]):
+    """The modifiers of a release by code, read-only, any case."""
+
+    __slots__ = ("_codeset",)
+
+    def __init__(self, codeset: Codeset) -> None:
+        self._codeset = codeset
+
+    def __getitem__(self, key: str) -> Node:
+        code = upper_key(key) if isinstance(key, str) else None
+        if code is None or code not in self._codeset._modifiers:
+            raise UnknownCodeError(str(key), (), f"{key!r} is not a modifier of this release")
+        return Node(self._codeset, Kind.MODIFIER, code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codeset._modifiers)
+
+    def __len__(self) -> int:
+        return len(self._codeset._modifiers)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} modifiers of {self._codeset.release.label}>"

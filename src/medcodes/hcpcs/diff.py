@@ -13,7 +13,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from .._keys import text_arg, upper_key
+from .._args import as_enum, text_arg, upper_key
 from .._records import records_to_csv
 from ..errors import UsageError
 from .codeset import Codeset
@@ -32,6 +32,10 @@ class ChangeKind(enum.Enum):
     DELETED = "deleted"
     #: A termination date was removed.
     REACTIVATED = "reactivated"
+    #: A terminated code's number now names a new item, added after the
+    #: termination (J1440: filgrastim until 2013, fecal microbiota from 2023);
+    #: ``before`` is the termination date, ``after`` the new added date.
+    REUSED = "number reused"
     LONG_DESCRIPTION = "long description changed"
     SHORT_DESCRIPTION = "short description changed"
     #: Any other field (named in ``detail``): pricing, coverage, BETOS, type of service, ...
@@ -148,7 +152,7 @@ class HcpcsDiff:
 
     def of(self, *kinds: ChangeKind) -> tuple[Change, ...]:
         """The changes of the given kinds."""
-        wanted = set(kinds)
+        wanted = {as_enum(ChangeKind, k, "kind") for k in kinds}
         return tuple(c for c in self.changes if c.kind in wanted)
 
     def for_code(self, code: str) -> tuple[Change, ...]:
@@ -233,6 +237,8 @@ def _describe(c: Change) -> str:
         return f"{code} terminated {c.after}" + (f" (was {c.before})" if c.before else "")
     if c.kind is ChangeKind.REACTIVATED:
         return f"{code} termination {c.before} removed"
+    if c.kind is ChangeKind.REUSED:
+        return f"{code} number reused: terminated {c.before}, a new item added {c.after}"
     field = f"{c.detail}: " if c.detail else ""
     return f"{code} {field}{c.before!r} -> {c.after!r}"
 
@@ -270,7 +276,12 @@ def _compare(level: str, old: dict[str, Record], new: dict[str, Record], out: li
             continue
         if a == b:
             continue
-        if a.terminated != b.terminated:
+        reused = a.terminated is not None and b.added is not None and b.added > a.terminated
+        if reused:
+            add(Change(code, ChangeKind.REUSED, level, _text(a.terminated), _text(b.added)))
+            if b.terminated is not None:
+                add(Change(code, ChangeKind.DISCONTINUED, level, None, _text(b.terminated)))
+        elif a.terminated != b.terminated:
             if b.terminated is None:
                 add(Change(code, ChangeKind.REACTIVATED, level, _text(a.terminated), None))
             else:
@@ -301,7 +312,7 @@ def _compare(level: str, old: dict[str, Record], new: dict[str, Record], out: li
             )
         for name in _FIELDS:
             x, y = getattr(a, name), getattr(b, name)
-            if x != y:
+            if x != y and not (reused and name == "added"):
                 add(Change(code, ChangeKind.FIELD, level, _text(x), _text(y), name))
     for code, a in old.items():
         if code not in new:

@@ -137,6 +137,18 @@ class TypeOfService(_Coded):
     OCCUPATIONAL_THERAPY = "U"
     PNEUMOCOCCAL_FLU_VACCINE = "V"
     PHYSICAL_THERAPY = "W"
+    #: Obsolete since January 1, 1998 (still in the official table, and on G9949).
+    HIGH_RISK_SCREENING_MAMMOGRAPHY = "B"
+    #: Obsolete since January 1, 1998.
+    LOW_RISK_SCREENING_MAMMOGRAPHY = "C"
+    #: Discontinued January 1995.
+    HOSPICE = "H"
+    #: Discontinued April 1995.
+    DME_PURCHASE_INSTALLMENT = "I"
+    #: Obsoleted January 1997.
+    SECOND_OPINION = "Y"
+    #: Obsoleted January 1997.
+    THIRD_OPINION = "Z"
 
 
 _MEANINGS: dict[_Coded, str] = {
@@ -229,6 +241,15 @@ _MEANINGS: dict[_Coded, str] = {
     TypeOfService.OCCUPATIONAL_THERAPY: "Occupational therapy",
     TypeOfService.PNEUMOCOCCAL_FLU_VACCINE: "Pneumococcal/flu vaccine",
     TypeOfService.PHYSICAL_THERAPY: "Physical therapy",
+    TypeOfService.HIGH_RISK_SCREENING_MAMMOGRAPHY: "High risk screening mammography "
+    "(obsolete 1/1/98)",
+    TypeOfService.LOW_RISK_SCREENING_MAMMOGRAPHY: "Low risk screening mammography "
+    "(obsolete 1/1/98)",
+    TypeOfService.HOSPICE: "Hospice services (discontinued 01/95)",
+    TypeOfService.DME_PURCHASE_INSTALLMENT: "Purchase of DME (installment basis) "
+    "(discontinued 04/95)",
+    TypeOfService.SECOND_OPINION: "Second opinion on elective surgery (obsoleted 1/97)",
+    TypeOfService.THIRD_OPINION: "Third opinion on elective surgery (obsoleted 1/97)",
 }
 
 
@@ -282,10 +303,13 @@ class Record:
     :ivar pricing_indicators: up to four pricing indicators.
     :ivar multiple_pricing_indicator: the multiple pricing indicator.
     :ivar cim_references: coverage issues manual section numbers (up to 3).
-    :ivar mcm_references: Medicare carriers manual section numbers (up to 4).
+    :ivar mcm_references: Medicare carriers manual section numbers (up to 3).
     :ivar statute: statute number.
     :ivar lab_certifications: lab certification codes (up to 8).
-    :ivar cross_references: codes that replace this one (up to 5).
+    :ivar cross_references: the code(s) to use instead (up to 5), the layout's
+        "crosswalking a deleted code or a code that is not valid for Medicare":
+        a terminated code's replacement, or what Medicare takes in place of an
+        active code; a CPT code or a code CMS has since dropped may be named.
     :ivar coverage: the coverage code.
     :ivar asc_payment_group: ASC payment group (``"YY"`` approved).
     :ivar asc_effective: ASC payment group effective date.

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from itertools import repeat
 from typing import Any, overload
 
+from .._args import text_arg, upper_key
 from .._gc import paused_gc
-from .._keys import upper_key
 from ..errors import UnknownCodeError, UsageError
 from .hierarchy import BILLABLE, GENERATED, GROUP, PLACEHOLDER, _Store
 from .model import Kind, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
@@ -29,8 +29,10 @@ def normalize_code(text: str) -> str:
 
     >>> normalize_code(" e11.65 ")
     'E1165'
+
+    :raises ~medcodes.errors.UsageError: ``text`` is not a ``str``.
     """
-    key = upper_key(text)
+    key = upper_key(text_arg(text, "code"))
     if len(key) > 3 and key[3] == ".":
         key = key[:3] + key[4:]
     elif key.endswith(".") and len(key) == 4:
@@ -43,10 +45,15 @@ def display_code(key: str) -> str:
     that already has it, a chapter number and a block range are returned as
     they are.
 
-    >>> display_code("S72001A"), display_code("S72.001A"), display_code("S00-S09")
+    >>> display_code("S72001A"), display_code(" s72.001a "), display_code("S00-S09")
     ('S72.001A', 'S72.001A', 'S00-S09')
+
+    :raises ~medcodes.errors.UsageError: ``key`` is not a ``str``.
     """
-    return key if len(key) <= 3 or key[3] in ".-" else f"{key[:3]}.{key[3:]}"
+    key = upper_key(text_arg(key, "key"))
+    if len(key) <= 3 or "." in key or "-" in key or not key.isascii():
+        return key  # a written form already, a chapter, a block, or no code at all
+    return f"{key[:3]}.{key[3:]}"
 
 
 class Node(tuple[Any, int]):
@@ -179,6 +186,8 @@ class Node(tuple[Any, int]):
         end = cs._store.ends[i]
         if depth is None:
             return cs._nodes_between(i + 1, end)
+        if isinstance(depth, bool) or not isinstance(depth, int):
+            raise UsageError(f"depth must be a whole number of levels or None, not {depth!r}")
         if depth < 1:
             return iter(())
         parents, ends = cs._store.parents, cs._store.ends
@@ -476,7 +485,7 @@ class Codeset:
     def block(self, block_id: str) -> Node:
         """The block (section) with this id: ``"S00-S09"``, or ``"B10"`` for a
         single-category block."""
-        i = self._store.blocks.get(upper_key(block_id))
+        i = self._store.blocks.get(upper_key(text_arg(block_id, "block_id")))
         if i is None:
             raise UnknownCodeError(block_id, (), f"there is no block {block_id!r}")
         return self._node(i)

@@ -24,8 +24,8 @@ from typing import Any
 
 from attrs import asdict, field, frozen
 
+from .._args import as_enum, text_arg, upper_key
 from .._gc import paused_gc
-from .._keys import text_arg, upper_key
 from .._records import records_to_csv
 from ..errors import UsageError
 from .addenda import AddendaAction, AddendaCounts, AddendaLine, AddendaType
@@ -252,7 +252,7 @@ class ReleaseDiff:
 
     def of(self, *kinds: ChangeKind) -> tuple[Change, ...]:
         """The changes of the given kinds."""
-        wanted = set(kinds)
+        wanted = {as_enum(ChangeKind, k, "kind") for k in kinds}
         return tuple(c for c in self.changes if c.kind in wanted)
 
     def for_code(self, code: str) -> tuple[Change, ...]:
@@ -298,7 +298,7 @@ class ReleaseDiff:
 
         Title changes in diacritics only do not appear (the text files are ASCII).
         """
-        kind = AddendaType(type)
+        kind = as_enum(AddendaType, type, "type")
         if kind is AddendaType.ORDER and not self.compares_headers:
             raise UsageError("an order addenda needs headers: one release is a codes file")
         if kind is AddendaType.ORDER and not self.compares_short_titles:

@@ -55,7 +55,10 @@ class CodeEvent:
 def _by_date(releases: Iterable[Codeset]) -> tuple[Codeset, ...]:
     if isinstance(releases, Codeset):
         raise UsageError("ReleaseHistory takes a list of codesets, not one codeset")
-    given = tuple(releases)
+    try:
+        given = tuple(releases)
+    except TypeError:
+        raise UsageError(f"ReleaseHistory takes a list of codesets, not {releases!r}") from None
     for cs in given:
         if not isinstance(cs, Codeset):
             raise UsageError(f"a ReleaseHistory holds ICD-10-CM codesets, not {cs!r}")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
+from .._args import as_enum
 from ..sources import SourceFile
 
 if TYPE_CHECKING:
@@ -116,7 +117,11 @@ class Notes:
         return bool(self.all)
 
     def of(self, kind: NoteKind) -> tuple[Note, ...]:
-        """The notes of one kind."""
+        """The notes of one kind (a :class:`NoteKind` or its value, ``"excludes1"``).
+
+        :raises ~medcodes.errors.UsageError: not a kind of note.
+        """
+        kind = as_enum(NoteKind, kind, "kind")
         return tuple(n for n in self.all if n.kind is kind)
 
     @property

@@ -35,6 +35,7 @@ import re
 
 from attrs import frozen
 
+from .._args import text_arg
 from .hierarchy import BILLABLE, GENERATED, GROUP, _Store
 
 __all__ = ["CodeRef", "parse_references"]
@@ -123,6 +124,7 @@ def parse_references(text: str) -> tuple[CodeRef, ...]:
     >>> parse_references("certain localized infections - see body system-related chapters")
     ()
     """
+    text = text_arg(text, "text")
     refs: list[CodeRef] = []
     for m in _GROUP.finditer(text):
         refs.extend(_parse_group(m.group(1), in_parentheses=True))

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
+from .._args import as_enum
 from .._gc import paused_gc
 from ..errors import UnknownCodeError, UsageError
 from .hierarchy import GROUP, with_headings
@@ -337,7 +338,10 @@ def effective_notes(
     ancestor up to its chapter. ``kind`` keeps one kind.
 
     :raises ~medcodes.errors.UnknownCodeError: the code is not in the release.
+    :raises ~medcodes.errors.UsageError: ``kind`` is not a kind of note.
     """
+    if kind is not None:
+        kind = as_enum(NoteKind, kind, "kind")
     i = _required(cs, code)
     st = cs._store
     out: list[EffectiveNote] = []
@@ -361,6 +365,10 @@ def effective_notes(
 
 def resolve(cs: Codeset, ref: CodeRef) -> Resolution:
     """The nodes ``ref`` denotes in this release (see :class:`Resolution`)."""
+    if not isinstance(ref, CodeRef):
+        raise UsageError(
+            f"resolve takes a CodeRef (from Note.refs or parse_references), not {ref!r}"
+        )
     st = cs._store
     exact, _, reason = resolve_intervals(st, ref)
     heads: list[Node] = []

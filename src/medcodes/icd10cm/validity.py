@@ -26,8 +26,8 @@ from itertools import combinations
 
 from attrs import evolve, field, frozen
 
+from .._args import upper_key
 from .._dates import as_date
-from .._keys import upper_key
 from .codeset import Codeset, Node, display_code, normalize_code
 from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
 from .model import Kind

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import enum
+from typing import TypeVar
+
 from .errors import UsageError
 
 
@@ -28,3 +31,21 @@ def text_arg(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise UsageError(f"{name} must be text, not {value!r}")
     return value
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def as_enum(cls: type[E], value: object, name: str) -> E:
+    """``value`` as a member of ``cls``: the member itself, or its value
+    (``"excludes1"`` for ``NoteKind.EXCLUDES1``).
+
+    :raises ~medcodes.errors.UsageError: neither; the message lists the values.
+    """
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except (ValueError, TypeError):
+        choices = ", ".join(repr(m.value) for m in cls)
+        raise UsageError(f"{name}={value!r}: expected a {cls.__name__} ({choices})") from None
