@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
 import zipfile
@@ -12,7 +13,7 @@ import pytest
 import medcodes
 from medcodes.errors import ParseError, SourceError
 
-from .helpers import CMS_2025_ZIP, TABULAR_2025_APRIL
+from .helpers import CMS_2025_ZIP, TABULAR_2025_APRIL, tabular_bytes
 
 
 def test_missing_path() -> None:
@@ -91,3 +92,16 @@ def test_files_over_the_bound_of_their_kind_are_refused_unread(tmp_path: Path) -
         with pytest.raises(SourceError, match=r"larger than the limit of 67108864 bytes"):
             load(path)
         assert time.perf_counter() - start < 1
+
+
+def test_a_renamed_tabular_in_a_zip_is_its_one_xml(tmp_path: Path) -> None:
+    # As for a single renamed file: the one XML of a zip or folder is the tabular.
+    # Its name no longer says "April": the October release, unless told otherwise.
+    path = tmp_path / "tabular.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("tabular.xml", tabular_bytes(TABULAR_2025_APRIL))
+        zf.writestr("readme.txt", "unpacked and renamed by hand\n")
+    assert medcodes.icd10cm.load(path).release.effective == dt.date(2024, 10, 1)
+    april = medcodes.icd10cm.load(path, effective=dt.date(2025, 4, 1))
+    assert april.release.label == "ICD-10-CM FY2025 (effective 2025-04-01)"
+    assert len(april.billable_codes()) == 74260

@@ -89,7 +89,7 @@ class Node:
 
     @property
     def key(self) -> str:
-        """Lookup key (the same as :attr:`code`)."""
+        """Lookup key (the same as :attr:`~Node.code`)."""
         return self.code
 
     @property
@@ -331,7 +331,7 @@ class Codeset:
 
     @property
     def modifiers(self) -> Mapping[str, Node]:
-        """Every modifier, by code, in file order: a read-only view that takes
+        """Every modifier, by code, in file order; a read-only view that takes
         any case (``hc.modifiers["rt"]``)."""
         return _Modifiers(self)
 

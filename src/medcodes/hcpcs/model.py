@@ -293,7 +293,7 @@ class Record:
     Text fields are right-stripped, ``None`` when blank; repeated fields are
     tuples without the blank occurrences. A value outside an official code
     table is kept as its raw text (a ``str`` instead of the enum member) and
-    its field is named in :attr:`unknown_values`.
+    its field is named in ``unknown_values``.
 
     :ivar code: the procedure code (``"J9308"``) or modifier (``"RT"``).
     :ivar is_modifier: a modifier (record id 7), else a procedure code (3).

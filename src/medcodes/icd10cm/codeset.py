@@ -95,12 +95,14 @@ class Node(tuple[Any, int]):
 
     @property
     def key(self) -> str:
-        """Lookup key: code without dot (``"E1165"``), chapter number or block range."""
+        """The lookup key. The code without dot (``"E1165"``), a chapter number
+        or a block range."""
         return self[0]._store.keys[self[1]]  # type: ignore[no-any-return]
 
     @property
     def code(self) -> str:
-        """Written form: ``"E11.65"`` for codes, ``"19"`` for chapters, ``"S00-S09"`` for blocks."""
+        """The written form. ``"E11.65"`` for codes, ``"19"`` for chapters,
+        ``"S00-S09"`` for blocks."""
         key: str = self[0]._store.keys[self[1]]
         if self[0]._store.kinds[self[1]] in (Kind.CHAPTER, Kind.BLOCK):
             return key
@@ -238,7 +240,7 @@ class Node(tuple[Any, int]):
 
     @property
     def seventh_characters(self) -> SeventhCharacterRule | None:
-        """The 7th-character definition that applies here: the nearest one
+        """The 7th-character definition that applies here, the nearest one
         declared on this node or an ancestor (``None`` if there is none)."""
         cs: Codeset = self[0]
         rules, parents = cs._store.rules, cs._store.parents
@@ -542,6 +544,7 @@ class Codeset:
         ancestor up to the chapter. ``kind`` keeps one kind.
 
         >>> import medcodes
+        >>> from medcodes.icd10cm import NoteKind
         >>> cm = medcodes.icd10cm.load()
         >>> for n in cm.effective_notes("F02.80", NoteKind.CODE_FIRST)[:2]:
         ...     print(n.declared_on.code, n.distance, n.note.text)

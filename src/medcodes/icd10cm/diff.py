@@ -41,7 +41,7 @@ class ChangeKind(enum.Enum):
 
     ADDED = "added"
     DELETED = "deleted"
-    #: A billable code became a header: it was expanded into sub-codes.
+    #: A billable code became a header (it was expanded into sub-codes).
     NOW_HEADER = "billable -> header"
     NOW_BILLABLE = "header -> billable"
     LONG_TITLE_REVISED = "long title revised"

@@ -38,7 +38,7 @@ class SeventhCharacterException:
     """A 7th-character restriction stated only in prose in the tabular.
 
     It applies when the category carries a ``notes`` note containing
-    :attr:`marker`, so a release whose wording changes is noticed (the test
+    ``marker``, so a release whose wording changes is noticed (the test
     suite re-derives every release's code set against its order file).
 
     :ivar category: the category whose note states the rule.

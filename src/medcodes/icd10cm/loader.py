@@ -127,6 +127,10 @@ def load(
             if tab_c is None and ord_c is None:
                 codes_c = _pick(cands, CODES_NAME, "an ICD-10-CM codes file", str(source))
             if tab_c is None and ord_c is None and codes_c is None:
+                # A renamed tabular ("tabular.xml"): the one XML, as for a single file.
+                xml = [c for c in cands if c.name.lower().endswith(_XML_SUFFIXES)]
+                tab_c = xml[0] if len(xml) == 1 else None
+            if tab_c is None and ord_c is None and codes_c is None:
                 raise _no_match(
                     cands, "ICD-10-CM tabular XML, order file or codes file", str(source)
                 )
@@ -151,13 +155,16 @@ def load(
         return _load_files(tab_c, ord_c, fiscal_year, effective, max_bytes)
 
 
+_XML_SUFFIXES = (".xml", ".xml.gz", ".xml.xz")
+
+
 def _sniff(c: _Candidate) -> str:
     """What one plain file is: ``"tabular"``, ``"order"`` or ``"codes"``, by its
     official name, else by its first bytes."""
     for kind, pattern in (("tabular", TABULAR_NAME), ("order", ORDER_NAME), ("codes", CODES_NAME)):
         if pattern.search(c.name):
             return kind  # an official name: no need to open the file
-    if c.name.lower().endswith((".xml", ".xml.gz", ".xml.xz")):
+    if c.name.lower().endswith(_XML_SUFFIXES):
         return "tabular"
     head = _head(c.path).lstrip(b"\xef\xbb\xbf \t\r\n")
     if ADDENDA_NAME.search(c.name) or re.match(

@@ -67,6 +67,7 @@ class Note:
         flattens a list: under ``G63`` the excludes1 note "diabetes mellitus
         (E08-E13 with .42)" has the heading "polyneuropathy (in):".
 
+    >>> from medcodes.icd10cm import Note, NoteKind
     >>> note = Note(NoteKind.EXCLUDES1, "type 1 diabetes mellitus (E10.-)")
     >>> note.kind.value, [r.text for r in note.refs]
     ('excludes1', ['E10.-'])
@@ -234,6 +235,8 @@ class Release:
     April 1 update of a fiscal year carries the same ``<version>`` as the
     October release.
 
+    >>> import datetime as dt
+    >>> from medcodes.icd10cm import Release
     >>> r = Release("ICD-10-CM", 2026, dt.date(2026, 4, 1), ())
     >>> r.label
     'ICD-10-CM FY2026 (effective 2026-04-01)'

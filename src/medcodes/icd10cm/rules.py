@@ -215,7 +215,7 @@ class FindingKind(enum.Enum):
     #: else advice (the instruction applies when the condition is present).
     CODE_FIRST_ABSENT = "code-first condition absent"
     USE_ADDITIONAL_CODE = "additional code absent"
-    #: The release was loaded without its tabular XML: no note was checked.
+    #: The release was loaded without its tabular XML, so no note was checked.
     NOTES_NOT_LOADED = "instructional notes not loaded"
 
 
