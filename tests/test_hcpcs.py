@@ -264,10 +264,10 @@ def test_diff_reports_share_the_icd10cm_format(years: dict[int, hcpcs.Codeset]) 
     assert f"| codes | {added:,} | 0 |" in text
     assert "- `C9034` terminated 2018-12-31" in text
     assert f"## announced by the newer file ({len(d.announced):,})" in text
-    assert text.count("\n- ") == len(d) + len(d.announced)
+    assert text.count("\n- ") == len(d) + len(d.announced) + len(d.disagreements())
     payload = json.loads(d.to_json())
     icd_payload = json.loads(medcodes.icd10cm.diff(icd, icd).to_json())
-    assert set(payload) - {"announced"} == set(icd_payload) - {"compared"}
+    assert set(payload) - {"announced", "disagreements"} == set(icd_payload) - {"compared"}
     assert payload["system"] == "hcpcs" and len(payload["changes"]) == len(d)
     first = d.announced[0]
     assert payload["announced"][0] == {
@@ -464,3 +464,20 @@ def test_a_reused_number_is_not_a_reactivation() -> None:
     reused = hcpcs.diff(old, new).of(ChangeKind.REUSED)[0]
     assert (reused.before, reused.after) == ("2013-12-31", "2023-07-01")
     assert "number reused: terminated 2013-12-31" in hcpcs.diff(old, new).to_markdown()
+
+
+def test_action_codes_that_disagree_with_the_files_are_flagged() -> None:
+    # DOMAIN.md §9.2. 2019 -> 2020: C9034 was discontinued under action N.
+    old, new = hcpcs.load(HCPCS_ANWEB[2019]), hcpcs.load(HCPCS_ANWEB[2020])
+    d = hcpcs.diff(old, new)
+    found = {x.code: x for x in d.disagreements()}
+    assert found["C9034"].action is ActionCode.NO_CHANGE
+    assert ChangeKind.DISCONTINUED in found["C9034"].changes
+    # Every flag is a real mismatch: computed changes under N, or none under another.
+    for x in d.disagreements():
+        assert (x.action is ActionCode.NO_CHANGE) == bool(x.changes)
+    # A file against itself: every announcement disagrees, and nothing else.
+    same = hcpcs.diff(new, new)
+    assert [x.code for x in same.disagreements()] == [a.code for a in same.announced]
+    assert "## action codes that disagree with the files" in d.to_markdown()
+    assert json.loads(d.to_json())["disagreements"][0]["reason"]

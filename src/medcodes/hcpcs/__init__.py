@@ -8,7 +8,7 @@
 
 from .codeset import SECTIONS, CodeCheck, Codeset, Kind, Node, Problem
 from .corrections import Correction, load_corrections
-from .diff import AnnouncedChange, Change, ChangeKind, HcpcsDiff, diff
+from .diff import AnnouncedChange, Change, ChangeKind, Disagreement, HcpcsDiff, diff
 from .loader import load
 from .model import (
     ActionCode,
@@ -31,6 +31,7 @@ __all__ = [
     "Codeset",
     "Correction",
     "CoverageCode",
+    "Disagreement",
     "HcpcsDiff",
     "Kind",
     "MultiplePricingIndicator",

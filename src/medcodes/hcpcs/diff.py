@@ -19,7 +19,7 @@ from ..errors import UsageError
 from .codeset import Codeset
 from .model import ActionCode, Record
 
-__all__ = ["AnnouncedChange", "Change", "ChangeKind", "HcpcsDiff", "diff"]
+__all__ = ["AnnouncedChange", "Change", "ChangeKind", "Disagreement", "HcpcsDiff", "diff"]
 
 
 class ChangeKind(enum.Enum):
@@ -128,6 +128,48 @@ class AnnouncedChange:
 
 
 @frozen
+class Disagreement:
+    """A code whose action code in the newer file does not match what changed
+    between the two files (DOMAIN.md §9.2): a field changed but the action is
+    ``N``, or the action announces a change that did not happen.
+
+    Between consecutive CMS files (one quarter apart) this is a defect of the
+    newer file. Between files further apart it is expected: the action codes
+    speak of the last quarter only, and a change made in a quarter between the two
+    files shows here with action ``N``.
+
+    :ivar code: the procedure code or modifier.
+    :ivar level: ``"code"`` or ``"modifier"``.
+    :ivar action: the newer file's action code.
+    :ivar changes: the kinds of change computed for the code (empty if none).
+    :ivar reason: what disagrees, in words.
+    """
+
+    code: str
+    level: str
+    action: ActionCode | str
+    changes: tuple[ChangeKind, ...]
+    reason: str
+
+
+# The action codes that announce a change of one kind, and the computed kinds that carry it out.
+_ANNOUNCES: dict[ActionCode, tuple[str, frozenset[ChangeKind]]] = {
+    ActionCode.ADD: ("an addition", frozenset({ChangeKind.ADDED})),
+    ActionCode.DISCONTINUE: ("a discontinuation", frozenset({ChangeKind.DISCONTINUED})),
+    ActionCode.REACTIVATE: (
+        "a reactivation", frozenset({ChangeKind.REACTIVATED, ChangeKind.REUSED})
+    ),
+    ActionCode.LONG_DESCRIPTION: (
+        "a long description change", frozenset({ChangeKind.LONG_DESCRIPTION})
+    ),
+    ActionCode.BOTH: ("a long description change", frozenset({ChangeKind.LONG_DESCRIPTION})),
+    ActionCode.SHORT_DESCRIPTION: (
+        "a short description change", frozenset({ChangeKind.SHORT_DESCRIPTION})
+    ),
+}
+
+
+@frozen
 class HcpcsDiff:
     """The computed changes from ``old`` to ``new`` (codes, then modifiers, in
     file order) and the changes ``new`` announces.
@@ -168,6 +210,32 @@ class HcpcsDiff:
         )
         return {"computed": dict(computed), "announced": dict(sorted(announced.items()))}
 
+    def disagreements(self) -> tuple[Disagreement, ...]:
+        """The codes whose action code in the newer file does not match the
+        computed changes (see :class:`Disagreement`), in file order.
+
+        >>> import medcodes
+        >>> from medcodes.hcpcs import ActionCode
+        >>> hc = medcodes.hcpcs.load()
+        >>> d = medcodes.hcpcs.diff(hc, hc)   # nothing changed, yet 321 changes announced
+        >>> len(d.disagreements()), d.disagreements()[0].reason
+        (321, 'announces a field change (P), but the files show none')
+        """
+        computed: dict[tuple[str, str], list[ChangeKind]] = {}
+        for c in self.changes:
+            computed.setdefault((c.level, c.code), []).append(c.kind)
+        out: list[Disagreement] = []
+        for level, records in (
+            ("code", self.new._codes.values()),
+            ("modifier", self.new._modifiers.values()),
+        ):
+            for r in records:
+                kinds = tuple(computed.get((level, r.code), ()))
+                reason = _disagreement(r.action, kinds)
+                if reason is not None and r.action is not None:
+                    out.append(Disagreement(r.code, level, r.action, kinds, reason))
+        return tuple(out)
+
     def to_records(self) -> list[dict[str, Any]]:
         """Every computed change as a plain dict."""
         return [c.to_dict() for c in self.changes]
@@ -193,6 +261,10 @@ class HcpcsDiff:
             "announced": [
                 {"code": a.code, "level": a.level, "action": _text(a.action)}
                 for a in self.announced
+            ],
+            "disagreements": [
+                {"code": d.code, "level": d.level, "action": _text(d.action), "reason": d.reason}
+                for d in self.disagreements()
             ],
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
@@ -224,6 +296,17 @@ class HcpcsDiff:
                 act = a.action
                 said = f"{act.value}: {act.meaning}" if isinstance(act, ActionCode) else act
                 parts.append(f"- `{a.code}` ({a.level}) {said}")
+        disagreements = self.disagreements()
+        if disagreements:
+            parts += [
+                "",
+                f"## action codes that disagree with the files ({len(disagreements):,})",
+                "",
+                "Expected between files more than a quarter apart (the action codes speak "
+                "of the last quarter only).",
+                "",
+            ]
+            parts.extend(f"- `{d.code}` ({d.level}) {d.reason}" for d in disagreements)
         return "\n".join(parts) + "\n"
 
 
@@ -241,6 +324,24 @@ def _describe(c: Change) -> str:
         return f"{code} number reused: terminated {c.before}, a new item added {c.after}"
     field = f"{c.detail}: " if c.detail else ""
     return f"{code} {field}{c.before!r} -> {c.after!r}"
+
+
+def _disagreement(action: ActionCode | str | None, kinds: tuple[ChangeKind, ...]) -> str | None:
+    """Why ``action`` does not match the computed ``kinds``, or ``None``."""
+    if action is ActionCode.NO_CHANGE or action is None:
+        if kinds:
+            what = ", ".join(dict.fromkeys(k.value for k in kinds))
+            return f"changed ({what}) under action N (no change)"
+        return None
+    if not isinstance(action, ActionCode):
+        return None  # a value outside the table: nothing to compare
+    announced = _ANNOUNCES.get(action)
+    if announced is not None and not announced[1] & set(kinds):
+        return f"announces {announced[0]} ({action.value}), but the files show none"
+    fields = (ActionCode.ADMINISTRATIVE, ActionCode.PAYMENT, ActionCode.MISCELLANEOUS)
+    if action in fields and ChangeKind.FIELD not in kinds:
+        return f"announces a field change ({action.value}), but the files show none"
+    return None
 
 
 def diff(old: Codeset, new: Codeset) -> HcpcsDiff:
