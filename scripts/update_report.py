@@ -38,7 +38,7 @@ def _bundled_year(spec: str) -> int | None:
         return 0
     if spec.startswith("bundled:"):
         year = spec.split(":", 1)[1]
-        if not year.isdigit():
+        if not (year.isascii() and year.isdigit()):
             raise ValueError(f"{spec!r}: expected bundled or bundled:YYYY")
         return int(year)
     return None

@@ -105,3 +105,9 @@ def test_a_renamed_tabular_in_a_zip_is_its_one_xml(tmp_path: Path) -> None:
     april = medcodes.icd10cm.load(path, effective=dt.date(2025, 4, 1))
     assert april.release.label == "ICD-10-CM FY2025 (effective 2025-04-01)"
     assert len(april.billable_codes()) == 74260
+
+
+def test_a_folder_of_folders_says_they_are_not_searched(tmp_path: Path) -> None:
+    (tmp_path / "2025").mkdir()
+    with pytest.raises(SourceError, match="sub-folders are not searched"):
+        medcodes.hcpcs.load(tmp_path)

@@ -185,3 +185,15 @@ def test_no_warning_on_the_official_files(cm: Codeset) -> None:
         warnings.simplefilter("error")
         medcodes.icd10cm.load()
     assert cm["1"].kind is Kind.CHAPTER
+
+
+def test_utf8_declared_as_latin1_is_refused(tmp_path: Path, xml2026: bytes) -> None:
+    # Read as declared, "Charcôt" would load as "CharcÃ´t" in 281 titles.
+    data = xml2026.replace(b'encoding="utf-8"', b'encoding="ISO-8859-1"', 1)
+    assert data != xml2026
+    with pytest.raises(ParseError, match="declares encoding 'ISO-8859-1' but its text is UTF-8"):
+        medcodes.icd10cm.load(_write(tmp_path, "icd10cm_tabular_2026.xml", data))
+    # A real Latin-1 file (not UTF-8) with that declaration is read as declared.
+    latin = data.decode("utf-8").encode("latin-1")
+    cs = medcodes.icd10cm.load(_write(tmp_path, "icd10cm_tabular_2026.xml", latin))
+    assert cs["M14.6"].title.startswith("Charc\u00f4t")

@@ -220,7 +220,12 @@ def _pick(
 def _no_match(candidates: list[_Candidate], what: str, where: str) -> SourceError:
     seen = ", ".join(c.name for c in candidates[:40]) or "nothing"
     more = f" (and {len(candidates) - 40} more)" if len(candidates) > 40 else ""
-    return SourceError(f"found no {what}; files seen: {seen}{more}", file=where)
+    try:
+        folders = Path(where).is_dir() and any(p.is_dir() for p in Path(where).iterdir())
+    except OSError:
+        folders = False
+    inside = "; sub-folders are not searched: pass the one that holds it" if folders else ""
+    return SourceError(f"found no {what}; files seen: {seen}{more}{inside}", file=where)
 
 
 def _read_bounded(fh: IO[bytes] | gzip.GzipFile, max_bytes: int, label: str) -> bytes:

@@ -70,6 +70,7 @@ def _parse_xml(data: bytes, label: str) -> Any:
         )
     if not data.strip():
         raise ParseError("the file is empty", file=label, line=1)
+    _check_declared_encoding(data, label)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -78,6 +79,30 @@ def _parse_xml(data: bytes, label: str) -> Any:
     if root.getroottree().docinfo.internalDTD is not None:
         raise ParseError("document type declarations are not allowed", file=label, line=1)
     return root
+
+
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _check_declared_encoding(data: bytes, label: str) -> None:
+    """Refuse UTF-8 text declared as another encoding: read as declared, every
+    accented letter would become two wrong ones (an o-circumflex as an A-tilde
+    and an acute accent)."""
+    m = _DECLARED.match(data.lstrip(b"\xef\xbb\xbf"))
+    if m is None or m.group(1).lower().replace(b"_", b"-") in (b"utf-8", b"utf8", b"us-ascii"):
+        return
+    if data.isascii():
+        return  # the same text in any of these encodings
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # not UTF-8: the declaration may well be right
+    raise ParseError(
+        f"declares encoding {m.group(1).decode('ascii')!r} but its text is UTF-8 "
+        "(the official files are UTF-8): fix or remove the declaration",
+        file=label,
+        line=1,
+    )
 
 
 def parse_tabular(data: bytes, label: str) -> _Tabular:
