@@ -32,7 +32,14 @@ def normalize_code(text: str) -> str:
 
     :raises ~medcodes.errors.UsageError: ``text`` is not a ``str``.
     """
-    key = upper_key(text_arg(text, "code"))
+    return _key_of(text_arg(text, "code"))
+
+
+def _key_of(text: str) -> str:
+    """:func:`normalize_code` of a ``str`` (the lookups' fast path)."""
+    key = text.strip()
+    if key.isascii():  # as upper_key: no look-alike letter becomes a code's
+        key = key.upper()
     if len(key) > 3 and key[3] == ".":
         key = key[:3] + key[4:]
     elif key.endswith(".") and len(key) == 4:
@@ -390,7 +397,7 @@ class Codeset:
             return table.get(key)
         if not isinstance(text, str):
             return None
-        key = normalize_code(text)
+        key = _key_of(text)
         i = st.codes.get(key)
         if i is None:
             i = st.chapters.get(key)
