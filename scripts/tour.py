@@ -43,6 +43,8 @@ def main() -> None:
         status = "valid" if check.valid else check.problem.name  # type: ignore[union-attr]
         hint = f"  -> {', '.join(check.suggestions[:3])}" if check.suggestions else ""
         print(f"  {text:<9} {status:<30} {check.message}{hint}")
+    late = cm.check_code("E11.65", on=dt.date(2025, 12, 1))
+    print(f"  E11.65 on 2025-12-01: {late.problem.name}: {late.message}")  # type: ignore[union-attr]
 
     print("\nChapters and blocks are nodes too; a block may share its name with a category:")
     print(f"  cm['19']       -> {cm['19'].title}")

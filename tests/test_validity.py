@@ -163,3 +163,11 @@ def test_check_code_on_a_date_of_service(cm: Codeset, cm2025: Codeset) -> None:
     assert cm2025.check_code("E11.65", on=dt.date(2025, 4, 1)).message == "E11.65 is a valid code"
     with pytest.raises(UsageError):
         cm.check_code("E11.65", on="2026-04-01")  # type: ignore[arg-type]
+
+
+def test_a_cpt_code_is_said_to_be_one(cm: Codeset) -> None:
+    for text in ("99213", "0377T"):
+        check = cm.check_code(text)
+        assert check.problem is Problem.MALFORMED
+        assert "form of a CPT procedure code" in check.message
+    assert "CPT" not in cm.check_code("9921").message
