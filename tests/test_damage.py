@@ -164,3 +164,23 @@ def test_unicode_look_alikes_are_not_hcpcs_codes() -> None:
     hc = hcpcs.load()
     assert hc.check_modifier("\ufb05").problem is hcpcs.Problem.NOT_A_MODIFIER  # "ﬅ" -> "ST"
     assert hc.get("\u017f4000") is None and "\u017f4000" not in hc
+
+
+def test_blanks_or_an_end_of_file_mark_after_the_last_line_are_not_a_cut(tmp_path: Path) -> None:
+    data = _official("icd10cm_codes_2025.txt")
+    for tail in (b"   ", b"\x1a"):
+        path = _write(tmp_path, "icd10cm_codes_2025.txt", data + tail)
+        assert len(medcodes.icd10cm.load(path).billable_codes()) == 74260
+
+
+def test_an_addenda_file_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    data = ADDENDA_APRIL_2026[0].read_bytes()
+    path = _write(tmp_path, ADDENDA_APRIL_2026[0].name, b"\xef\xbb\xbf" + data)
+    marked, plain = (medcodes.icd10cm.load_addenda(p) for p in (path, ADDENDA_APRIL_2026[0]))
+    assert (marked.type, marked.lines, marked.codes, marked.headers) == (
+        plain.type,
+        plain.lines,
+        plain.codes,
+        plain.headers,
+    )
+    assert marked.codes is not None and marked.codes.new_total == 74719

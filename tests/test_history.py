@@ -71,8 +71,12 @@ def test_check_code_on_a_date(history: ReleaseHistory) -> None:
     assert late.problem is Problem.OUTSIDE_RELEASE and late.code == "G35" and late.node is None
     assert "no loaded release covers 2030-01-01 (loaded: 2024-10-01 to" in late.message
     assert history.check_code("!!", on=dt.date(2030, 1, 1)).problem is Problem.MALFORMED
-    empty = ReleaseHistory([]).check_code("G35", on=dt.date(2025, 1, 1))
+    empty = ReleaseHistory([]).check_code("g35", on=dt.date(2025, 1, 1))
     assert empty.problem is Problem.OUTSIDE_RELEASE and "loaded: none" in empty.message
+    assert empty.code == "G35"
+    for junk in ("", 5, "!!"):
+        check = ReleaseHistory([]).check_code(junk, on=dt.date(2025, 1, 1))  # type: ignore[arg-type]
+        assert check.problem is Problem.MALFORMED
     with pytest.raises(UsageError, match="on"):
         history.check_code("G35", on="2025-10-01")  # type: ignore[arg-type]
 

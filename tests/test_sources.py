@@ -111,3 +111,12 @@ def test_a_folder_of_folders_says_they_are_not_searched(tmp_path: Path) -> None:
     (tmp_path / "2025").mkdir()
     with pytest.raises(SourceError, match="sub-folders are not searched"):
         medcodes.hcpcs.load(tmp_path)
+
+
+def test_several_renamed_xml_files_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "xmls.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("a.xml", b"<ICD10CM.tabular/>")
+        zf.writestr("drug.xml", b"<ICD10CM.index/>")
+    with pytest.raises(SourceError, match=r"several XML files, none with .*a\.xml.*drug\.xml"):
+        medcodes.icd10cm.load(path)

@@ -205,17 +205,19 @@ def test_enum_arguments_take_their_values_and_refuse_the_rest(cm: icd10cm.Codese
     by_value = cm.effective_notes("E11.65", "excludes1")  # type: ignore[arg-type]
     assert by_value == cm.effective_notes("E11.65", icd10cm.NoteKind.EXCLUDES1) and by_value
     assert cm["E11"].notes.of("excludes1") == cm["E11"].notes.excludes1  # type: ignore[arg-type]
-    with pytest.raises(UsageError, match=r"kind='excludes': expected a NoteKind \('includes'"):
+    by_name = cm.effective_notes("E11.65", "EXCLUDES1")  # type: ignore[arg-type]
+    assert by_name == by_value
+    with pytest.raises(UsageError, match=r"kind='excludes': expected one of medcodes.icd10cm.Note"):
         cm.effective_notes("E11.65", "excludes")  # type: ignore[arg-type]
     changes = icd10cm.diff(icd10cm.load(fiscal_year=2025), cm)
     assert changes.of("added") == changes.of(icd10cm.ChangeKind.ADDED)  # type: ignore[arg-type]
-    with pytest.raises(UsageError, match="expected a ChangeKind"):
+    with pytest.raises(UsageError, match=r"expected one of medcodes\.icd10cm\.ChangeKind"):
         changes.of(hcpcs.ChangeKind.ADDED)  # type: ignore[arg-type]  # the other system's
-    with pytest.raises(UsageError, match="expected a AddendaType"):
-        changes.to_addenda("ORDER")
+    with pytest.raises(UsageError, match=r"expected one of medcodes\.icd10cm\.AddendaType"):
+        changes.to_addenda("orders")
     hc = hcpcs.load()
     assert hcpcs.diff(hc, hc).of("added") == ()  # type: ignore[arg-type]
-    with pytest.raises(UsageError, match="expected a ChangeKind"):
+    with pytest.raises(UsageError, match=r"expected one of medcodes\.hcpcs\.ChangeKind"):
         hcpcs.diff(hc, hc).of("new")  # type: ignore[arg-type]
 
 
@@ -237,3 +239,4 @@ def test_arguments_that_are_not_text(cm: icd10cm.Codeset) -> None:
             call()
     # display_code writes what it is given in the written form, whatever the spacing.
     assert icd10cm.display_code(" e11.65 ") == "E11.65" == icd10cm.display_code("E1165")
+    assert icd10cm.display_code("E11.") == "E11" == icd10cm.display_code("e11")

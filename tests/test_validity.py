@@ -152,17 +152,23 @@ def test_check_code_on_a_date_of_service(cm: Codeset, cm2025: Codeset) -> None:
         check = cm.check_code("E11.65", on=day)
         assert check.problem is Problem.OUTSIDE_RELEASE and not check.valid
         assert check.code == "E11.65" and check.node == cm["E11.65"]
-        assert f"not {day.isoformat()}" in check.message
+        assert f"not {day.isoformat()}: check the code against" in check.message
     assert cm.check_code("E11.6!", on=dt.date(2020, 1, 1)).problem is Problem.MALFORMED
     # An October release answers for April onwards, and says an update may apply.
     october = medcodes.icd10cm.load(CMS_2025_ZIP)
     assert october.check_code("E11.65", on=dt.date(2025, 3, 31)).message == "E11.65 is a valid code"
     caveat = october.check_code("E11.65", on=dt.date(2025, 4, 1)).message
-    assert caveat.startswith("E11.65 is a valid code as far as ICD-10-CM FY2025")
+    assert caveat.startswith("E11.65 is a valid code, as far as this release says")
     assert "takes effect on 2025-04-01" in caveat
+    # Every answer may change with an April update, not only "valid".
+    unknown = october.check_code("E11.66", on=dt.date(2025, 4, 1))
+    assert unknown.problem is Problem.UNKNOWN and "April 1 update" in unknown.message
     assert cm2025.check_code("E11.65", on=dt.date(2025, 4, 1)).message == "E11.65 is a valid code"
     with pytest.raises(UsageError):
         cm.check_code("E11.65", on="2026-04-01")  # type: ignore[arg-type]
+    nat = type("NaT", (dt.datetime,), {"date": lambda self: self, "__eq__": lambda s, o: False})
+    with pytest.raises(UsageError):  # pandas' NaT: a datetime that is no date
+        cm.check_code("E11.65", on=nat(2026, 4, 1))
 
 
 def test_a_cpt_code_is_said_to_be_one(cm: Codeset) -> None:

@@ -44,8 +44,13 @@ def as_enum(cls: type[E], value: object, name: str) -> E:
     """
     if isinstance(value, cls):
         return value
+    if isinstance(value, str) and value in cls.__members__:
+        return cls[value]  # its name, "EXCLUDES1"
     try:
         return cls(value)
     except (ValueError, TypeError):
+        where = cls.__module__.rsplit(".", 1)[0]  # medcodes.icd10cm or medcodes.hcpcs
         choices = ", ".join(repr(m.value) for m in cls)
-        raise UsageError(f"{name}={value!r}: expected a {cls.__name__} ({choices})") from None
+        raise UsageError(
+            f"{name}={value!r}: expected one of {where}.{cls.__name__} or its value ({choices})"
+        ) from None

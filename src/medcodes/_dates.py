@@ -14,7 +14,7 @@ def as_date(value: object, name: str) -> dt.date:
     :raises ~medcodes.errors.UsageError: it is not a date.
     """
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
+        value = value.date()  # pandas' NaT is a datetime whose date is NaT
+    if type(value) is dt.date or (isinstance(value, dt.date) and value == value):
         return value
     raise UsageError(f"{name} must be a datetime.date, not {value!r}")

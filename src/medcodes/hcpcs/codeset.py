@@ -407,7 +407,8 @@ class Codeset:
                     text,
                     None,
                     Problem.MALFORMED,
-                    f"{key} is a CPT code, not Level II: {_NOT_IN_LEVEL_II}",
+                    f"{key} has the form of a CPT code, not of a Level II one: "
+                    f"{_NOT_IN_LEVEL_II}",
                     (),
                     day,
                 )
@@ -427,7 +428,7 @@ class Codeset:
                 )
             close = self._close(key)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            message = self._before_file(f"{key} is not in this release{hint}", day)
+            message = self._before_file(f"{key} is not in this release", day) + hint
             return CodeCheck(text, key, Problem.UNKNOWN, message, close, day)
         return self._dated(text, record, Node(self, Kind.CODE, key), day)
 
@@ -447,7 +448,7 @@ class Codeset:
             if key in self._codes:
                 what = "a procedure code"
             elif _CPT_MODIFIER.fullmatch(key):
-                what = "a CPT modifier, not Level II: " + _NOT_IN_LEVEL_II
+                what = "in the form of a CPT modifier, not of a Level II one: " + _NOT_IN_LEVEL_II
             else:
                 what = "not a modifier of this release"
             return CodeCheck(
@@ -503,8 +504,10 @@ class Codeset:
             seen.add(code)
             found = self._codes.get(code) or self._modifiers.get(code)
             if found is None:
-                what = "a CPT code" if _CPT_CODE.fullmatch(code) else "not in this file"
-                return f"{code} ({what})"
+                if _CPT_CODE.fullmatch(code):  # Level I: valid outside this file
+                    valid.append(code)
+                    return f"{code} (a CPT code)"
+                return f"{code} (not in this file)"
             if found.terminated is None or day <= found.terminated:
                 if found.added is None or found.added <= day:
                     valid.append(code)

@@ -32,9 +32,11 @@ class ChangeKind(enum.Enum):
     DELETED = "deleted"
     #: A termination date was removed.
     REACTIVATED = "reactivated"
-    #: A terminated code's number now names a new item, added after the
-    #: termination (J1440: filgrastim until 2013, fecal microbiota from 2023);
-    #: ``before`` is the termination date, ``after`` the new added date.
+    #: The code's number now names a new item: a later added date and another
+    #: long description (J1440: filgrastim until 2013, fecal microbiota added
+    #: 2023; G9890 re-added with a new meaning in 2018). ``before`` and
+    #: ``after`` are the old and new added dates; the description change is
+    #: reported beside it.
     REUSED = "number reused"
     LONG_DESCRIPTION = "long description changed"
     SHORT_DESCRIPTION = "short description changed"
@@ -154,7 +156,7 @@ class Disagreement:
 
 # The action codes that announce a change of one kind, and the computed kinds that carry it out.
 _ANNOUNCES: dict[ActionCode, tuple[str, frozenset[ChangeKind]]] = {
-    ActionCode.ADD: ("an addition", frozenset({ChangeKind.ADDED})),
+    ActionCode.ADD: ("an addition", frozenset({ChangeKind.ADDED, ChangeKind.REUSED})),
     ActionCode.DISCONTINUE: ("a discontinuation", frozenset({ChangeKind.DISCONTINUED})),
     ActionCode.REACTIVATE: (
         "a reactivation", frozenset({ChangeKind.REACTIVATED, ChangeKind.REUSED})
@@ -321,7 +323,7 @@ def _describe(c: Change) -> str:
     if c.kind is ChangeKind.REACTIVATED:
         return f"{code} termination {c.before} removed"
     if c.kind is ChangeKind.REUSED:
-        return f"{code} number reused: terminated {c.before}, a new item added {c.after}"
+        return f"{code} number reused: a new item added {c.after} (the previous, {c.before})"
     field = f"{c.detail}: " if c.detail else ""
     return f"{code} {field}{c.before!r} -> {c.after!r}"
 
@@ -338,6 +340,8 @@ def _disagreement(action: ActionCode | str | None, kinds: tuple[ChangeKind, ...]
     announced = _ANNOUNCES.get(action)
     if announced is not None and not announced[1] & set(kinds):
         return f"announces {announced[0]} ({action.value}), but the files show none"
+    if action is ActionCode.BOTH and ChangeKind.FIELD not in kinds:
+        return "announces a field change besides the long description (B), but the files show none"
     fields = (ActionCode.ADMINISTRATIVE, ActionCode.PAYMENT, ActionCode.MISCELLANEOUS)
     if action in fields and ChangeKind.FIELD not in kinds:
         return f"announces a field change ({action.value}), but the files show none"
@@ -377,9 +381,14 @@ def _compare(level: str, old: dict[str, Record], new: dict[str, Record], out: li
             continue
         if a == b:
             continue
-        reused = a.terminated is not None and b.added is not None and b.added > a.terminated
+        reused = (
+            a.added is not None
+            and b.added is not None
+            and b.added > a.added
+            and a.long_description != b.long_description
+        )
         if reused:
-            add(Change(code, ChangeKind.REUSED, level, _text(a.terminated), _text(b.added)))
+            add(Change(code, ChangeKind.REUSED, level, _text(a.added), _text(b.added)))
             if b.terminated is not None:
                 add(Change(code, ChangeKind.DISCONTINUED, level, None, _text(b.terminated)))
         elif a.terminated != b.terminated:

@@ -188,7 +188,7 @@ def load_addenda(
 
 def parse_addenda(data: bytes, label: str, source: SourceFile | None = None) -> Addenda:
     """Parse the bytes of an order or codes addenda file."""
-    text = decode_text(data, label)
+    text = decode_text(data, label).removeprefix("\ufeff")  # a byte order mark
     lines = text.splitlines()
     kind: AddendaType | None = None
     changes: list[AddendaLine] = []

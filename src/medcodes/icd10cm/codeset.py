@@ -57,9 +57,9 @@ def display_code(key: str) -> str:
 
     :raises ~medcodes.errors.UsageError: ``key`` is not a ``str``.
     """
-    key = upper_key(text_arg(key, "key"))
+    key = normalize_code(key)  # "E11.65" and "E1165" alike; "E11." is "E11"
     if len(key) <= 3 or "." in key or "-" in key or not key.isascii():
-        return key  # a written form already, a chapter, a block, or no code at all
+        return key  # a category, a chapter, a block, or no code at all
     return f"{key[:3]}.{key[3:]}"
 
 
@@ -71,7 +71,10 @@ class Node(tuple[Any, int]):
     same code in two releases (or in a codeset and its unpickled copy) gives two
     different nodes; compare ``node.key`` for that, or look a node up in the
     other release (``old[node]``). A pickled node carries its whole codeset.
-    Get them from a codeset (``cm["E11.65"]``), never construct them.
+    Get them from a codeset (``cm["E11.65"]``), never construct them. A node is
+    stored as a ``(codeset, index)`` pair, which is what iterating one gives (so
+    that pandas and ``attrs.asdict`` can hold nodes): its children are
+    :attr:`children`. Within a release, nodes sort in official order.
 
     >>> import medcodes
     >>> cm = medcodes.icd10cm.load()
@@ -281,19 +284,6 @@ class Node(tuple[Any, int]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_node_at, (self[0], self[1]))
-
-    # A node is stored as a (codeset, index) pair, but it is not a sequence:
-    # iterating one would silently give those two instead of its children.
-    def __iter__(self) -> Iterator[Any]:
-        raise TypeError(
-            f"{self.code} is a Node, not a sequence: use .children, .ancestors() or .descendants()"
-        )
-
-    def __len__(self) -> int:
-        raise TypeError(f"{self.code} is a Node, it has no length: count node.children")
-
-    def __bool__(self) -> bool:
-        return True
 
 
 def _node_at(codeset: Codeset, index: int) -> Node:

@@ -16,10 +16,10 @@ from attrs import evolve, field, frozen
 
 from .._dates import as_date
 from ..errors import UsageError
-from .codeset import Codeset
+from .codeset import Codeset, display_code, normalize_code
 from .diff import _codes_only, _revised
 from .model import Release
-from .validity import CodeCheck, Problem
+from .validity import CODE_SYNTAX, CodeCheck, Problem
 
 __all__ = ["CodeEvent", "EventKind", "ReleaseHistory"]
 
@@ -156,8 +156,13 @@ class ReleaseHistory:
         if cs is not None:
             return cs.check_code(text, on)
         if not self.releases:
-            text = text if isinstance(text, str) else repr(text)
-            return CodeCheck(text, None, Problem.OUTSIDE_RELEASE, self._uncovered(on), (), on)
+            key = normalize_code(text) if isinstance(text, str) else ""
+            if not CODE_SYNTAX.fullmatch(key):  # junk is malformed whatever is loaded
+                shown = repr(text)
+                return CodeCheck(shown, None, Problem.MALFORMED, f"{shown} is no code", (), on)
+            return CodeCheck(
+                text, display_code(key), Problem.OUTSIDE_RELEASE, self._uncovered(on), (), on
+            )
         check = self.releases[-1].check_code(text)
         if check.problem is Problem.MALFORMED:
             return evolve(check, day=on)

@@ -129,7 +129,14 @@ def load(
             if tab_c is None and ord_c is None and codes_c is None:
                 # A renamed tabular ("tabular.xml"): the one XML, as for a single file.
                 xml = [c for c in cands if c.name.lower().endswith(_XML_SUFFIXES)]
-                tab_c = xml[0] if len(xml) == 1 else None
+                if len(xml) > 1:
+                    raise SourceError(
+                        "several XML files, none with a tabular's official name: "
+                        + ", ".join(c.label for c in xml)
+                        + "; pass the one you mean",
+                        file=str(source),
+                    )
+                tab_c = xml[0] if xml else None
             if tab_c is None and ord_c is None and codes_c is None:
                 raise _no_match(
                     cands, "ICD-10-CM tabular XML, order file or codes file", str(source)

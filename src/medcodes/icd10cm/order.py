@@ -55,7 +55,7 @@ def decode_text(data: bytes, label: str) -> str:
     """Decode an official text file: ASCII/UTF-8, else cp1252 with a warning."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:1000]:
         raise ParseError("the file is UTF-16 or binary, expected ASCII text", file=label, line=1)
-    check_complete(data, label)
+    data = check_complete(data, label)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -135,7 +135,7 @@ def check_code(codeset: Codeset, text: str | Node, on: dt.date | None = None) ->
     'OUTSIDE_RELEASE'
     >>> print(late.message)  # doctest: +NORMALIZE_WHITESPACE
     ICD-10-CM FY2026 (effective 2026-04-01) covers 2026-04-01 to 2026-09-30,
-    not 2025-12-01: check E11.65 against the release in force on that date
+    not 2025-12-01: check the code against the release in force on that date
     """
     check = _check_code(codeset, text)
     return check if on is None else _on_day(codeset, check, on)
@@ -153,18 +153,18 @@ def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
             check.code,
             Problem.OUTSIDE_RELEASE,
             f"{release.label} covers {release.effective.isoformat()} to "
-            f"{release.valid_through.isoformat()}, not {day.isoformat()}: check "
-            f"{check.code or repr(check.text)} against the release in force on that date",
+            f"{release.valid_through.isoformat()}, not {day.isoformat()}: check the code "
+            "against the release in force on that date",
             (),
             day,
             check.node,
         )
     april = dt.date(release.fiscal_year, 4, 1)
-    if check.problem is None and not release.is_april_update and day >= april:
+    if not release.is_april_update and day >= april:  # whatever the answer, it may change
         return evolve(
             check,
             day=day,
-            message=f"{check.message} as far as {release.label} says (an April 1 update "
+            message=f"{check.message}, as far as this release says (an April 1 update "
             f"of FY{release.fiscal_year}, when CDC issues one, takes effect on "
             f"{april.isoformat()})",
         )
