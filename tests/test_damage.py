@@ -147,6 +147,9 @@ def test_paths_that_are_not_regular_files(tmp_path: Path) -> None:
 def test_max_bytes_must_be_a_positive_whole_number(value: object) -> None:
     with pytest.raises(UsageError, match="max_bytes must be a positive number of bytes"):
         medcodes.icd10cm.load(max_bytes=value)  # type: ignore[arg-type]
+    for load in (medcodes.icd10cm.load, hcpcs.load, medcodes.icd10cm.load_addenda):
+        with pytest.raises(UsageError):  # said before the missing file
+            load("/nonexistent", max_bytes=value)  # type: ignore[operator]
 
 
 def test_a_bound_past_memory_means_no_bound() -> None:

@@ -17,7 +17,16 @@ from attrs import frozen
 
 from .._xlsx import excel_date, read_rows
 from ..errors import ParseError
-from ..sources import MAX_BYTES_ADDENDA, PathArg, _Candidate, _candidates, _no_match, _path, _read
+from ..sources import (
+    MAX_BYTES_ADDENDA,
+    PathArg,
+    _Candidate,
+    _candidates,
+    _check_max_bytes,
+    _no_match,
+    _path,
+    _read,
+)
 
 __all__ = ["Correction", "load_corrections"]
 
@@ -57,6 +66,7 @@ def load_corrections(
 
     :raises ~medcodes.errors.ParseError: not a corrections workbook.
     """
+    max_bytes = _check_max_bytes(max_bytes)
     source = _path(source)
     if source.lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
         picked = [_Candidate(Path(source), None)]

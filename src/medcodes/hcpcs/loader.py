@@ -9,7 +9,16 @@ from importlib import resources
 
 from .._gc import paused_gc
 from ..errors import MismatchError, SourceError, UsageError
-from ..sources import MAX_BYTES_HCPCS, PathArg, _candidates, _no_match, _path, _pick, _read
+from ..sources import (
+    MAX_BYTES_HCPCS,
+    PathArg,
+    _candidates,
+    _check_max_bytes,
+    _no_match,
+    _path,
+    _pick,
+    _read,
+)
 from .anweb import parse_anweb
 from .codeset import Codeset
 from .model import Release
@@ -65,6 +74,7 @@ def load(
         root = resources.files("medcodes") / "_bundled"
         with resources.as_file(root / BUNDLED) as path:
             return load(path, year=2025, month=1, max_bytes=max_bytes)
+    max_bytes = _check_max_bytes(max_bytes)
     source = _path(source)
     cands, single = _candidates(source)
     if single:

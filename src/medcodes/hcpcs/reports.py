@@ -25,6 +25,7 @@ from ..sources import (
     PathArg,
     _Candidate,
     _candidates,
+    _check_max_bytes,
     _no_match,
     _path,
     _pick,
@@ -108,6 +109,7 @@ def load_transaction_report(
     :raises ~medcodes.errors.ParseError: not a transaction report, or a line
         that does not fit.
     """
+    max_bytes = _check_max_bytes(max_bytes)
     source = _path(source)
     if source.lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
         cand = _Candidate(Path(source), None)

@@ -23,6 +23,7 @@ from ..sources import (
     PathArg,
     SourceFile,
     _candidates,
+    _check_max_bytes,
     _no_match,
     _path,
     _pick,
@@ -160,6 +161,7 @@ def load_addenda(
     :raises ~medcodes.errors.SourceError: no (or several) addenda files found.
     :raises ~medcodes.errors.ParseError: the file is not an addenda file.
     """
+    max_bytes = _check_max_bytes(max_bytes)
     source = _path(source)
     if which is not None and which not in ("order", "codes"):
         raise UsageError(f"which={which!r}: expected 'order' or 'codes'")

@@ -15,6 +15,7 @@ from ..sources import (
     SourceFile,
     _Candidate,
     _candidates,
+    _check_max_bytes,
     _head,
     _no_match,
     _path,
@@ -105,6 +106,7 @@ def load(
         raise UsageError(f"fiscal_year must be an int such as 2025, not {fiscal_year!r}")
     if effective is not None:
         effective = as_date(effective, "effective")
+    max_bytes = _check_max_bytes(max_bytes)
     if source is None and order is None:
         return _load_bundled(fiscal_year or BUNDLED_DEFAULT, effective, max_bytes)
     tab_c: _Candidate | None = None

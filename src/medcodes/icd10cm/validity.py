@@ -201,7 +201,8 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
         if st.flags[i] & BILLABLE:  # then ``key`` is the code's key
             if code is None:
                 code = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
-            return CodeCheck(text, code, None, code + " is a valid code", (), None, codeset._node(i))
+            node = codeset._node(i)
+            return CodeCheck(text, code, None, code + " is a valid code", (), None, node)
         return _header(codeset, text, codeset._node(i))
     key = normalize_code(text)
     if key.isdigit() and len(key) <= 2:  # a chapter number this release does not have
