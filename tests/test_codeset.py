@@ -171,3 +171,14 @@ def test_nodes_equal_only_nodes_and_look_up_across_releases(cm: Codeset) -> None
     assert old[cm.block("B10")].kind is Kind.BLOCK and old[cm["B10"]].kind is Kind.CATEGORY
     assert old[cm["19"]].kind is Kind.CHAPTER
     assert cm.is_ancestor(old["E11"], node) and node in old
+
+
+def test_a_block_node_is_checked_as_the_block(cm: Codeset) -> None:
+    # B10 names a block and a category: a node says which one it is.
+    assert cm.check_code(cm.block("B10")).message == "B10 is a block, not a code"
+    assert "header (category)" in cm.check_code(cm["B10"]).message
+    (only,) = cm.check_claim([cm.block("B10")])
+    assert only.message == "B10 is a block, not a code"
+    assert list(cm["E11"].descendants(depth=0)) == []
+    with pytest.raises(medcodes.errors.UsageError, match="0 or more"):
+        list(cm["E11"].descendants(depth=-1))

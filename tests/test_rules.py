@@ -185,14 +185,54 @@ def test_claim_manifestation_first_and_code_first_order(cm: Codeset) -> None:
 def test_a_single_valid_code_is_a_warning_only_as_a_manifestation(cm: Codeset) -> None:
     # Guidelines I.B.7: "code first" applies when the condition is present. Only a
     # manifestation code ("in diseases classified elsewhere") may never come first
-    # (an error) and needs its underlying condition (a warning when none is there).
+    # (an error) and needs its underlying condition (a warning when none is there);
+    # a code that the notes make secondary-only may never come first either
+    # (chapter 20, I.C.20; B95-B97 and Z16, "for use as additional codes").
+    errors = {FindingKind.MANIFESTATION_FIRST: 0, FindingKind.SECONDARY_CODE_FIRST: 0}
     for node in cm.billable_codes()[::5]:
         manifestation = "classified elsewhere" in node.title.lower()
+        secondary = node.chapter.code == "20" or node.code[:3] in ("B95", "B96", "B97", "Z16")
         for f in cm.check_claim([node.code]):
             if f.severity is Severity.ERROR:
-                assert f.kind is FindingKind.MANIFESTATION_FIRST and manifestation, node.code
+                assert f.kind in errors, node.code
+                assert manifestation if f.kind is FindingKind.MANIFESTATION_FIRST else secondary
+                errors[f.kind] += 1
             if f.severity is Severity.WARNING:
                 assert f.kind is FindingKind.CODE_FIRST_ABSENT and manifestation, node.code
+    assert all(errors.values()), errors
+
+
+def test_secondary_only_and_additional_codes_listed_first(cm: Codeset) -> None:
+    for claim in (["W19.XXXA", "S72.001A"], ["Y92.009", "S72.001A"], ["B95.2", "N39.0"]):
+        (first,) = [f for f in cm.check_claim(claim) if f.severity is Severity.ERROR]
+        assert first.kind is FindingKind.SECONDARY_CODE_FIRST and first.positions == (0,)
+    w19 = cm.check_claim(["W19.XXXA", "S72.001A"])[0]
+    assert "chapter 20 says 'Where a code from this section is applicable" in w19.message
+    # The additional code a note asks for, listed first: a warning naming the note.
+    (z794,) = cm.check_claim(["Z79.4", "E11.9"])
+    assert z794.kind is FindingKind.ADDITIONAL_CODE_FIRST and z794.positions == (0, 1)
+    assert "'code to identify control using:'" in z794.message
+    # The right orders are clean of both.
+    for claim in (["S72.001A", "W19.XXXA"], ["N39.0", "B95.2"], ["E11.9", "Z79.4"]):
+        kinds = {f.kind for f in cm.check_claim(claim)}
+        assert not kinds & {FindingKind.SECONDARY_CODE_FIRST, FindingKind.ADDITIONAL_CODE_FIRST}
+
+
+def test_manifestation_titles_in_every_wording(cm: Codeset) -> None:
+    # "in other specified diseases", "in infectious and parasitic diseases",
+    # "in conditions", "in bacterial diseases" ... classified elsewhere.
+    for code in ("M14.861", "M01.X61", "G47.37", "G01", "K67", "H94.01", "J91.8", "G70.81"):
+        kinds = [f.kind for f in cm.check_claim([code])]
+        assert FindingKind.MANIFESTATION_FIRST in kinds, code
+
+
+def test_underdosing_advice_only_for_underdosing_codes(cm: Codeset) -> None:
+    # T36-T50: "underdosing of medication regimen (Z91.12-, Z91.13-)" is no advice
+    # for a poisoning or an adverse effect.
+    def advised(code: str) -> bool:
+        return any("Z91.12-" in f.message for f in cm.check_claim([code]))
+
+    assert advised("T39.016A") and not advised("T39.011A") and not advised("T39.015A")
 
 
 def test_claim_code_first_condition_absent(cm: Codeset) -> None:

@@ -198,8 +198,8 @@ class Node(tuple[Any, int]):
         end = cs._store.ends[i]
         if depth is None:
             return cs._nodes_between(i + 1, end)
-        if isinstance(depth, bool) or not isinstance(depth, int):
-            raise UsageError(f"depth must be a whole number of levels or None, not {depth!r}")
+        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
+            raise UsageError(f"depth must be a number of levels (0 or more) or None, not {depth!r}")
         if depth < 1:
             return iter(())
         parents, ends = cs._store.parents, cs._store.ends

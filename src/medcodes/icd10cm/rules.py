@@ -20,6 +20,7 @@ together. The files cannot say whether two conditions are related, so every
 from __future__ import annotations
 
 import enum
+import re
 import threading
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -209,6 +210,13 @@ class FindingKind(enum.Enum):
     DUPLICATE_CODE = "duplicate code"
     EXCLUDES1 = "excludes1 pair"
     MANIFESTATION_FIRST = "manifestation code listed first"
+    #: A code that a note says is only for use after another is listed first:
+    #: chapter 20 ("used secondary to a code from another chapter"), B95-B97
+    #: ("supplementary or additional codes"), Z37 ("an additional code").
+    SECONDARY_CODE_FIRST = "secondary code listed first"
+    #: The first-listed code is the additional code that another code's "use
+    #: additional code" note asks for (Z79.4 before E11.9).
+    ADDITIONAL_CODE_FIRST = "additional code listed first"
     CODE_FIRST_ORDER = "underlying condition listed after"
     #: A "code first" instruction names codes of which none is on the claim:
     #: a warning for a manifestation code (it needs its underlying condition),
@@ -441,9 +449,13 @@ def _conflict(cs: Codeset, kind: NoteKind, hit: tuple[int, int, int, _Entry, boo
 
 # -- claims --------------------------------------------------------------------
 
-_MANIFESTATION_PHRASES = (
-    "in diseases classified elsewhere",
-    "in other diseases classified elsewhere",
+#: The title of a manifestation code (Guidelines I.A.13: "in most cases the
+#: manifestation codes will have in the code title, 'in diseases classified
+#: elsewhere'"), with the wordings the tabular uses: "in other specified diseases",
+#: "in infectious and parasitic diseases", "in conditions", "in disease",
+#: "in hypersensitivity reactions" ... classified elsewhere (349 titles in FY2026).
+_MANIFESTATION = re.compile(
+    r"\bin (?:[a-z,\-]+ )*?(?:diseases?|conditions|disorders|reactions) classified elsewhere"
 )
 
 
@@ -468,7 +480,7 @@ def check_claim(cs: Codeset, codes: Iterable[str | Node]) -> tuple[Finding, ...]
     seen: dict[int, int] = {}
     for p, item in enumerate(given):
         text = item.code if isinstance(item, Node) else item  # a node counts as its code
-        check = cs.check_code(text)
+        check = cs.check_code(item)  # a block node is the block, not the category B10
         if not check.valid:
             findings.append(
                 Finding(
@@ -480,7 +492,7 @@ def check_claim(cs: Codeset, codes: Iterable[str | Node]) -> tuple[Finding, ...]
                     check=check,
                 )
             )
-        i = cs._find(text) if isinstance(text, str) else None
+        i = cs._find(item) if isinstance(item, (str, Node)) else None
         if i is None or cs._store.flags[i] & GROUP:
             continue
         if i in seen:
@@ -513,9 +525,82 @@ def check_claim(cs: Codeset, codes: Iterable[str | Node]) -> tuple[Finding, ...]
         index = _index(cs)
         findings.extend(_excludes1_pairs(cs, index, nodes))
         findings.extend(_sequencing(cs, index, nodes))
+        findings.extend(_listed_first(cs, index, nodes))
         findings.extend(_additional_codes(cs, index, nodes))
     findings.sort(key=lambda f: (f.positions, list(FindingKind).index(f.kind)))
     return tuple(findings)
+
+
+#: The sentences of ``notes`` that make a code secondary-only (Guidelines I.C.20:
+#: external causes are never first-listed).
+_SECONDARY_ONLY = re.compile(
+    r"used secondary to|for use as (?:supplementary or )?additional codes?"
+    r"|intended for use as an additional code",
+    re.IGNORECASE,
+)
+
+
+def _listed_first(
+    cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]
+) -> list[Finding]:
+    """Findings about the first-listed code: one the notes make secondary-only,
+    or the additional code another code's note asks for."""
+    p, i, text = nodes[0]
+    if p != 0:
+        return []
+    st = cs._store
+    out = []
+    d = i
+    while d >= 0:  # its own notes and its ancestors'
+        for note in st.note_objects(d):
+            said = _SECONDARY_ONLY.search(note.text) if note.kind is NoteKind.NOTES else None
+            if said is not None:
+                # The sentence that says so.
+                start = note.text.rfind(". ", 0, said.start()) + 1
+                end = note.text.find(".", said.end())
+                sentence = note.text[start : end if end >= 0 else None].strip()
+                by = cs._node(d)
+                where = by.code if by.kind.value not in ("chapter", "block") else (
+                    f"{by.kind.value} {by.code}"
+                )
+                out.append(
+                    Finding(
+                        FindingKind.SECONDARY_CODE_FIRST,
+                        Severity.ERROR,
+                        (p,),
+                        (text,),
+                        f"{cs._node(i).code} may not be listed first: {where} says {sentence!r}",
+                        notes=(_effective(cs, i, NoteKind.NOTES, d, note),),
+                    )
+                )
+                return out
+        d = st.parents[d]
+    if _MANIFESTATION.search(st.title(i).lower()):
+        return out  # listed first already an error (MANIFESTATION_FIRST)
+    # A pair whose order a "code first" note of the first code settles already has
+    # its finding (CODE_FIRST_ORDER).
+    code_first = [e.exact for _, e in _governing(cs, index, NoteKind.CODE_FIRST, i) if e.exact]
+    for q, j, other_text in nodes[1:]:
+        if any(s <= j < t for exact in code_first for s, t in exact):
+            continue
+        for dd, e in _governing(cs, index, NoteKind.USE_ADDITIONAL_CODE, j):
+            if e.note.is_heading or not e.exact or not _applies(e.note, st.title(j).lower()):
+                continue
+            if any(s <= i < t for s, t in e.exact):
+                out.append(
+                    Finding(
+                        FindingKind.ADDITIONAL_CODE_FIRST,
+                        Severity.WARNING,
+                        (p, q),
+                        (text, other_text),
+                        f"{cs._node(j).code} says 'use additional code' "
+                        f"{e.note.heading or e.note.text!r}: {cs._node(i).code} is that "
+                        f"additional code and should be listed after {cs._node(j).code}",
+                        notes=(_effective(cs, j, NoteKind.USE_ADDITIONAL_CODE, dd, e.note),),
+                    )
+                )
+                return out
+    return out
 
 
 def _excludes1_pairs(
@@ -583,11 +668,17 @@ def _holds(claimed: list[int], intervals: Intervals) -> bool:
 
 
 def _applies(note: Note, title: str) -> bool:
-    """Whether a code-first note applies to a code of (lower-case) ``title``.
-    A note stated "for adverse effects" (T36-T50) applies to the adverse-effect
-    codes only: a poisoning is itself listed first (Guidelines I.C.19.e.5.b)."""
+    """Whether a note of the T36-T50 kind applies to a code of (lower-case) ``title``.
+
+    A code-first note stated "for adverse effects" applies to the adverse-effect
+    codes only: a poisoning is itself listed first (Guidelines I.C.19.e.5.b). A
+    use-additional-code item for underdosing ("underdosing of medication regimen
+    (Z91.12-, Z91.13-)") applies to the underdosing codes only.
+    """
     said = f"{note.heading or ''} {note.text}".lower()
-    return "for adverse effect" not in said or "adverse effect" in title
+    if "for adverse effect" in said and "adverse effect" not in title:
+        return False
+    return not note.text.lower().lstrip().startswith("underdosing") or "underdosing" in title
 
 
 def _named(entries: list[tuple[int, _Entry]]) -> str:
@@ -608,7 +699,7 @@ def _sequencing(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -
             for d, e in _governing(cs, index, NoteKind.CODE_FIRST, i)
             if _applies(e.note, title)
         ]
-        manifestation = any(phrase in title for phrase in _MANIFESTATION_PHRASES)
+        manifestation = _MANIFESTATION.search(title) is not None
         if p == 0 and manifestation:
             # Guidelines I.A.13: a manifestation code is never listed first.
             out.append(
@@ -689,9 +780,10 @@ def _additional_codes(
     out = []
     present = [i for _, i, _ in nodes]
     for p, i, text in nodes:
+        title = cs._store.title(i).lower()
         groups: dict[str, list[tuple[int, _Entry]]] = {}
         for d, e in _governing(cs, index, NoteKind.USE_ADDITIONAL_CODE, i):
-            if e.note.is_heading or not e.exact:
+            if e.note.is_heading or not e.exact or not _applies(e.note, title):
                 continue
             # Keyed by the instruction's words: the same one declared on two
             # levels (T88.7 and T80-T88) is one finding.

@@ -176,6 +176,10 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
     if not isinstance(text, str):
         if not isinstance(text, Node):
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
+        if text.kind is Kind.CHAPTER or text.kind is Kind.BLOCK:  # not the category B10
+            i = codeset._find(text)
+            if i is not None:
+                return _header(codeset, text.code, codeset._node(i))
         text = text.code  # a node (of this or another release): check its code
     st = codeset._store
     # The hot path, inlined: a billable code written in any form; the written
