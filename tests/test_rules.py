@@ -341,3 +341,14 @@ def test_claims_of_nodes_and_claims_that_are_not_lists(cm: Codeset) -> None:
     assert cm.check_code(cm["E11.65"]).valid
     with pytest.raises(UsageError, match="a claim is a list of codes, not 5"):
         cm.check_claim(5)  # type: ignore[arg-type]
+
+
+def test_a_range_ending_at_a_missing_code_is_a_maybe_not_a_silence(cm: Codeset) -> None:
+    # R10.85 Excludes1 "localized abdominal pain (R10.1-R10.4-)": R10.4 does not
+    # exist. The codes up to where it would sort may be meant (DOMAIN.md 7.5: an
+    # unresolvable reference is "cannot decide", never ignored).
+    for other in ("R10.13", "R10.2", "R10.31"):
+        (c,) = cm.conflicts("R10.85", other)
+        assert not c.certain and "ends at a code this release does not have" in c.message
+    assert cm.conflicts("R10.85", "R10.9") == ()  # past the range
+    assert cm.conflicts("R10.85", "R10.84")[0].certain  # its own exact note

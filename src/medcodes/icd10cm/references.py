@@ -286,7 +286,14 @@ def resolve_intervals(st: _Store, ref: CodeRef) -> tuple[Intervals, Intervals, s
     if ref.last is not None:
         j = codes.get(ref.last)
         if j is None:
-            return (), (), f"{_display(ref.last)} is not a code of this release"
+            # The range ends at a code this release lacks (R10.85's "R10.1-R10.4-"):
+            # the codes from its start up to where that code would sort may be meant.
+            keys, flags, last = st.keys, st.flags, ref.last
+            k = start
+            while k < len(keys) and not flags[k] & GROUP and keys[k][: len(last)] <= last:
+                k += 1
+            maybe = ((start, k),) if k > start else ()
+            return (), maybe, f"{_display(ref.last)} is not a code of this release"
         if j < i:
             return (), (), "the range runs backwards"
         end = max(end, ends[j])

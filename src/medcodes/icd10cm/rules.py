@@ -146,8 +146,9 @@ class Conflict:
     :ivar note: the note, with its official text.
     :ivar ref: the reference in the note that matched ``other``.
     :ivar certain: ``False`` when the reference has a qualifier the library
-        cannot apply (``with ketoacidosis``): ``other`` is in the range it
-        qualifies, so the note *may* apply.
+        cannot apply (``with ketoacidosis``), or is a range that ends at a code
+        the release does not have (``R10.1-R10.4-`` under R10.85): ``other`` is
+        in the range, so the note *may* apply.
 
     >>> import medcodes
     >>> cm = medcodes.icd10cm.load()
@@ -183,7 +184,13 @@ class Conflict:
             if self.kind is NoteKind.EXCLUDES1
             else "lists as not included (Excludes2, both may be coded)"
         )
-        maybe = "" if self.certain else f" (maybe: {self.ref.qualifier!r} is not checked)"
+        maybe = (
+            ""
+            if self.certain
+            else f" (maybe: {self.ref.qualifier!r} is not checked)"
+            if self.ref.qualifier
+            else f" (maybe: {self.ref.text} ends at a code this release does not have)"
+        )
         return (
             f"{self.code.code}: {where} note {self.note.text!r} {verb} "
             f"{self.other.code} via {self.ref.text}{maybe}"
