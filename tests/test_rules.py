@@ -352,3 +352,15 @@ def test_a_range_ending_at_a_missing_code_is_a_maybe_not_a_silence(cm: Codeset) 
         assert not c.certain and "ends at a code this release does not have" in c.message
     assert cm.conflicts("R10.85", "R10.9") == ()  # past the range
     assert cm.conflicts("R10.85", "R10.84")[0].certain  # its own exact note
+
+
+def test_every_kind_of_note_inherits(cm: Codeset) -> None:
+    # DOMAIN.md 7.6: a code's effective notes are its own and all its ancestors'.
+    notes = cm.effective_notes("S72.001A", NoteKind.NOTES)
+    chapter20 = "Use secondary code(s) from Chapter 20"
+    assert any(n.declared_on.code == "19" and n.note.text.startswith(chapter20) for n in notes)
+    scope = cm.effective_notes("P36.9", NoteKind.INCLUSION_TERM)
+    assert any(n.declared_on.code == "P35-P39" for n in scope)
+    s06 = cm.effective_notes("S06.1X7A", NoteKind.NOTES)
+    assert any("7th characters D and S do not apply" in n.note.text for n in s06)
+    assert cm.effective_notes("Y21.0XXA")  # Y21-Y33's note on undetermined intent

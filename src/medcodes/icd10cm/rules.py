@@ -5,11 +5,12 @@ Inheritance (DOMAIN.md §7.6): an instructional note placed on a chapter,
 block, category or subcategory governs every code beneath it. The Official
 Guidelines place notes "at the highest level to which they apply" and define
 Includes (I.A.10), Excludes (I.A.12) and the etiology/manifestation pair
-(I.A.13) by where they appear in the indented Tabular (I.A.2); the kinds in
-:data:`INHERITED_KINDS` inherit. Inclusion terms (I.A.11) list what is
-classified to *that* code, general ``notes`` are prose about their node, and
-7th-character notes go with the ``sevenChrDef`` they announce (which
-inherits on its own): those stay with the node that declares them.
+(I.A.13) by where they appear in the indented Tabular (I.A.2). Every kind
+inherits (:data:`INHERITED_KINDS`, DOMAIN.md §7.6: "effective notes of a code =
+its own notes + all ancestors' notes, each tagged with its origin"): the prose
+``notes`` of a chapter or category carry rules for the codes below (chapter 19's
+"use secondary code(s) from Chapter 20", S06's 7th-character exception), and a
+block's inclusion terms give the scope of its codes (P35-P39).
 
 Excludes1 (I.A.12.a) means "never coded together", with one official
 exception: two conditions that are unrelated to each other may be reported
@@ -50,17 +51,10 @@ __all__ = [
     "Severity",
 ]
 
-#: The note kinds that govern every code below the node that declares them.
-INHERITED_KINDS: frozenset[NoteKind] = frozenset(
-    {
-        NoteKind.INCLUDES,
-        NoteKind.EXCLUDES1,
-        NoteKind.EXCLUDES2,
-        NoteKind.CODE_FIRST,
-        NoteKind.USE_ADDITIONAL_CODE,
-        NoteKind.CODE_ALSO,
-    }
-)
+#: The note kinds that govern every code below the node that declares them:
+#: all of them (DOMAIN.md §7.6). Each :class:`EffectiveNote` says where its note
+#: is declared and how far up, so a caller keeps the kinds and levels it wants.
+INHERITED_KINDS: frozenset[NoteKind] = frozenset(NoteKind)
 
 #: The official exception to Excludes1 (Guidelines I.A.12.a), which no file encodes.
 EXCLUDES1_EXCEPTION = (
