@@ -162,7 +162,7 @@ def test_nodes_sort_in_official_order_and_pickle(cm: Codeset) -> None:
 def test_nodes_equal_only_nodes_and_look_up_across_releases(cm: Codeset) -> None:
     node = cm["E11.65"]
     assert node == cm["e1165"] and hash(node) == hash(cm["E11.65"])
-    assert node != (cm, node[1])  # a node is not a plain tuple
+    assert node != (cm, node._i)  # a node is not a (codeset, index) tuple
     old = medcodes.icd10cm.load(fiscal_year=2025)
     assert old[node].codeset is old and old[node].title == node.title
     assert old.get(cm["G35.A"]) is None  # new in FY2026

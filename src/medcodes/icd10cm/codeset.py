@@ -63,7 +63,7 @@ def display_code(key: str) -> str:
     return f"{key[:3]}.{key[3:]}"
 
 
-class Node(tuple[Any, int]):
+class Node:
     """An immutable view of one node of a :class:`Codeset` (chapter, block,
     category, subcategory or code).
 
@@ -71,10 +71,8 @@ class Node(tuple[Any, int]):
     same code in two releases (or in a codeset and its unpickled copy) gives two
     different nodes; compare ``node.key`` for that, or look a node up in the
     other release (``old[node]``). A pickled node carries its whole codeset.
-    Get them from a codeset (``cm["E11.65"]``), never construct them. A node is
-    stored as a ``(codeset, index)`` pair, which is what iterating one gives (so
-    that pandas and ``attrs.asdict`` can hold nodes): its children are
-    :attr:`children`. Within a release, nodes sort in official order.
+    Get them from a codeset (``cm["E11.65"]``), never construct them. Within a
+    release, nodes sort in official order.
 
     >>> import medcodes
     >>> cm = medcodes.icd10cm.load()
@@ -87,103 +85,120 @@ class Node(tuple[Any, int]):
     ['E11.6', 'E11', 'E08-E13', '4']
     """
 
-    __slots__ = ()
+    __slots__ = ("_cs", "_i")
+
+    def __init__(self, codeset: Codeset, index: int) -> None:
+        self._cs = codeset  # private: a node is a view, fixed once made
+        self._i = index
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Node) and tuple.__eq__(self, other)
+        return isinstance(other, Node) and other._cs is self._cs and other._i == self._i
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
-    __hash__ = tuple.__hash__
+    def __hash__(self) -> int:
+        return hash((id(self._cs), self._i))
+
+    def __lt__(self, other: Node) -> bool:
+        return self._i < _same_release(self, other)._i
+
+    def __le__(self, other: Node) -> bool:
+        return self._i <= _same_release(self, other)._i
+
+    def __gt__(self, other: Node) -> bool:
+        return self._i > _same_release(self, other)._i
+
+    def __ge__(self, other: Node) -> bool:
+        return self._i >= _same_release(self, other)._i
 
     @property
     def codeset(self) -> Codeset:
         """The codeset this node belongs to."""
-        cs: Codeset = self[0]
+        cs: Codeset = self._cs
         return cs
 
     @property
     def key(self) -> str:
         """The lookup key. The code without dot (``"E1165"``), a chapter number
         or a block range."""
-        return self[0]._store.keys[self[1]]  # type: ignore[no-any-return]
+        return self._cs._store.keys[self._i]
 
     @property
     def code(self) -> str:
         """The written form. ``"E11.65"`` for codes, ``"19"`` for chapters,
         ``"S00-S09"`` for blocks."""
-        key: str = self[0]._store.keys[self[1]]
-        if self[0]._store.kinds[self[1]] in (Kind.CHAPTER, Kind.BLOCK):
+        key: str = self._cs._store.keys[self._i]
+        if self._cs._store.kinds[self._i] in (Kind.CHAPTER, Kind.BLOCK):
             return key
         return key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
 
     @property
     def kind(self) -> Kind:
         """Chapter, block, category, subcategory or (billable) code."""
-        return self[0]._store.kinds[self[1]]  # type: ignore[no-any-return]
+        return self._cs._store.kinds[self._i]
 
     @property
     def title(self) -> str:
         """The official (long) title, as in the file (accents kept)."""
-        st: _Store = self[0]._store
-        return st.title(self[1])
+        st: _Store = self._cs._store
+        return st.title(self._i)
 
     @property
     def short_title(self) -> str | None:
         """The official short title, when an order file was loaded."""
-        st: _Store = self[0]._store
+        st: _Store = self._cs._store
         shorts = st.short_titles
-        if shorts is None or st.flags[self[1]] & GROUP:
+        if shorts is None or st.flags[self._i] & GROUP:
             return None
-        return shorts.get(st.keys[self[1]])
+        return shorts.get(st.keys[self._i])
 
     @property
     def billable(self) -> bool:
         """Valid for HIPAA-covered transactions (may be reported on a claim)."""
-        return bool(self[0]._store.flags[self[1]] & BILLABLE)
+        return bool(self._cs._store.flags[self._i] & BILLABLE)
 
     @property
     def is_extension(self) -> bool:
         """True for a code generated from a 7th-character definition."""
-        return bool(self[0]._store.flags[self[1]] & GENERATED)
+        return bool(self._cs._store.flags[self._i] & GENERATED)
 
     @property
     def is_placeholder(self) -> bool:
         """True for an intermediate node whose name ends in a placeholder ``X``
         (``T36.0X``; the XML's ``placeholder="true"``)."""
-        return bool(self[0]._store.flags[self[1]] & PLACEHOLDER)
+        return bool(self._cs._store.flags[self._i] & PLACEHOLDER)
 
     @property
     def parent(self) -> Node | None:
         """The node above, or ``None`` for a chapter (or a category when no
         tabular file was loaded)."""
-        p = self[0]._store.parents[self[1]]
-        return None if p < 0 else self[0]._node(p)
+        p = self._cs._store.parents[self._i]
+        return None if p < 0 else self._cs._node(p)
 
     @property
     def children(self) -> tuple[Node, ...]:
         """The nodes directly below, in official order."""
-        return tuple(self[0]._node(i) for i in self[0]._child_indices(self[1]))
+        return tuple(self._cs._node(i) for i in self._cs._child_indices(self._i))
 
     @property
     def siblings(self) -> tuple[Node, ...]:
         """The other children of this node's parent (other roots for a root)."""
-        cs: Codeset = self[0]
-        p = cs._store.parents[self[1]]
+        cs: Codeset = self._cs
+        p = cs._store.parents[self._i]
         idx = cs._roots if p < 0 else cs._child_indices(p)
-        return tuple(cs._node(i) for i in idx if i != self[1])
+        return tuple(cs._node(i) for i in idx if i != self._i)
 
     @property
     def is_leaf(self) -> bool:
         """True when the node has no children."""
-        return self[0]._store.ends[self[1]] == self[1] + 1  # type: ignore[no-any-return]
+        return self._cs._store.ends[self._i] == self._i + 1
 
     def ancestors(self) -> Iterator[Node]:
         """The nodes above, nearest first, ending at the chapter."""
-        cs: Codeset = self[0]
+        cs: Codeset = self._cs
         parents = cs._store.parents
-        p = parents[self[1]]
+        p = parents[self._i]
         while p >= 0:
             yield cs._node(p)
             p = parents[p]
@@ -193,8 +208,8 @@ class Node(tuple[Any, int]):
 
         :param depth: only this many levels down (``1`` = children); all when ``None``.
         """
-        cs: Codeset = self[0]
-        i = self[1]
+        cs: Codeset = self._cs
+        i = self._i
         end = cs._store.ends[i]
         if depth is None:
             return cs._nodes_between(i + 1, end)
@@ -221,8 +236,8 @@ class Node(tuple[Any, int]):
     @property
     def depth(self) -> int:
         """Number of ancestors (0 for a chapter)."""
-        parents = self[0]._store.parents
-        n, p = 0, parents[self[1]]
+        parents = self._cs._store.parents
+        n, p = 0, parents[self._i]
         while p >= 0:
             n += 1
             p = parents[p]
@@ -245,16 +260,16 @@ class Node(tuple[Any, int]):
     @property
     def notes(self) -> Notes:
         """The instructional notes declared on this node (not inherited ones)."""
-        notes: Notes = self[0]._store.note_objects(self[1])
+        notes: Notes = self._cs._store.note_objects(self._i)
         return notes
 
     @property
     def seventh_characters(self) -> SeventhCharacterRule | None:
         """The 7th-character definition that applies here, the nearest one
         declared on this node or an ancestor (``None`` if there is none)."""
-        cs: Codeset = self[0]
+        cs: Codeset = self._cs
         rules, parents = cs._store.rules, cs._store.parents
-        i = self[1]
+        i = self._i
         while i >= 0:
             rule = rules.get(i)
             if rule is not None:
@@ -274,7 +289,7 @@ class Node(tuple[Any, int]):
     def raw_elements(self) -> tuple[str, ...]:
         """Elements of the node the library does not model, as XML text (the
         visual-impairment table of ``H54.8``)."""
-        return self[0]._store.extras.get(self[1], ())  # type: ignore[no-any-return]
+        return self._cs._store.extras.get(self._i, ())
 
     def __repr__(self) -> str:
         return f"<Node {self.code} {self.kind.value}: {self.title!r}>"
@@ -283,7 +298,15 @@ class Node(tuple[Any, int]):
         return self.code
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_node_at, (self[0], self[1]))
+        return (_node_at, (self._cs, self._i))
+
+
+def _same_release(node: Node, other: object) -> Node:
+    """``other``, when it is a node of ``node``'s release (nodes of two releases
+    have no order: compare their keys)."""
+    if not isinstance(other, Node) or other._cs is not node._cs:
+        raise TypeError(f"cannot order {node!r} and {other!r}: not nodes of one release")
+    return other
 
 
 def _node_at(codeset: Codeset, index: int) -> Node:
@@ -348,13 +371,13 @@ class Codeset:
     # -- internals -------------------------------------------------------
     def _node(self, i: int) -> Node:
         nodes = self._nodes
-        return nodes[i] if nodes is not None else Node((self, i))
+        return nodes[i] if nodes is not None else Node(self, i)
 
     def _all_nodes(self) -> list[Node]:
         nodes = self._nodes
         if nodes is None:
-            with paused_gc():  # ~100,000 small tuples
-                nodes = list(map(Node, zip(repeat(self), range(len(self._store.keys)))))
+            with paused_gc():  # ~100,000 small objects
+                nodes = list(map(Node, repeat(self), range(len(self._store.keys))))
             object.__setattr__(self, "_nodes", nodes)
         return nodes
 
@@ -374,8 +397,8 @@ class Codeset:
         if i is not None:
             return i
         if isinstance(text, Node):  # this release's node, or the same node in this release
-            if text[0] is self:
-                return text[1]
+            if text._cs is self:
+                return text._i
             kind, key = text.kind, text.key
             table = (
                 st.chapters
@@ -491,7 +514,7 @@ class Codeset:
 
     # -- navigation ------------------------------------------------------------
     def _index(self, text: str | Node) -> int:
-        return self[text][1]
+        return self[text]._i
 
     def is_ancestor(self, a: str | Node, b: str | Node) -> bool:
         """True when ``a`` is a proper ancestor of ``b``.
