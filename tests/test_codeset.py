@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import random
 
+import attrs
 import pytest
 
 import medcodes
@@ -152,11 +153,19 @@ def test_descendants_to_a_depth_match_the_full_walk(cm: Codeset, code: str, dept
     assert list(node.descendants(depth=depth)) == expected
 
 
-def test_nodes_sort_in_official_order_and_pickle(cm: Codeset) -> None:
+def test_nodes_sort_in_official_order_and_pickle(cm: Codeset, cm2025: Codeset) -> None:
     node = cm["E11"]
     assert sorted([cm["E11.9"], node, cm["E10"]]) == [cm["E10"], node, cm["E11.9"]]
+    with pytest.raises(TypeError, match="not nodes of one release"):
+        sorted([node, cm2025["E10"]])
     assert pickle.loads(pickle.dumps(node)).code == "E11"
     assert [c.code for c in node.children][:2] == ["E11.0", "E11.1"]
+    # Not a sequence (a column of nodes in pandas shows codes, not pairs).
+    with pytest.raises(TypeError):
+        list(node)  # type: ignore[call-overload]
+    with pytest.raises(TypeError):
+        len(node)  # type: ignore[arg-type]
+    assert str(node) == "E11" and attrs.asdict(cm.check_code("E11"))["node"] == node
 
 
 def test_nodes_equal_only_nodes_and_look_up_across_releases(cm: Codeset) -> None:
