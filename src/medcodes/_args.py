@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import enum
+import re
 from typing import TypeVar
 
 from .errors import UsageError
+
+#: The form of a CPT (HCPCS Level I, the AMA's) code: four digits, then a digit
+#: (Category I), F (Category II), T (Category III) or U (lab analyses). Neither
+#: ICD-10-CM nor CMS's Level II file holds them; typed, they get a message saying so.
+CPT_CODE = re.compile(r"[0-9]{4}[0-9FTU]")
 
 
 def upper_key(text: str) -> str:

@@ -119,7 +119,8 @@ def _is_zip(path: Path) -> bool:
 
 def _check_max_bytes(max_bytes: object) -> int:
     """``max_bytes`` when it is a positive whole number of bytes (a bound past
-    what memory can hold means no bound)."""
+    what memory can hold means no bound). Every loader checks it first, before
+    looking at any file."""
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
         raise UsageError(f"max_bytes must be a positive number of bytes, not {max_bytes!r}")
     return min(max_bytes, 1 << 62)
@@ -280,7 +281,6 @@ def _head(path: Path, size: int = 512) -> bytes:
 
 def _read(candidate: _Candidate, max_bytes: int) -> _Source:
     label = candidate.label
-    max_bytes = _check_max_bytes(max_bytes)
     try:
         if candidate.member is None:
             with _open(candidate.path) as fh:

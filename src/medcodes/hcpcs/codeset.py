@@ -13,7 +13,7 @@ from typing import overload
 
 from attrs import field, frozen
 
-from .._args import upper_key
+from .._args import CPT_CODE, upper_key
 from .._dates import as_date
 from ..errors import UnknownCodeError
 from .model import Record, Release
@@ -46,7 +46,6 @@ SECTIONS: dict[str, str] = {
 
 _PROCEDURE = re.compile(r"[A-Z][0-9]{4}")
 # CPT (Level I, AMA): four digits then a digit, F or T (Category II, III); 2-digit modifiers.
-_CPT_CODE = re.compile(r"[0-9]{4}[0-9FTU]")
 _CPT_MODIFIER = re.compile(r"[0-9]{2}")
 _NOT_IN_LEVEL_II = "CPT (Level I) is the AMA's, and CMS's HCPCS Level II file does not hold it"
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
@@ -402,7 +401,7 @@ class Codeset:
                     day,
                     Node(self, Kind.MODIFIER, key),
                 )
-            if _CPT_CODE.fullmatch(key):
+            if CPT_CODE.fullmatch(key):
                 return CodeCheck(
                     text,
                     None,
@@ -504,7 +503,7 @@ class Codeset:
             seen.add(code)
             found = self._codes.get(code) or self._modifiers.get(code)
             if found is None:
-                if _CPT_CODE.fullmatch(code):  # Level I: valid outside this file
+                if CPT_CODE.fullmatch(code):  # Level I: valid outside this file
                     valid.append(code)
                     return f"{code} (a CPT code)"
                 return f"{code} (not in this file)"

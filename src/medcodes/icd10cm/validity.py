@@ -26,7 +26,7 @@ from itertools import combinations
 
 from attrs import evolve, field, frozen
 
-from .._args import upper_key
+from .._args import CPT_CODE, upper_key
 from .._dates import as_date
 from .codeset import Codeset, Node, display_code, normalize_code
 from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
@@ -39,8 +39,6 @@ __all__ = ["CodeCheck", "Problem", "check_code"]
 CODE_SYNTAX = re.compile(r"[A-Z][0-9A-Z]{2}[0-9A-Z]{0,4}")
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _MAX_SUGGESTIONS = 12
-#: CPT (procedure) codes: four digits, then a digit, F or T; entered as a diagnosis by mistake.
-_CPT = re.compile(r"[0-9]{4}[0-9FT]")
 
 
 class Problem(enum.Enum):
@@ -229,7 +227,7 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
         hint = f"; did you mean {near[0]}?" if near else ""
         message = (
             f"{text!r} has the form of a CPT procedure code, not of an ICD-10-CM diagnosis code"
-            if _CPT.fullmatch(key)
+            if CPT_CODE.fullmatch(key)
             else f"{text!r} is not an ICD-10-CM code: expected a letter, two letters or "
             f"digits, and up to four more characters (a dot after the third){hint}"
         )
