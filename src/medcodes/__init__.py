@@ -2,17 +2,22 @@
 
 * :mod:`medcodes.icd10cm` - ICD-10-CM (diagnoses): hierarchy, validity, notes, diffs.
 * :mod:`medcodes.hcpcs` - HCPCS Level II (supplies, drugs, services) and modifiers.
+* :mod:`medcodes.catalog` - the official releases: where, when, in force on a date.
+* :func:`medcodes.fetch` - download a release into the local cache (never implicit).
 * :mod:`medcodes.errors` - the exceptions and warnings.
 """
 
-from . import errors, hcpcs, icd10cm
+from . import catalog, errors, hcpcs, icd10cm
+from .cache import ReleaseRow, cache_dir, fetch, releases
 from .errors import (
     DefectWarning,
+    FetchError,
     MedcodesError,
     MedcodesWarning,
     MismatchError,
     ParseError,
     SourceError,
+    StaleReleaseWarning,
     UnknownCodeError,
     UsageError,
 )
@@ -22,16 +27,23 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "DefectWarning",
+    "FetchError",
     "MedcodesError",
     "MedcodesWarning",
     "MismatchError",
     "ParseError",
+    "ReleaseRow",
     "SourceError",
     "SourceFile",
+    "StaleReleaseWarning",
     "UnknownCodeError",
     "UsageError",
     "__version__",
+    "cache_dir",
+    "catalog",
     "errors",
+    "fetch",
     "hcpcs",
     "icd10cm",
+    "releases",
 ]

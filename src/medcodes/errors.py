@@ -13,11 +13,13 @@ from __future__ import annotations
 
 __all__ = [
     "DefectWarning",
+    "FetchError",
     "MedcodesError",
     "MedcodesWarning",
     "MismatchError",
     "ParseError",
     "SourceError",
+    "StaleReleaseWarning",
     "UnknownCodeError",
     "UsageError",
 ]
@@ -63,6 +65,31 @@ class SourceError(ParseError):
 class MismatchError(ParseError):
     """Two files given for one release disagree (for example a tabular XML and
     an order file of different releases). The message lists the differences."""
+
+
+class FetchError(MedcodesError, OSError):
+    """A download of an official file failed: the network is unreachable, the
+    server answered with an error, stalled or cut the connection, or the file
+    is not the one the catalog describes (size or SHA-256). Nothing is put in
+    the cache. The message names the URL and where a file downloaded by hand
+    goes. It is an :class:`OSError`, so ``except OSError`` works too.
+
+    :ivar url: the URL that was being downloaded.
+    """
+
+    def __init__(self, message: str, *, url: str) -> None:
+        self.url = url
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_fetch, (str(self.args[0]), self.url))
+
+
+def _rebuild_fetch(message: str, url: str) -> FetchError:
+    return FetchError(message, url=url)
 
 
 class UsageError(MedcodesError, ValueError):
@@ -122,4 +149,14 @@ class DefectWarning(MedcodesWarning):
     Make such defects errors with the :mod:`warnings` filters::
 
         warnings.simplefilter("error", medcodes.errors.DefectWarning)
+    """
+
+
+class StaleReleaseWarning(MedcodesWarning):
+    """The bundled release that :func:`medcodes.icd10cm.load` or
+    :func:`medcodes.hcpcs.load` gives by default is no longer the one in force
+    today. Said once per process; the message names the release in force per
+    the catalog and how to fetch it. Silence it with the :mod:`warnings` filters::
+
+        warnings.simplefilter("ignore", medcodes.errors.StaleReleaseWarning)
     """

@@ -8,6 +8,8 @@ import re
 from importlib import resources
 
 from .._gc import paused_gc
+from ..cache import cached_files, fetch_hint, release_folder
+from ..catalog import CATALOG, _warn_if_stale
 from ..errors import MismatchError, SourceError, UsageError
 from ..sources import (
     MAX_BYTES_HCPCS,
@@ -43,7 +45,11 @@ def load(
 ) -> Codeset:
     """Load an HCPCS Level II release.
 
-    With no argument, the bundled January 2025 file, offline.
+    With no argument, the bundled January 2025 file, offline; once a newer
+    quarterly file is in force (per :mod:`medcodes.catalog`), a
+    :class:`~medcodes.errors.StaleReleaseWarning` says so, once per process.
+    With ``year`` (and ``month``) of another file, that file from the cache
+    (see :func:`medcodes.fetch`; nothing is ever downloaded here).
 
     :param source: the fixed-width ANWEB text file, a folder holding it, or
         the official zip.
@@ -66,14 +72,14 @@ def load(
             raise UsageError(f"{name} must be an int from {low} to {high}, not {value!r}")
     if source is None:
         if (year or 2025, month or 1) != (2025, 1):
-            raise SourceError(
-                f"no bundled HCPCS file for {year or 2025}-{month or 1:02d}; bundled: the "
-                "January 2025 file; pass the official file to load()",
-                file="medcodes/_bundled",
-            )
+            return _load_from_cache(year or 2025, month or 1, max_bytes)
         root = resources.files("medcodes") / "_bundled"
         with resources.as_file(root / BUNDLED) as path:
-            return load(path, year=2025, month=1, max_bytes=max_bytes)
+            hc = load(path, year=2025, month=1, max_bytes=max_bytes)
+        if year is None and month is None:
+            r = hc.release
+            _warn_if_stale("hcpcs", r.effective, r.label, r.next_quarter - dt.timedelta(days=1))
+        return hc
     max_bytes = _check_max_bytes(max_bytes)
     source = _path(source)
     cands, single = _candidates(source)
@@ -126,3 +132,24 @@ def _month(names: list[str]) -> int | None:
         if m:
             return _MONTHS[m.group(1)[:3].upper()]
     return None
+
+
+def _load_from_cache(year: int, month: int, max_bytes: int) -> Codeset:
+    """A quarterly file from the cache; a SourceError saying how to fetch it if absent."""
+    release = f"{year}-{month:02d}"
+    known = [e for e in CATALOG if e.system == "hcpcs" and e.release == release]
+    if not known:
+        names = [e.release for e in CATALOG if e.system == "hcpcs"]
+        raise SourceError(
+            f"no bundled HCPCS file for {release} and none in the catalog (it has the "
+            f"quarters {names[0]} to {names[-1]}); bundled: the January 2025 file; pass the "
+            "official file to load()",
+            file="medcodes/_bundled",
+        )
+    path = cached_files("hcpcs", release).get("anweb")
+    if path is None:
+        raise SourceError(
+            f"{known[0].label} is not bundled and not in the cache; " + fetch_hint(known[0]),
+            file=str(release_folder("hcpcs", release)),
+        )
+    return load(path, year=year, month=month, max_bytes=max_bytes)

@@ -10,6 +10,7 @@ import enum
 from attrs import field, frozen
 
 from .._dates import as_date
+from ..catalog import _next_effective
 from ..sources import SourceFile
 
 __all__ = [
@@ -284,6 +285,20 @@ class Release:
         month = (self.effective.month - 1) // 3 * 3 + 4
         year = self.effective.year + (month > 12)
         return dt.date(year, month - 12 if month > 12 else month, 1)
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether this is the file in force on ``day``: from its effective date
+        until the next quarterly file takes effect (the next calendar quarter,
+        or an earlier file of the catalog, :mod:`medcodes.catalog`).
+
+        >>> r = Release(2025, 1, dt.date(2025, 1, 1))
+        >>> [r.in_force(dt.date(2025, m, 1)) for m in (1, 3, 4)]
+        [True, True, False]
+        """
+        day = as_date(day, "day")
+        nxt = _next_effective("hcpcs", self.effective)
+        end = self.next_quarter if nxt is None else min(nxt, self.next_quarter)
+        return self.effective <= day < end
 
 
 @frozen

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
 from attrs import evolve, field, frozen
 
 from .._dates import as_date
+from ..cache import cached_files
+from ..catalog import CATALOG
 from ..errors import UsageError
+from ..sources import MAX_BYTES_ICD10CM
 from .codeset import Codeset, display_code, normalize_code
 from .diff import _codes_only, _revised
+from .loader import BUNDLED, _load_cached, load
 from .model import Release
 from .validity import CODE_SYNTAX, CodeCheck, Problem
 
@@ -100,6 +105,38 @@ class ReleaseHistory:
     """
 
     releases: tuple[Codeset, ...] = field(converter=_by_date)
+
+    @classmethod
+    def from_cache(
+        cls,
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        bundled: bool = True,
+        max_bytes: int = MAX_BYTES_ICD10CM,
+    ) -> ReleaseHistory:
+        """Every ICD-10-CM release in the cache (see :func:`medcodes.fetch`),
+        with the bundled ones unless ``bundled=False`` (a cached release
+        replaces the bundled one of the same effective date). Never downloads.
+
+        >>> import medcodes
+        >>> h = medcodes.icd10cm.ReleaseHistory.from_cache(cache_dir="/nonexistent")
+        >>> [cs.release.label for cs in h]
+        ['ICD-10-CM FY2025 (effective 2025-04-01)', 'ICD-10-CM FY2026 (effective 2026-04-01)']
+
+        :raises ~medcodes.errors.ParseError: a cached file is damaged.
+        """
+        loaded: dict[dt.date, Codeset] = {}
+        if bundled:
+            for year in sorted(BUNDLED):
+                cs = load(fiscal_year=year, max_bytes=max_bytes)
+                loaded[cs.release.effective] = cs
+        for e in CATALOG:
+            if e.system != "icd10cm":
+                continue
+            files = cached_files("icd10cm", e.release, cache_dir=cache_dir)
+            if files:
+                loaded[e.effective] = _load_cached(e, files, max_bytes)
+        return cls(list(loaded.values()))
 
     def __iter__(self) -> Iterator[Codeset]:
         return iter(self.releases)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from importlib import resources
+from pathlib import Path
 
 from .._dates import as_date
 from .._gc import paused_gc
+from ..cache import cached_files, fetch_hint, release_folder
+from ..catalog import CATALOG, CatalogEntry, _warn_if_stale
 from ..errors import MismatchError, ParseError, SourceError, UsageError
 from ..sources import (
     MAX_BYTES_ICD10CM,
@@ -71,8 +74,13 @@ def load(
     """Load an ICD-10-CM release.
 
     With no argument, the bundled default: the April 1, 2026 release (FY2026),
-    offline, with its official order file (74,719 billable codes). With only
-    ``fiscal_year``, the bundled release of that year (2025 or 2026).
+    offline, with its official order file (74,719 billable codes); once a newer
+    release is in force (per :mod:`medcodes.catalog`), a
+    :class:`~medcodes.errors.StaleReleaseWarning` says so, once per process.
+    With only ``fiscal_year``, the bundled release of that year (2025 or 2026),
+    else the newest release of that year in the cache (see
+    :func:`medcodes.fetch`; nothing is ever downloaded here), or with
+    ``effective`` the one in force on that day.
 
     :param source: the tabular XML file, a folder that holds it, or an official
         zip that holds it; a folder or zip that also holds the order file gives
@@ -108,7 +116,15 @@ def load(
         effective = as_date(effective, "effective")
     max_bytes = _check_max_bytes(max_bytes)
     if source is None and order is None:
-        return _load_bundled(fiscal_year or BUNDLED_DEFAULT, effective, max_bytes)
+        if fiscal_year is None:
+            cs = _load_bundled(BUNDLED_DEFAULT, effective, max_bytes)
+            if effective is None:
+                r = cs.release
+                _warn_if_stale("icd10cm", r.effective, r.label, r.valid_through)
+            return cs
+        if fiscal_year in BUNDLED:
+            return _load_bundled(fiscal_year, effective, max_bytes)
+        return _load_year_from_cache(fiscal_year, effective, max_bytes)
     tab_c: _Candidate | None = None
     ord_c: _Candidate | None = None
     codes_c: _Candidate | None = None
@@ -310,3 +326,41 @@ def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -
         with paused_gc():
             day = _effective(fiscal_year, effective, april=True)  # both are April updates
             return _load_files(tab_c, ord_c, fiscal_year, day, max_bytes)
+
+
+def _load_year_from_cache(fiscal_year: int, effective: dt.date | None, max_bytes: int) -> Codeset:
+    """The newest cached release of a fiscal year (the one in force on
+    ``effective`` if given); a SourceError saying how to fetch it if absent."""
+    entries = [e for e in CATALOG if e.system == "icd10cm" and e.fiscal_year == fiscal_year]
+    if effective is not None:
+        entries = [e for e in entries if e.in_force(effective)]
+    if not entries:
+        known = sorted({e.fiscal_year for e in CATALOG if e.system == "icd10cm"})
+        raise SourceError(
+            f"no release for fiscal year {fiscal_year}"
+            + (f" in force on {effective.isoformat()}" if effective else "")
+            + f"; bundled: {', '.join(str(y) for y in sorted(BUNDLED))}; the catalog knows "
+            f"FY{known[0]} to FY{known[-1]}; pass the official files to load()",
+            file="medcodes/_bundled",
+        )
+    for e in reversed(entries):
+        files = cached_files("icd10cm", e.release)
+        if files:
+            return _load_cached(e, files, max_bytes)
+    newest = entries[-1]
+    raise SourceError(
+        f"{newest.label} is not bundled and not in the cache; " + fetch_hint(newest),
+        file=str(release_folder("icd10cm", newest.release)),
+    )
+
+
+def _load_cached(e: CatalogEntry, files: dict[str, Path], max_bytes: int) -> Codeset:
+    """Load a release from its cached files (the tabular, checked against the
+    order file, or the order file alone)."""
+    tab, order = files.get("tabular"), files.get("order")
+    if tab is not None:
+        return load(
+            tab, order=order, fiscal_year=e.fiscal_year, effective=e.effective, max_bytes=max_bytes
+        )
+    assert order is not None
+    return load(order, fiscal_year=e.fiscal_year, effective=e.effective, max_bytes=max_bytes)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from attrs import field, frozen
 
 from .._args import as_enum
+from .._dates import as_date
+from ..catalog import _next_effective
 from ..sources import SourceFile
 
 if TYPE_CHECKING:
@@ -254,6 +256,22 @@ class Release:
         """Last day of the fiscal year (the release may be replaced earlier by
         an April update)."""
         return dt.date(self.fiscal_year, 9, 30)
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether this is the release in force on ``day`` (a date of service):
+        from its effective date to the end of its fiscal year, unless a later
+        release of the catalog (:mod:`medcodes.catalog`), such as an April 1
+        update, replaces it earlier.
+
+        >>> r = Release("ICD-10-CM", 2026, dt.date(2025, 10, 1), ())
+        >>> days = dt.date(2025, 9, 30), dt.date(2026, 3, 31), dt.date(2026, 4, 1)
+        >>> [r.in_force(d) for d in days]
+        [False, True, False]
+        """
+        day = as_date(day, "day")
+        nxt = _next_effective("icd10cm", self.effective)
+        end = self.valid_through if nxt is None else min(self.valid_through, nxt - dt.timedelta(1))
+        return self.effective <= day <= end
 
     @property
     def is_april_update(self) -> bool:
