@@ -226,7 +226,7 @@ def _fetch_file(f: CatalogFile, url: str, folder: Path, timeout: float, show: bo
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
-            digest = _download(url, out, f, timeout, show)
+            digest = _download(url, out, f, timeout, show, manual)
             out.flush()
             os.fsync(out.fileno())
         if f.sha256 is not None and digest != f.sha256:
@@ -246,9 +246,10 @@ def _fetch_file(f: CatalogFile, url: str, folder: Path, timeout: float, show: bo
         raise
 
 
-def _download(url: str, out: IO[bytes], f: CatalogFile, timeout: float, show: bool) -> str:
+def _download(
+    url: str, out: IO[bytes], f: CatalogFile, timeout: float, show: bool, manual: str
+) -> str:
     """Stream ``url`` into ``out``; the SHA-256 of what was written."""
-    manual = f"download it by hand from {f.url} and put it in the cache folder"
     limit = f.size if f.size is not None else MAX_UNKNOWN_SIZE
     deadline = time.monotonic() + timeout + limit / MIN_RATE
     h = hashlib.sha256()
@@ -331,7 +332,8 @@ class ReleaseRow:
     :ivar until: last day in force, as far as the catalog knows.
     :ivar verified: the catalog's facts on its files were checked.
     :ivar bundled: it ships with medcodes (loads offline).
-    :ivar cached: every file of it is in the cache.
+    :ivar cached: the parts of it in the cache (``("order", "tabular")``), empty
+        when none.
     :ivar in_force: it is the release in force on the day asked.
     """
 
@@ -342,7 +344,7 @@ class ReleaseRow:
     until: dt.date
     verified: bool
     bundled: bool
-    cached: bool
+    cached: tuple[str, ...]
     in_force: bool
 
 
@@ -367,7 +369,7 @@ def releases(
         if e.system not in systems:
             continue
         have = cached_files(e.system, e.release, cache_dir=cache_dir)
-        cached = bool(e.files) and len(have) == len({f.part for f in e.files})
+        cached = tuple(f.part for f in e.files if f.part in have)
         rows.append(
             ReleaseRow(
                 e.system,
