@@ -98,6 +98,18 @@ def main() -> None:
     for code, day in [("U0003", dt.date(2023, 5, 12)), ("RT", None), ("J9398", None)]:
         print(f"  check {code} on {day or 'release date'}: {hc.check_code(code, on=day).message}")
 
+    today = medcodes.catalog.today()
+    print(f"\nThe releases in force today ({today}), per the catalog of official releases:")
+    for row in medcodes.releases():
+        if row.in_force:
+            where = "bundled" if row.bundled else ("cached" if row.cached else "not here")
+            print(f"  {row.label}: {where}")
+            if not row.bundled and not row.cached:
+                print(f"    get it with: medcodes.fetch({row.system!r}, {row.release!r})")
+    for cs in (cm, hc):
+        if not cs.release.in_force(today):
+            print(f"  the bundled {cs.release.label} is out of date (load() warned on stderr)")
+
 
 if __name__ == "__main__":
     main()

@@ -50,14 +50,9 @@ BUNDLED: dict[str, tuple[str, ...]] = {"icd10cm": ("2025-04", "2026-04"), "hcpcs
 
 def cache_dir() -> Path:
     """The cache folder: ``MEDCODES_CACHE`` if set, else the platform's user
-    cache folder for medcodes (it need not exist yet).
-
-    >>> import os
-    >>> os.environ["MEDCODES_CACHE"] = "/tmp/medcodes-cache"
-    >>> str(cache_dir())
-    '/tmp/medcodes-cache'
-    >>> del os.environ["MEDCODES_CACHE"]
-    """
+    cache folder for medcodes (it need not exist yet): ``$XDG_CACHE_HOME/medcodes``
+    or ``~/.cache/medcodes`` on Linux, ``~/Library/Caches/medcodes`` on macOS,
+    ``%LOCALAPPDATA%\\medcodes\\Cache`` on Windows."""
     env = os.environ.get("MEDCODES_CACHE", "").strip()
     if env:
         return Path(env).expanduser()
