@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
+from collections.abc import Iterator
 
 import pytest
 
@@ -17,6 +19,18 @@ from .helpers import (
     TABULAR_2026_APRIL,
     tabular_bytes,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests never see the user's cache of fetched releases (MEDCODES_CACHE)."""
+    before = os.environ.get("MEDCODES_CACHE")
+    os.environ["MEDCODES_CACHE"] = str(tmp_path_factory.mktemp("medcodes-cache"))
+    yield
+    if before is None:
+        del os.environ["MEDCODES_CACHE"]
+    else:
+        os.environ["MEDCODES_CACHE"] = before
 
 
 @pytest.fixture(scope="session")

@@ -152,7 +152,7 @@ def test_a_file_put_in_the_cache_by_hand_is_used_and_a_wrong_one_replaced(
     official = REAL["icd10cm", "2024"].read_bytes()
     name = "icd10cm-CodesDescriptions-2024.zip"
     (folder / name).write_bytes(official[:1000])  # a download cut short, by hand
-    with pytest.raises(SourceError, match=r"not in the cache; fetch it with medcodes\.fetch"):
+    with pytest.raises(SourceError, match=r"is not in the cache; fetch it with medcodes\.fetch"):
         medcodes.icd10cm.load(fiscal_year=2024)
     medcodes.fetch("icd10cm", "2024", parts=("order",), mirror=server.url)
     assert len(server.requests) == 1

@@ -149,7 +149,8 @@ def _load_from_cache(year: int, month: int, max_bytes: int) -> Codeset:
     path = cached_files("hcpcs", release).get("anweb")
     if path is None:
         raise SourceError(
-            f"{known[0].label} is not bundled and not in the cache; " + fetch_hint(known[0]),
+            f"no bundled HCPCS file for {release} (bundled: the January 2025 file), and "
+            f"{known[0].label} is not in the cache; " + fetch_hint(known[0]),
             file=str(release_folder("hcpcs", release)),
         )
     return load(path, year=year, month=month, max_bytes=max_bytes)

@@ -349,7 +349,9 @@ def _load_year_from_cache(fiscal_year: int, effective: dt.date | None, max_bytes
             return _load_cached(e, files, max_bytes)
     newest = entries[-1]
     raise SourceError(
-        f"{newest.label} is not bundled and not in the cache; " + fetch_hint(newest),
+        f"no bundled release for fiscal year {fiscal_year} (bundled: "
+        f"{', '.join(str(y) for y in sorted(BUNDLED))}), and {newest.label} is not in the "
+        "cache; " + fetch_hint(newest),
         file=str(release_folder("icd10cm", newest.release)),
     )
 
