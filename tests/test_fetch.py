@@ -205,6 +205,24 @@ def test_a_404_names_the_url(server: _Server, tmp_path: Path) -> None:
     assert _files(tmp_path) == []
 
 
+def test_a_file_of_unknown_size_must_be_a_zip_holding_the_data_file(
+    server: _Server, tmp_path: Path
+) -> None:
+    path = "/files/zip/april-2017-alpha-numeric-hcpcs-file.zip"  # no size in the catalog
+    assert catalog.entry("hcpcs", "2017-04").files[0].size is None
+    server.files[path] = b"<html>Page moved</html>"
+    with pytest.raises(FetchError, match="not a zip file"):
+        medcodes.fetch("hcpcs", "2017-04", cache_dir=tmp_path, mirror=server.url)
+    server.files[path] = REAL["icd10cm", "2024"].read_bytes()  # a zip, but not HCPCS
+    with pytest.raises(FetchError, match="without an HCPCS ANWEB data file"):
+        medcodes.fetch("hcpcs", "2017-04", cache_dir=tmp_path, mirror=server.url)
+    assert _files(tmp_path) == []
+    server.files[path] = REAL["hcpcs", "2017-01"].read_bytes()  # stands in for CMS's file
+    folder = medcodes.fetch("hcpcs", "2017-04", cache_dir=tmp_path, mirror=server.url)
+    assert _files(folder) == ["april-2017-alpha-numeric-hcpcs-file.zip"]
+    assert medcodes.cache._ANWEB.pattern == medcodes.hcpcs.loader.ANWEB_NAME.pattern
+
+
 def test_a_stalling_server_times_out_and_nothing_is_cached(
     server: _Server, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ else the platform's user cache folder (``$XDG_CACHE_HOME/medcodes`` or
 ``~/.cache/medcodes`` on Linux, ``~/Library/Caches/medcodes`` on macOS,
 ``%LOCALAPPDATA%\\medcodes\\Cache`` on Windows). A release's files sit in
 ``<cache>/<system>/<release>/`` under their official names: a file downloaded
-by hand can be put there, and is checked (size, SHA-256) like a fetched one.
+by hand can be put there: the loaders check its size, :func:`fetch` also its SHA-256.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import http.client
 import os
+import re
 import sys
 import tempfile
 import time
@@ -230,15 +231,34 @@ def _fetch_file(f: CatalogFile, url: str, folder: Path, timeout: float, show: bo
                 f"nothing was cached; {manual}",
                 url=url,
             )
-        if f.size is None and not zipfile.is_zipfile(tmp):
-            raise FetchError(f"{url}: not a zip file; nothing was cached; {manual}", url=url)
+        if f.size is None:
+            _check_unknown(tmp, f, url, manual)
         os.replace(tmp, final)
-    except FetchError:
+    except BaseException:  # a failed check, a network error, Ctrl-C: no half file
         tmp.unlink(missing_ok=True)
         raise
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+
+#: The data file an HCPCS zip must hold (the loader's ANWEB_NAME, kept equal by a test).
+_ANWEB = re.compile(r"(?i)HCPC\w*ANWEB\w*\.txt(\.gz|\.xz)?$")
+
+
+def _check_unknown(path: Path, f: CatalogFile, url: str, manual: str) -> None:
+    """A file the catalog knows no size or checksum of must be a zip holding
+    the data file its part needs."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n.rsplit("/", 1)[-1] for n in zf.namelist()]
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FetchError(
+            f"{url}: not a zip file ({exc}); nothing was cached; {manual}", url=url
+        ) from exc
+    if f.part == "anweb" and not any(_ANWEB.search(n) for n in names):
+        raise FetchError(
+            f"{url}: a zip without an HCPCS ANWEB data file (it holds "
+            f"{', '.join(names[:10]) or 'nothing'}); nothing was cached; {manual}",
+            url=url,
+        )
 
 
 def _download(
