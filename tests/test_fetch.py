@@ -199,6 +199,10 @@ def test_a_404_names_the_url(server: _Server, tmp_path: Path) -> None:
         medcodes.fetch("hcpcs", "2026-10", cache_dir=tmp_path, mirror=server.url)
     assert info.value.url == server.url + "/files/zip/october-2026-alpha-numeric-hcpcs-file.zip"
     assert info.value.url in str(info.value)
+    assert "also tried " + server.url + "/files/zip/october-2026-alpha-numeric-hcpcs-files.zip" in (
+        str(info.value)
+    )
+    assert type(info.value) is FetchError and len(server.requests) == 2
     assert "https://www.cms.gov/files/zip/october-2026-alpha-numeric-hcpcs-file.zip" in str(
         info.value
     )
@@ -221,6 +225,20 @@ def test_a_file_of_unknown_size_must_be_a_zip_holding_the_data_file(
     folder = medcodes.fetch("hcpcs", "2017-04", cache_dir=tmp_path, mirror=server.url)
     assert _files(folder) == ["april-2017-alpha-numeric-hcpcs-file.zip"]
     assert medcodes.cache._ANWEB.pattern == medcodes.hcpcs.loader.ANWEB_NAME.pattern
+
+
+def test_the_plural_name_cms_used_some_quarters_is_tried_after_a_404(
+    server: _Server, tmp_path: Path
+) -> None:
+    server.files["/files/zip/april-2024-alpha-numeric-hcpcs-files.zip"] = REAL[
+        "hcpcs", "2017-01"
+    ].read_bytes()  # stands in for CMS's file
+    folder = medcodes.fetch("hcpcs", "2024-04", cache_dir=tmp_path, mirror=server.url)
+    assert server.requests == [
+        "/files/zip/april-2024-alpha-numeric-hcpcs-file.zip",
+        "/files/zip/april-2024-alpha-numeric-hcpcs-files.zip",
+    ]
+    assert _files(folder) == ["april-2024-alpha-numeric-hcpcs-file.zip"]  # the catalog's name
 
 
 def test_a_stalling_server_times_out_and_nothing_is_cached(

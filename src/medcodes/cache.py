@@ -186,8 +186,8 @@ def fetch(
     for f in e.files:
         if parts is not None and f.part not in parts:
             continue
-        url = base.rstrip("/") + urlsplit(f.url).path if base else f.url
-        _fetch_file(f, url, folder, float(timeout), show)
+        urls = [base.rstrip("/") + urlsplit(u).path if base else u for u in f.all_urls]
+        _fetch_file(f, urls, folder, float(timeout), show)
     return folder
 
 
@@ -209,10 +209,31 @@ def _is_good(path: Path, f: CatalogFile) -> bool:
         return False
 
 
-def _fetch_file(f: CatalogFile, url: str, folder: Path, timeout: float, show: bool) -> None:
+class _NotFound(FetchError):
+    """The server answered 404 (another official URL may be tried)."""
+
+
+def _fetch_file(
+    f: CatalogFile, urls: list[str], folder: Path, timeout: float, show: bool
+) -> None:
+    """Put the catalog file ``f`` in ``folder``, trying ``urls`` in turn while
+    they answer 404."""
     final = folder / f.name
     if _is_good(final, f):
         return
+    first: _NotFound | None = None
+    for url in urls:
+        try:
+            return _fetch_one(f, url, final, timeout, show)
+        except _NotFound as exc:
+            first = first or exc
+    assert first is not None
+    also = f" (also tried {', '.join(urls[1:])})" if len(urls) > 1 else ""
+    raise FetchError(str(first).replace("; nothing", also + "; nothing", 1), url=first.url)
+
+
+def _fetch_one(f: CatalogFile, url: str, final: Path, timeout: float, show: bool) -> None:
+    folder = final.parent
     manual = f"download it by hand from {f.url} and put it at {final}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -301,7 +322,8 @@ def _download(
     except FetchError:
         raise
     except urllib.error.HTTPError as exc:
-        raise FetchError(
+        error = _NotFound if exc.code == 404 else FetchError
+        raise error(
             f"{url}: the server answered {exc.code} {exc.reason}; nothing was cached; {manual}",
             url=url,
         ) from exc

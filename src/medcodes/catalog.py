@@ -40,7 +40,16 @@ from attrs import frozen
 from ._dates import as_date
 from .errors import StaleReleaseWarning, UsageError
 
-__all__ = ["CATALOG", "SYSTEMS", "CatalogEntry", "CatalogFile", "entry", "in_force"]
+__all__ = [
+    "CATALOG",
+    "SYSTEMS",
+    "CatalogEntry",
+    "CatalogFile",
+    "entry",
+    "in_force",
+    "release_name",
+    "today",
+]
 
 #: The systems, by the name used everywhere (module, cache folder, command line).
 SYSTEMS: Mapping[str, str] = types.MappingProxyType(
@@ -60,6 +69,8 @@ class CatalogFile:
     :ivar size: its size in bytes, ``None`` when unknown.
     :ivar sha256: its SHA-256, ``None`` when unknown.
     :ivar published: the date on the publisher's listing, ``None`` when unknown.
+    :ivar other_urls: other URLs the publisher may have used for it, tried in
+        turn when the first answers 404 (for names the catalog is unsure of).
     """
 
     name: str
@@ -68,6 +79,12 @@ class CatalogFile:
     size: int | None
     sha256: str | None
     published: dt.date | None
+    other_urls: tuple[str, ...] = ()
+
+    @property
+    def all_urls(self) -> tuple[str, ...]:
+        """The official URL, then the others."""
+        return (self.url, *self.other_urls)
 
 
 @frozen
@@ -291,8 +308,9 @@ def _hcpcs_rows() -> list[_Row]:
             name = f"{_MONTH_NAMES[month]}-{year}-alpha-numeric-hcpcs-file.zip"
             note = (
                 "name from CMS's pattern for quarterly files (<month>-<year>-alpha-numeric-"
-                "hcpcs-file.zip), not checked; size and SHA-256 unknown: the download is "
-                "checked to be a zip holding an ANWEB data file"
+                "hcpcs-file.zip, or -files.zip as some 2023-2024 quarters), not checked; size "
+                "and SHA-256 unknown: the download is checked to be a zip holding an ANWEB "
+                "data file"
             )
             if year <= 2020:
                 note += "; CMS may not have published this quarter under that name before 2021"
@@ -309,6 +327,15 @@ def _hcpcs_rows() -> list[_Row]:
                 )
             )
     return rows
+
+
+def _other_urls(f: _File) -> tuple[str, ...]:
+    """CMS named some quarterly HCPCS zips of 2023-2024 "...-hcpcs-files.zip"
+    (plural): for a name the catalog is unsure of, that spelling is tried too."""
+    url, size = f[1], f[3]
+    if size is None and url.endswith("-hcpcs-file.zip"):
+        return (url.removesuffix("-file.zip") + "-files.zip",)
+    return ()
 
 
 def _build() -> tuple[CatalogEntry, ...]:
@@ -331,7 +358,7 @@ def _build() -> tuple[CatalogEntry, ...]:
                     release,
                     effective,
                     end,
-                    tuple(CatalogFile(*f) for f in files),
+                    tuple(CatalogFile(*f, other_urls=_other_urls(f)) for f in files),
                     verified,
                     note,
                 )
