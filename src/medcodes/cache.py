@@ -16,7 +16,6 @@ by hand can be put there: the loaders check its size, :func:`fetch` also its SHA
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import http.client
@@ -258,8 +257,6 @@ def _fetch_one(f: CatalogFile, url: str, final: Path, timeout: float, show: bool
         os.replace(tmp, final)
     except BaseException:  # a failed check, a network error, Ctrl-C: no half file
         tmp.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            folder.rmdir()  # only if empty: no trace of a release never fetched
         raise
 
 
