@@ -565,18 +565,19 @@ def _hit_order(h: _Hit) -> tuple[int, int, int, str]:
     return (h[0], h[1], h[3].order, h[3].ref.text)
 
 
-def _conflict(cs: Codeset, kind: NoteKind, hit: _Hit) -> Conflict:
+def _conflict(cs: Codeset, kind: NoteKind, hit: _Hit, claim: _Claim | None = None) -> Conflict:
     governed, declared, other, entry, certain = hit
+    code = (lambda i: _code(cs, i)) if claim is None else claim.code
     return Conflict(
         kind,
-        _code(cs, governed),
-        _code(cs, other),
-        _code(cs, declared),
+        code(governed),
+        code(other),
+        code(declared),
         entry.note,
         entry.ref,
         certain,
         cs._store.kinds[declared],
-        cs.release.label,
+        cs.release.label if claim is None else claim.label,
     )
 
 
@@ -602,18 +603,40 @@ _CONDITIONAL = re.compile(r"\b(?:if|where|when) (?:applicable|known|desired)\b",
 class _Claim:
     """The codes of one claim that exist, with what every rule looks up."""
 
-    __slots__ = ("at", "cs", "index", "nodes", "position", "sorted", "st", "titles")
+    __slots__ = (
+        "_codes",
+        "at",
+        "claimed",
+        "cs",
+        "given",
+        "index",
+        "label",
+        "nodes",
+        "position",
+        "st",
+        "titles",
+    )
 
     def __init__(self, cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -> None:
         self.cs, self.index, self.nodes, self.st = cs, index, nodes, cs._store
         self.position = {i: p for p, i, _ in nodes}
         self.at = {p: i for p, i, _ in nodes}
-        self.sorted = sorted(self.position)
+        self.given = {p: text for p, _, text in nodes}
+        self.label = cs.release.label
+        self._codes: dict[int, str] = {}
+        self.claimed: list[int] = sorted(self.position)
         self.titles = {i: self.st.title(i).lower() for _, i, _ in nodes}
+
+    def code(self, i: int) -> str:
+        """The written form of node ``i`` (cached: a claim names few nodes)."""
+        found = self._codes.get(i)
+        if found is None:
+            found = self._codes[i] = self.cs._node(i).code
+        return found
 
     def within(self, start: int, end: int) -> list[int]:
         """The claim's nodes in ``[start, end)`` (a subtree or a range)."""
-        s = self.sorted
+        s = self.claimed
         return s[bisect_left(s, start) : bisect_left(s, end)]
 
     def holds(self, intervals: Intervals) -> bool:
@@ -636,8 +659,7 @@ class _Claim:
         while k != d:
             k = parents[k]
             distance += 1
-        cs = self.cs
-        return EffectiveNote(note, _code(cs, d), distance, self.st.kinds[d], cs.release.label)
+        return EffectiveNote(note, self.code(d), distance, self.st.kinds[d], self.label)
 
     def chapter(self, i: int) -> str:
         parents = self.st.parents
@@ -653,8 +675,7 @@ class _Claim:
         message: str,
         **more: object,
     ) -> Finding:
-        given = {p: text for p, _, text in self.nodes}
-        codes = tuple(given[p] for p in positions)
+        codes = tuple(self.given[p] for p in positions)
         return Finding(
             kind,
             severity,
@@ -803,8 +824,8 @@ def _excludes1_pairs(claim: _Claim) -> list[Finding]:
     out = []
     for (i, j), hits in pairs.items():
         hits.sort(key=_hit_order)
-        conflicts = tuple(_conflict(cs, NoteKind.EXCLUDES1, h) for h in hits)
-        a, b = _code(cs, i), _code(cs, j)
+        conflicts = tuple(_conflict(cs, NoteKind.EXCLUDES1, h, claim) for h in hits)
+        a, b = claim.code(i), claim.code(j)
         why = "; ".join(
             f"{_where(c.declared_kind, c.declared_on)} excludes {_quoted(c.note.text)}"
             + ("" if c.certain else " (maybe)")
@@ -872,7 +893,7 @@ def _sequencing(claim: _Claim) -> list[Finding]:
     cs = claim.cs
     out = []
     for p, i, _ in claim.nodes:
-        code = _code(cs, i)
+        code = claim.code(i)
         manifestation = _MANIFESTATION.search(claim.titles[i]) is not None
         groups = _instructions(claim, NoteKind.CODE_FIRST, i)
         if p == 0 and manifestation:
@@ -926,7 +947,7 @@ def _sequencing(claim: _Claim) -> list[Finding]:
                     FindingKind.CODE_FIRST_ORDER,
                     Severity.WARNING,
                     (p, q),
-                    f"{code} says 'code first' {_quoted(e.note.text)}: {_code(cs, j)} "
+                    f"{code} says 'code first' {_quoted(e.note.text)}: {claim.code(j)} "
                     f"should be listed before {code}",
                     notes=(claim.effective(i, d, e.note),),
                 )
@@ -944,7 +965,6 @@ def _additional_first(claim: _Claim, found: list[Finding]) -> list[Finding]:
         return []
     if any(f.positions == (0,) and f.kind is FindingKind.SECONDARY_CODE_FIRST for f in found):
         return []
-    cs = claim.cs
     for q, j, _ in claim.nodes[1:]:
         for entries in _instructions(claim, NoteKind.USE_ADDITIONAL_CODE, j).values():
             for d, e in entries:
@@ -954,9 +974,9 @@ def _additional_first(claim: _Claim, found: list[Finding]) -> list[Finding]:
                             FindingKind.ADDITIONAL_CODE_FIRST,
                             Severity.WARNING,
                             (p, q),
-                            f"{_code(cs, j)} says 'use additional code' {_quoted(e.note.text)}: "
-                            f"{_code(cs, i)} is that additional code (a chapter 21 factor) "
-                            f"and should be listed after {_code(cs, j)}",
+                            f"{claim.code(j)} says 'use additional code' {_quoted(e.note.text)}: "
+                            f"{claim.code(i)} is that additional code (a chapter 21 factor) "
+                            f"and should be listed after {claim.code(j)}",
                             notes=(claim.effective(j, d, e.note),),
                         )
                     ]
@@ -966,7 +986,6 @@ def _additional_first(claim: _Claim, found: list[Finding]) -> list[Finding]:
 def _additional_codes(claim: _Claim) -> list[Finding]:
     """Advice: use-additional-code instructions none of whose codes is on the
     claim, one finding per instruction for the whole claim."""
-    cs = claim.cs
     maternal = any(claim.chapter(i) == "15" for _, i, _ in claim.nodes)
     merged: dict[str, tuple[list[int], list[tuple[int, _Entry]], int]] = {}
     for p, i, _ in claim.nodes:
@@ -988,7 +1007,7 @@ def _additional_codes(claim: _Claim) -> list[Finding]:
                 FindingKind.USE_ADDITIONAL_CODE,
                 Severity.ADVICE,
                 tuple(positions),
-                f"{_code(cs, i)}: 'use additional code' {what}: none of "
+                f"{claim.code(i)}: 'use additional code' {what}: none of "
                 f"{_refs(entries)} is on the claim",
                 notes=_unique(claim, i, entries),
             )
@@ -1016,10 +1035,9 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
     out: list[Finding] = []
     implied: dict[Record, tuple[int, ProseRule, Note, int]] = {}
     for p, i, rule, note, d in governed:
-        code = _code(cs, i)
-        says = (
-            f"{_where(st.kinds[d], _code(cs, d))} says {_quoted(_sentence(note.text, rule.marker))}"
-        )
+        code = claim.code(i)
+        said = _quoted(_sentence(note.text, rule.marker))
+        says = f"{_where(st.kinds[d], claim.code(d))} says {said}"
         severity = Severity(rule.severity)
 
         made: tuple[FindingKind, tuple[int, ...], str] | None = None
@@ -1052,7 +1070,7 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
                 made = (
                     FindingKind.SEQUENCE,
                     (before[0], p),
-                    f"{code} is listed after {_code(cs, claim.at.__getitem__(before[0]))}: {says}",
+                    f"{code} is listed after {claim.code(claim.at.__getitem__(before[0]))}: {says}",
                 )
         elif kind is RuleKind.RECORD_TYPE:
             if encounter.record is not None and encounter.record is rule.never_on:
@@ -1074,14 +1092,14 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
                 made = (
                     FindingKind.INITIAL_ENCOUNTER_ONLY,
                     (p, q),
-                    f"{code}: {says}; {_code(cs, claim.at.__getitem__(q))} is a {label}",
+                    f"{code}: {says}; {claim.code(claim.at.__getitem__(q))} is a {label}",
                 )
         elif kind is RuleKind.NOT_WITH_ACTIVE and others:
             q = min(claim.position[j] for j in others)
             made = (
                 FindingKind.ACTIVE_CONDITION,
                 tuple(sorted((p, q))),
-                f"{code} with {_code(cs, claim.at.__getitem__(q))}: {says}",
+                f"{code} with {claim.code(claim.at.__getitem__(q))}: {says}",
             )
         elif kind is RuleKind.AGE and rule.ages is not None and encounter.patient_age is not None:
             low, high = rule.ages
@@ -1105,16 +1123,16 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
     if encounter.record is None and len(implied) == 2:
         # A mother's and a newborn's codes on one claim.
         (p, rule, note, d), (q, other, onote, od) = sorted(implied.values(), key=lambda x: x[0])
-        a, b = _code(cs, claim.at.__getitem__(p)), _code(cs, claim.at.__getitem__(q))
+        a, b = claim.code(claim.at.__getitem__(p)), claim.code(claim.at.__getitem__(q))
         out.append(
             claim.finding(
                 FindingKind.RECORD_TYPE,
                 Severity.ERROR,
                 (p, q),
                 f"{a} is for a {rule.implies} record and {b} for a {other.implies} record: "
-                f"{_where(st.kinds[d], _code(cs, d))} says "
+                f"{_where(st.kinds[d], claim.code(d))} says "
                 f"{_quoted(_sentence(note.text, rule.marker))}; "
-                f"{_where(st.kinds[od], _code(cs, od))} says "
+                f"{_where(st.kinds[od], claim.code(od))} says "
                 f"{_quoted(_sentence(onote.text, other.marker))}",
                 notes=(
                     claim.effective(claim.at.__getitem__(p), d, note),
