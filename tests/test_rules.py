@@ -187,7 +187,13 @@ def test_a_single_valid_code_is_a_warning_only_as_a_manifestation(cm: Codeset) -
     errors = {FindingKind.MANIFESTATION_FIRST: 0, FindingKind.SECONDARY_CODE_FIRST: 0}
     for node in cm.billable_codes()[::5]:
         manifestation = "classified elsewhere" in node.title.lower()
-        secondary = node.chapter.code == "20" or node.code[:3] in ("B95", "B96", "B97", "Z16", "Z37")
+        secondary = node.chapter.code == "20" or node.code[:3] in (
+            "B95",
+            "B96",
+            "B97",
+            "Z16",
+            "Z37",
+        )
         for f in cm.check_claim([node.code]):
             if f.severity is Severity.ERROR:
                 assert f.kind in errors, node.code
@@ -249,9 +255,7 @@ def test_claim_code_first_condition_absent(cm: Codeset) -> None:
     assert FindingKind.CODE_FIRST_ORDER in late and FindingKind.CODE_FIRST_ABSENT not in late
     # A list note is named by its heading, and every code it names counts (N18.6).
     (n186,) = [
-        f
-        for f in cm.check_claim(["N18.6"], advice=True)
-        if f.kind is FindingKind.CODE_FIRST_ABSENT
+        f for f in cm.check_claim(["N18.6"], advice=True) if f.kind is FindingKind.CODE_FIRST_ABSENT
     ]
     assert "'any associated:'" in n186.message and "I12.-, I13.-" in n186.message
     # A manifestation code without its underlying condition: a warning.

@@ -987,11 +987,14 @@ def _additional_codes(claim: _Claim) -> list[Finding]:
     """Advice: use-additional-code instructions none of whose codes is on the
     claim, one finding per instruction for the whole claim."""
     maternal = any(claim.chapter(i) == "15" for _, i, _ in claim.nodes)
+    last = claim.nodes[-1][0]
     merged: dict[str, tuple[list[int], list[tuple[int, _Entry]], int]] = {}
     for p, i, _ in claim.nodes:
         for heading, entries in _instructions(claim, NoteKind.USE_ADDITIONAL_CODE, i).items():
             if any(claim.holds(e.exact) for _, e in entries):
                 continue
+            if _EXAMPLES.search(heading) and p < last:
+                continue  # an example list, met by any code listed after it
             if maternal and all(e.ref.text.startswith("Z68") for _, e in entries):
                 continue  # no BMI in pregnancy (Guidelines I.C.21.c.3)
             if heading in merged:
