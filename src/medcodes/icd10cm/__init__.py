@@ -16,7 +16,7 @@ from .addenda import (
 )
 from .codeset import Codeset, Node, display_code, normalize_code
 from .diff import Change, ChangeKind, DiffSummary, ReleaseDiff, diff
-from .guidelines import PROSE_RULES, Encounter, ProseRule, Record, RuleKind
+from .guidelines import PROSE_RULES, ProseRule, Record, RuleKind
 from .hierarchy import SEVENTH_CHARACTER_EXCEPTIONS, SeventhCharacterException
 from .history import CodeEvent, EventKind, ReleaseHistory
 from .loader import load
@@ -54,7 +54,6 @@ __all__ = [
     "Conflict",
     "DiffSummary",
     "EffectiveNote",
-    "Encounter",
     "EventKind",
     "Finding",
     "FindingKind",

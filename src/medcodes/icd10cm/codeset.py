@@ -567,7 +567,7 @@ class Codeset:
         >>> from medcodes.icd10cm import NoteKind
         >>> cm = medcodes.icd10cm.load()
         >>> for n in cm.effective_notes("F02.80", NoteKind.CODE_FIRST)[:2]:
-        ...     print(n.declared_on.code, n.distance, n.note.text)
+        ...     print(n.declared_on, n.distance, n.note.text)
         F02 2 the underlying physiological condition, such as:
         F02 2 Alzheimer's (G30.-)
 
@@ -578,14 +578,14 @@ class Codeset:
         return _rules.effective_notes(self, code, kind)
 
     def resolve(self, ref: CodeRef) -> Resolution:
-        """The nodes a note's code reference denotes in this release, or why it
+        """The codes a note's code reference denotes in this release, or why it
         denotes none.
 
         >>> import medcodes
         >>> cm = medcodes.icd10cm.load()
         >>> ref = cm["G63"].notes.excludes1[1].refs[0]
-        >>> ref.text, [n.code for n in cm.resolve(ref).nodes]
-        ('E08-E13 with .42', ['E08.42', 'E09.42', 'E10.42', 'E11.42', 'E13.42'])
+        >>> ref.text, cm.resolve(ref).codes
+        ('E08-E13 with .42', ('E08.42', 'E09.42', 'E10.42', 'E11.42', 'E13.42'))
         """
         return _rules.resolve(self, ref)
 
@@ -598,7 +598,7 @@ class Codeset:
 
         >>> import medcodes
         >>> cm = medcodes.icd10cm.load()
-        >>> [(c.declared_on.code, c.note.text) for c in cm.conflicts("E10.9", "E11.9")]
+        >>> [(c.declared_on, c.note.text) for c in cm.conflicts("E10.9", "E11.9")]
         [('E10', 'type 2 diabetes mellitus (E11.-)'), ('E11', 'type 1 diabetes mellitus (E10.-)')]
 
         :raises ~medcodes.errors.UnknownCodeError: a code is not in the release.

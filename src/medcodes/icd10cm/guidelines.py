@@ -10,8 +10,8 @@ the marker (any note kind, inclusion terms included), so a release whose wording
 changes switches the rule off instead of applying it blindly, and the test suite
 re-reads every bundled release to notice it (``tests/test_guidelines.py``).
 
-The encounter's context (:class:`Encounter`: record type, patient age) is data
-of the same shape: an age row is a range of codes with the ages they are for, so
+The encounter's context (record type, patient age) is matched against rows of
+the same shape: an age row is a range of codes with the ages they are for, so
 the age and sex tables of the CMS Medicare Code Editor could be added as rows.
 """
 
@@ -21,7 +21,7 @@ import enum
 
 from attrs import frozen
 
-__all__ = ["PROSE_RULES", "Encounter", "ProseRule", "Record", "RuleKind"]
+__all__ = ["PROSE_RULES", "ProseRule", "Record", "RuleKind"]
 
 
 class Record(enum.StrEnum):
@@ -183,7 +183,8 @@ del _
 
 @frozen
 class Encounter:
-    """What a claim says about the encounter beyond its codes (all optional).
+    """What a claim says about the encounter beyond its codes (all optional;
+    private to :meth:`~medcodes.icd10cm.Codeset.check_claim` for now).
 
     :ivar record: the kind of record, or ``None`` when not known.
     :ivar patient_age: the patient's age in whole years, or ``None``.

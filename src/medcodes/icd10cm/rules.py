@@ -910,6 +910,9 @@ def _sequencing(claim: _Claim) -> list[Finding]:
                 )
             )
         after: dict[int, tuple[int, _Entry]] = {}
+        # The notes of one node are alternatives ("code first, if applicable:"
+        # six kinds of sepsis under A41): one finding per declaring node.
+        by_node: dict[int, list[tuple[str, list[tuple[int, _Entry]], bool]]] = {}
         for heading, entries in groups.items():
             present = False
             for d, e in entries:
@@ -918,19 +921,27 @@ def _sequencing(claim: _Claim) -> list[Finding]:
                         present = True
                         if claim.position[j] > p and j not in after:
                             after[j] = (d, e)
-            if present or _EXAMPLES.search(heading):
+            by_node.setdefault(entries[0][0], []).append((heading, entries, present))
+        for alternatives in by_node.values():
+            if any(present or _EXAMPLES.search(h) for h, _, present in alternatives):
                 # An example list ("such as") is satisfied by any condition coded
                 # first; never claim absence from examples.
                 continue
-            conditional = _CONDITIONAL.search(heading) is not None
+            entries = [x for _, group, _ in alternatives for x in group]
+            heading = alternatives[0][0]
+            conditional = any(_CONDITIONAL.search(h) for h, _, _ in alternatives)
             warn = manifestation and not conditional
+            said = (
+                f"'code first' {_quoted(heading)}"
+                if len(alternatives) == 1
+                else f"{len(alternatives)} 'code first' notes (the first: {_quoted(heading)})"
+            )
             out.append(
                 claim.finding(
                     FindingKind.CODE_FIRST_ABSENT,
                     Severity.WARNING if warn else Severity.ADVICE,
                     (p,),
-                    f"{code}: 'code first' {_quoted(heading)}: none of "
-                    f"{_refs(entries)} is on the claim; "
+                    f"{code}: {said}: none of {_refs(entries)} is on the claim; "
                     + (
                         "a manifestation code is reported with its underlying condition "
                         "(Guidelines I.A.13)"
@@ -1004,7 +1015,10 @@ def _additional_codes(claim: _Claim) -> list[Finding]:
     out = []
     for heading, (positions, entries, i) in merged.items():
         items = sorted({e.note.text for _, e in entries})
-        what = _quoted(items[0]) if len(items) == 1 else _quoted(heading)
+        listed = ", ".join(_quoted(t) for t in items[:4]) + (" ..." if len(items) > 4 else "")
+        # The heading and the items that name codes ("code, if applicable, to
+        # identify:" 'kidney transplant status (Z94.0)').
+        what = listed if heading in items else f"{_quoted(heading)} {listed}"
         out.append(
             claim.finding(
                 FindingKind.USE_ADDITIONAL_CODE,
