@@ -147,11 +147,16 @@ def main() -> None:
     print(f"  wrong-on-purpose claims without an error: {len(r['missed'])}")
     for name, codes, message in r["examples"]:
         print(f"    e.g. {name} {codes}: {message[:150]}")
-    with_advice = 0
-    for _, codes, ctx, bad in claims[:2000]:
-        if not bad and cm.check_claim(codes, advice=True, **ctx):  # type: ignore[arg-type]
-            with_advice += 1
-    print(f"  with advice=True (first 2,000): claims with any finding {with_advice / 2000:.1%}")
+    with_advice, advised = 0, Counter[str]()
+    right_2000 = [(codes, ctx) for _, codes, ctx, bad in claims[:2000] if not bad]
+    for codes, ctx in right_2000:
+        found = cm.check_claim(codes, advice=True, **ctx)  # type: ignore[arg-type]
+        with_advice += bool(found)
+        advised.update(f"{f.severity.value}: {f.kind.value}" for f in found)
+    print(f"  with advice=True ({len(right_2000)} right claims):")
+    print(f"    claims with any finding {with_advice / len(right_2000):8.3%}")
+    for kind, count in sorted(advised.items()):
+        print(f"    {kind:<46} {count / len(right_2000):8.3%} per claim")
     long_claim = [c for _, codes, _, bad in claims if not bad for c in codes][:1000]
     cm.check_claim(long_claim[:10])
     best = min(_timed(cm, long_claim) for _ in range(5))

@@ -1051,6 +1051,7 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
             d = st.parents[d]
     out: list[Finding] = []
     implied: dict[Record, tuple[int, ProseRule, Note, int]] = {}
+    labels: list[tuple[int, str]] | None = None
     for p, i, rule, note, d in governed:
         code = claim.code(i)
         said = _quoted(_sentence(note.text, rule.marker))
@@ -1099,11 +1100,12 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
             if rule.implies is not None and rule.implies not in implied:
                 implied[rule.implies] = (p, rule, note, d)
         elif kind is RuleKind.INITIAL_ENCOUNTER_ONLY:
-            labels = [
-                (q, label)
-                for q, j, _ in claim.nodes
-                if (label := _encounter_label(cs, j)) is not None
-            ]
+            if labels is None:  # once per claim, however many Y92 codes
+                labels = [
+                    (q, label)
+                    for q, j, _ in claim.nodes
+                    if (label := _encounter_label(cs, j)) is not None
+                ]
             if labels and not any("initial" in label for _, label in labels):
                 q, label = labels[0]
                 made = (
