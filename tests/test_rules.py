@@ -278,7 +278,7 @@ def test_adverse_effect_notes_do_not_apply_to_poisonings(cm: Codeset) -> None:
     adverse = [f.kind for f in cm.check_claim(["T39.015A", "K29.70"])]
     assert FindingKind.CODE_FIRST_ORDER in adverse
     assert cm.check_claim(["K29.70", "T39.015A"]) == tuple(
-        f for f in cm.check_claim(["K29.70", "T39.015A"]) if f.severity is Severity.INFO
+        f for f in cm.check_claim(["K29.70", "T39.015A"]) if f.severity is Severity.ADVICE
     )
 
 
