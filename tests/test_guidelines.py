@@ -9,6 +9,8 @@ import pickle
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import medcodes
 from medcodes.errors import UsageError
@@ -46,6 +48,7 @@ def test_every_bundled_release_states_every_prose_rule(fiscal_year: int) -> None
         if (r.kind, r.declared_on, r.marker) not in stated and r.declared_on in cs
     ]
     assert missing == []
+    assert len(stated) == len(PROSE_RULES)  # every declaring node is in both releases
     for rule, note in cs.prose_rules():
         assert rule.marker.lower() in note.text.lower()
         assert note in cs[rule.declared_on].notes
@@ -269,3 +272,63 @@ def test_a_long_claim_is_checked_pair_by_pair_without_quadratic_findings(cm: Cod
     claim = ["E10.9", *codes, "E11.9"]
     pairs = [f for f in cm.check_claim(claim) if f.positions == (0, len(claim) - 1)]
     assert [f.kind for f in pairs] == [FindingKind.EXCLUDES1]
+
+
+def test_one_advice_per_instruction_per_claim(cm: Codeset) -> None:
+    # Chapter 19's "code to identify any retained foreign body, if applicable (Z18.-)"
+    # governs both injuries: one finding naming both positions.
+    advice = cm.check_claim(["S72.001A", "S82.001A", "W19.XXXA"], advice=True)
+    z18 = [f for f in advice if "Z18.-" in f.message]
+    assert len(z18) == 1 and z18[0].positions == (0, 1)
+    assert len({f.message for f in advice}) == len(advice)
+
+
+def test_messages_name_codes_in_dotted_form_whatever_the_input(cm: Codeset) -> None:
+    (f,) = cm.check_claim(["e119", " E109 "])
+    assert f.codes == ("e119", " E109 ")  # as given
+    assert f.message.startswith("E11.9 and E10.9 are Excludes1")
+
+
+_SOME = st.sampled_from(
+    [
+        "E11.9",
+        "Z79.4",
+        "O80",
+        "Z37.0",
+        "Z38.00",
+        "P07.16",
+        "P07.32",
+        "Y92.009",
+        "S72.001D",
+        "U09.9",
+        "U07.1",
+        "Z68.41",
+        "E66.01",
+        "F02.80",
+        "G30.9",
+        "A41.9",
+        "R65.21",
+        "I10",
+        "xx",
+    ]
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(_SOME, max_size=8),
+    st.sampled_from([None, "maternal", "newborn"]),
+    st.one_of(st.none(), st.integers(0, 110)),
+)
+def test_advice_only_adds_advice(
+    cm: Codeset, codes: list[str], record: str | None, age: int | None
+) -> None:
+    plain = cm.check_claim(codes, record=record, patient_age=age)
+    advised = cm.check_claim(codes, record=record, patient_age=age, advice=True)
+    assert plain == tuple(f for f in advised if f.severity is not Severity.ADVICE)
+    assert all(f.severity is not Severity.ADVICE for f in plain)
+    for f in advised:
+        assert all(0 <= p < len(codes) for p in f.positions)
+        assert list(f.positions) == sorted(set(f.positions))
