@@ -332,3 +332,43 @@ def test_advice_only_adds_advice(
     for f in advised:
         assert all(0 <= p < len(codes) for p in f.positions)
         assert list(f.positions) == sorted(set(f.positions))
+
+
+def test_every_manifestation_code_after_a_condition_its_notes_name_is_clean(cm: Codeset) -> None:
+    # For each billable manifestation code ("in ... classified elsewhere") with a
+    # "code first" note, put a billable code that the note names first: no
+    # sequencing finding may remain (the review found 29% of the Alphabetic
+    # Index pairs wrongly flagged).
+    from medcodes.icd10cm import NoteKind
+
+    tried = 0
+    for node in cm.billable_codes():
+        if "classified elsewhere" not in node.title.lower():
+            continue
+        notes = [n.note for n in cm.effective_notes(node, NoteKind.CODE_FIRST) if n.note.refs]
+        if not notes:
+            continue
+        target = None
+        for ref in notes[0].refs:
+            for code in cm.resolve(ref).codes:
+                head = cm[code]
+                target = (
+                    head
+                    if head.billable
+                    else next((d for d in head.descendants() if d.billable), None)
+                )
+                if target is not None:
+                    break
+            if target is not None:
+                break
+        if target is None:
+            continue
+        tried += 1
+        sequencing = {
+            FindingKind.MANIFESTATION_FIRST,
+            FindingKind.CODE_FIRST_ABSENT,
+            FindingKind.CODE_FIRST_ORDER,
+        }
+        found = [f for f in cm.check_claim([target.code, node.code]) if f.kind in sequencing]
+        assert found == [], (target.code, node.code, found)
+    assert tried > 150
