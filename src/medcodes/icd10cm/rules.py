@@ -682,7 +682,7 @@ class _Claim:
             positions,
             codes,
             message,
-            release=self.cs.release.label,
+            release=self.label,
             **more,  # type: ignore[arg-type]
         )
 
