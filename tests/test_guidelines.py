@@ -256,6 +256,7 @@ def test_results_pickle_light_and_print_short(cm: Codeset) -> None:
         assert pickle.loads(data) == v
         assert len(repr(v)) <= 300, repr(v)
     assert len(pickle.dumps(findings)) < 20_000
+    assert all(len(repr(rule)) <= 300 for rule in PROSE_RULES)
 
 
 def test_conflict_kind_of_declaring_node(cm: Codeset) -> None:
