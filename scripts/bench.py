@@ -178,6 +178,12 @@ def main() -> None:
         f"  check_claim of 20 codes                     "
         f"{per_call(cm.check_claim, claims, r) * 1e3:8.3f} ms/call"
     )
+    long_claims = [rng.sample(billable, 1_000) for _ in range(3)]
+    print(
+        f"  check_claim of 1,000 random codes           "
+        f"{per_call(cm.check_claim, long_claims, r) * 1e3:8.1f} ms/call"
+        "  (scripts/claim_noise.py: plausible claims)"
+    )
     _diff_figures(r, full)
     _hcpcs_figures(r)
     _pickle_figures(r, full)
@@ -210,7 +216,9 @@ def _hcpcs_figures(r: int) -> None:
         floor = best(lambda: txt.read_bytes().decode("cp1252").splitlines(), r)
         took = best(lambda: medcodes.hcpcs.load(txt), r)
     print(f"  floor: read, decode and split the lines       {floor * 1e3:8.1f} ms")
-    print(f"  load(ANWEB text file): every field typed      {took * 1e3:8.1f} ms  = {took / floor:4.1f}x floor")
+    print(
+        f"  load(ANWEB text file): every field typed      {took * 1e3:8.1f} ms  = {took / floor:4.1f}x floor"
+    )
     bundled = best(medcodes.hcpcs.load, r)
     print(f"  load() bundled (+ xz decompression)           {bundled * 1e3:8.1f} ms")
     hc = medcodes.hcpcs.load()
@@ -221,7 +229,9 @@ def _hcpcs_figures(r: int) -> None:
         d = best(lambda: medcodes.hcpcs.diff(old, hc), r)
         print(f"  diff(2019, January 2025)                      {d * 1e3:8.1f} ms")
     codes = [n.code for n in hc]
-    print(f"  check_code                                    {per_call(hc.check_code, codes, r) * 1e6:8.2f} us/call")
+    print(
+        f"  check_code                                    {per_call(hc.check_code, codes, r) * 1e6:8.2f} us/call"
+    )
 
 
 def _pickle_figures(r: int, full: float) -> None:

@@ -62,7 +62,7 @@ def main() -> None:
             )
         for c in found:
             print(
-                f"  {first} + {second}: {c.declared_on.kind.value} {c.declared_on.code} excludes "
+                f"  {first} + {second}: {c.declared_kind.value} {c.declared_on} excludes "
                 f"{c.note.text!r}"
             )
 

@@ -35,6 +35,7 @@ def fold(text: str) -> str:
 def tabular_bytes(path: Path) -> bytes:
     return gzip.decompress(path.read_bytes())
 
+
 HCPCS = DATA / "hcpcs"
 HCPCS_2017_ZIP = HCPCS / "2017-Alpha-Numeric-HCPCS-File.zip"
 HCPCS_ANWEB = {

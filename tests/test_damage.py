@@ -73,9 +73,7 @@ def test_a_byte_order_mark_does_not_cost_the_first_hcpcs_record(
 ) -> None:
     plain = hcpcs.load(_write(tmp_path, "HCPC2025_JAN_ANWEB.txt", hcpcs_bytes))
     marked = hcpcs.load(_write(tmp_path, "HCPC2025_JAN_ANWEB.txt", b"\xef\xbb\xbf" + hcpcs_bytes))
-    assert [r.code for r in marked.modifier_records()] == [
-        r.code for r in plain.modifier_records()
-    ]
+    assert [r.code for r in marked.modifier_records()] == [r.code for r in plain.modifier_records()]
     assert len(marked.records()) == len(plain.records()) == 8259
 
 
@@ -88,9 +86,7 @@ def test_something_before_the_first_hcpcs_record_is_refused(
         hcpcs.load(path)
 
 
-def test_a_non_ascii_digit_in_a_number_field_is_refused(
-    tmp_path: Path, hcpcs_bytes: bytes
-) -> None:
+def test_a_non_ascii_digit_in_a_number_field_is_refused(tmp_path: Path, hcpcs_bytes: bytes) -> None:
     lines = hcpcs_bytes.split(b"\r\n")
     first = lines[0]
     lines[0] = first[:265] + b" \xb2 " + first[268:]  # "²" in the anesthesia base units

@@ -258,9 +258,7 @@ def test_diff_reports_share_the_icd10cm_format(years: dict[int, hcpcs.Codeset]) 
     ].items()
     text = d.to_markdown()
     assert text.startswith("# HCPCS Level II changes: HCPCS Level II January 2019 -> ")
-    added = sum(
-        1 for c in d.of(ChangeKind.ADDED) if c.level == "code"
-    )
+    added = sum(1 for c in d.of(ChangeKind.ADDED) if c.level == "code")
     assert f"| codes | {added:,} | 0 |" in text
     assert "- `C9034` terminated 2018-12-31" in text
     assert f"## announced by the newer file ({len(d.announced):,})" in text

@@ -129,7 +129,7 @@ def test_any_list_of_codes_in_parentheses_is_read_in_order(codes: list[str]) -> 
 def _resolve(cm: Codeset, text: str) -> tuple[list[str], str | None]:
     (ref,) = parse_references(text)
     res = cm.resolve(ref)
-    return [n.code for n in res.nodes], res.reason
+    return list(res.codes), res.reason
 
 
 def test_a_range_covers_its_categories_in_tabular_order(cm: Codeset) -> None:

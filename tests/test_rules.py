@@ -26,7 +26,7 @@ from medcodes.icd10cm import (
 def test_type_1_and_type_2_diabetes_exclude_each_other(cm: Codeset) -> None:
     # E10 <excludes1> "type 2 diabetes mellitus (E11.-)"; E11 "type 1 diabetes mellitus (E10.-)".
     found = cm.conflicts("E10.9", "E11.9")
-    rows = [(c.code.code, c.declared_on.code, c.note.text, c.ref.text, c.other.code) for c in found]
+    rows = [(c.code, c.declared_on, c.note.text, c.ref.text, c.other) for c in found]
     assert rows == [
         ("E10.9", "E10", "type 2 diabetes mellitus (E11.-)", "E11.-", "E11.9"),
         ("E11.9", "E11", "type 1 diabetes mellitus (E10.-)", "E10.-", "E10.9"),
@@ -40,8 +40,8 @@ def test_type_1_and_type_2_diabetes_exclude_each_other(cm: Codeset) -> None:
 def test_block_level_excludes1_governs_every_code_of_the_block(cm: Codeset) -> None:
     # Section I60-I69 <excludes1> "traumatic intracranial hemorrhage (S06.-)" (DOMAIN.md §7.5).
     (c,) = cm.conflicts("I63.9", "S06.5X0A")
-    assert c.declared_on.kind is Kind.BLOCK and c.declared_on.code == "I60-I69"
-    assert (c.code.code, c.other.code, c.ref.text) == ("I63.9", "S06.5X0A", "S06.-")
+    assert c.declared_kind is Kind.BLOCK and c.declared_on == "I60-I69"
+    assert (c.code, c.other, c.ref.text) == ("I63.9", "S06.5X0A", "S06.-")
     assert c.note not in cm["I63.9"].notes and c.note not in cm["I63"].notes
 
 
@@ -49,14 +49,14 @@ def test_chapter_level_excludes1(cm: Codeset) -> None:
     # Chapter 15 <excludes1> "supervision of normal pregnancy (Z34.-)", and Z34's own
     # "any complication of pregnancy (O00-O9A)": two facts, one from each side.
     found = cm.conflicts("Z34.00", "O26.891")
-    assert [(c.declared_on.kind, c.declared_on.code, c.code.code) for c in found] == [
+    assert [(c.declared_kind, c.declared_on, c.code) for c in found] == [
         (Kind.CHAPTER, "15", "O26.891"),
         (Kind.CATEGORY, "Z34", "Z34.00"),
     ]
     # Chapter 4 <excludes1> "transitory endocrine and metabolic disorders specific to
     # newborn (P70-P74)".
     (c,) = cm.conflicts("E03.9", "P72.1")
-    assert (c.declared_on.code, c.ref.text) == ("4", "P70-P74")
+    assert (c.declared_on, c.ref.text) == ("4", "P70-P74")
 
 
 def test_excludes2_is_not_a_conflict(cm: Codeset) -> None:
@@ -64,11 +64,11 @@ def test_excludes2_is_not_a_conflict(cm: Codeset) -> None:
     # mental disorder (F01-F99)": dizziness and a bipolar disorder may both be coded.
     assert cm.conflicts("R42", "F31.9") == ()
     relations = cm.excludes2_relations("F31.9", "R42")
-    assert ("R40-R46", "F01-F99") in {(c.declared_on.code, c.ref.text) for c in relations}
+    assert ("R40-R46", "F01-F99") in {(c.declared_on, c.ref.text) for c in relations}
     assert all(c.kind is NoteKind.EXCLUDES2 and c.exception is None for c in relations)
     # Chapter 1 <excludes2> "carrier or suspected carrier of infectious disease (Z22.-)".
     (c,) = cm.excludes2_relations("A00.0", "Z22.0")
-    assert (c.declared_on.kind, c.declared_on.code) == (Kind.CHAPTER, "1")
+    assert (c.declared_kind, c.declared_on) == (Kind.CHAPTER, "1")
 
 
 def test_a_qualifier_the_library_cannot_apply_gives_an_uncertain_conflict(cm: Codeset) -> None:
@@ -112,13 +112,9 @@ def test_conflicts_are_symmetric(cm: Codeset, i: int, j: int) -> None:
     assert cm.conflicts(a, b) == cm.conflicts(b, a)
     assert cm.excludes2_relations(a, b) == cm.excludes2_relations(b, a)
     for c in cm.conflicts(a, b):
-        assert {c.code.code, c.other.code} == {a, b}
-        assert (
-            c.declared_on == c.code
-            or cm.is_ancestor(c.declared_on.key, c.code.key)
-            or (c.declared_on in c.code.ancestors())
-        )
-        assert c.note in c.declared_on.notes
+        assert {c.code, c.other} == {a, b}
+        assert c.declared_on == c.code or cm[c.declared_on] in cm[c.code].ancestors()
+        assert c.note in cm[c.declared_on].notes
 
 
 # -- effective notes ------------------------------------------------------------------
@@ -128,14 +124,14 @@ def test_effective_notes_inherit_code_first_from_the_category(cm: Codeset) -> No
     # F02.80 has no codeFirst of its own; category F02's applies (DOMAIN.md §7.6).
     assert not cm["F02.80"].notes.code_first
     notes = cm.effective_notes("F02.80", NoteKind.CODE_FIRST)
-    assert notes and all(n.declared_on.code == "F02" and n.inherited for n in notes)
+    assert notes and all(n.declared_on == "F02" and n.inherited for n in notes)
     assert notes[0].distance == 2 and notes[0].note.text.endswith("such as:")
     assert notes[1].note.heading == notes[0].note.text  # a list item under its heading
 
 
 def test_effective_notes_are_nearest_first_up_to_the_chapter(cm: Codeset) -> None:
     notes = cm.effective_notes("I63.9")
-    origins = [n.declared_on.code for n in notes]
+    origins = [n.declared_on for n in notes]
     assert origins.index("I63") < origins.index("I60-I69") < origins.index("9")
     distances = [n.distance for n in notes]
     assert distances == sorted(distances)
@@ -152,7 +148,7 @@ def test_effective_notes_include_the_parents_inherited_ones(cm: Codeset, i: int)
         mine = {(n.declared_on, n.note) for n in cm.effective_notes(node.key)}
         if parent.kind in (Kind.CHAPTER, Kind.BLOCK):
             # Blocks and chapters are not codes: their own notes are what they pass on.
-            theirs = {(parent, n) for n in parent.notes if n.kind in INHERITED_KINDS}
+            theirs = {(parent.code, n) for n in parent.notes if n.kind in INHERITED_KINDS}
         else:
             theirs = {
                 (n.declared_on, n.note)
@@ -191,7 +187,13 @@ def test_a_single_valid_code_is_a_warning_only_as_a_manifestation(cm: Codeset) -
     errors = {FindingKind.MANIFESTATION_FIRST: 0, FindingKind.SECONDARY_CODE_FIRST: 0}
     for node in cm.billable_codes()[::5]:
         manifestation = "classified elsewhere" in node.title.lower()
-        secondary = node.chapter.code == "20" or node.code[:3] in ("B95", "B96", "B97", "Z16")
+        secondary = node.chapter.code == "20" or node.code[:3] in (
+            "B95",
+            "B96",
+            "B97",
+            "Z16",
+            "Z37",
+        )
         for f in cm.check_claim([node.code]):
             if f.severity is Severity.ERROR:
                 assert f.kind in errors, node.code
@@ -211,7 +213,7 @@ def test_secondary_only_and_additional_codes_listed_first(cm: Codeset) -> None:
     # The additional code a note asks for, listed first: a warning naming the note.
     (z794,) = cm.check_claim(["Z79.4", "E11.9"])
     assert z794.kind is FindingKind.ADDITIONAL_CODE_FIRST and z794.positions == (0, 1)
-    assert "'code to identify control using:'" in z794.message
+    assert "'insulin (Z79.4)'" in z794.message  # the item that names the code
     # The right orders are clean of both.
     for claim in (["S72.001A", "W19.XXXA"], ["N39.0", "B95.2"], ["E11.9", "Z79.4"]):
         kinds = {f.kind for f in cm.check_claim(claim)}
@@ -230,27 +232,40 @@ def test_underdosing_advice_only_for_underdosing_codes(cm: Codeset) -> None:
     # T36-T50: "underdosing of medication regimen (Z91.12-, Z91.13-)" is no advice
     # for a poisoning or an adverse effect.
     def advised(code: str) -> bool:
-        return any("Z91.12-" in f.message for f in cm.check_claim([code]))
+        return any("Z91.12-" in f.message for f in cm.check_claim([code], advice=True))
 
     assert advised("T39.016A") and not advised("T39.011A") and not advised("T39.015A")
 
 
 def test_claim_code_first_condition_absent(cm: Codeset) -> None:
     # A40.0 "code first, if applicable, postprocedural sepsis (T81.44-)": met once present.
-    (absent,) = [f for f in cm.check_claim(["A40.0"]) if f.kind is FindingKind.CODE_FIRST_ABSENT]
-    assert absent.severity is Severity.INFO and "T81.44-" in absent.message
-    met = cm.check_claim(["T81.44XA", "A40.0"])
-    assert FindingKind.CODE_FIRST_ABSENT not in [f.kind for f in met]
+    (absent,) = [
+        f
+        for f in cm.check_claim(["A40.0"], advice=True)
+        if f.kind is FindingKind.CODE_FIRST_ABSENT and "T81.44-" in f.message
+    ]
+    assert absent.severity is Severity.ADVICE and "T81.44-" in absent.message
+    assert not absent.message.startswith("A40.0: 'code first' ',")  # no XML fragment
+    assert not [f for f in cm.check_claim(["A40.0"]) if f.kind is FindingKind.CODE_FIRST_ABSENT]
+    met = cm.check_claim(["T81.44XA", "A40.0"], advice=True)
+    assert not [f for f in met if "T81.44-" in f.message]
     assert FindingKind.CODE_FIRST_ORDER not in [f.kind for f in met]
     # Present but listed after: the order warning, not the absence.
     late = [f.kind for f in cm.check_claim(["A40.0", "T81.44XA"])]
     assert FindingKind.CODE_FIRST_ORDER in late and FindingKind.CODE_FIRST_ABSENT not in late
     # A list note is named by its heading, and every code it names counts (N18.6).
-    (n186,) = [f for f in cm.check_claim(["N18.6"]) if f.kind is FindingKind.CODE_FIRST_ABSENT]
+    (n186,) = [
+        f for f in cm.check_claim(["N18.6"], advice=True) if f.kind is FindingKind.CODE_FIRST_ABSENT
+    ]
     assert "'any associated:'" in n186.message and "I12.-, I13.-" in n186.message
     # A manifestation code without its underlying condition: a warning.
-    (f0280,) = [f for f in cm.check_claim(["I10", "F02.80"]) if f.positions == (1,)]
-    assert f0280.kind is FindingKind.CODE_FIRST_ABSENT and f0280.severity is Severity.WARNING
+    # A manifestation code whose closed list ("underlying neoplasm (C00-D49)")
+    # has nothing on the claim: a warning; with a neoplasm first, clean.
+    (i3131,) = [f for f in cm.check_claim(["I10", "I31.31"]) if f.positions == (1,)]
+    assert i3131.kind is FindingKind.CODE_FIRST_ABSENT and i3131.severity is Severity.WARNING
+    assert cm.check_claim(["C34.90", "I31.31"]) == ()
+    # An example list ("such as") is never read as complete (F02's "such as: Alzheimer's").
+    assert cm.check_claim(["G31.83", "F02.80"]) == ()
 
 
 def test_adverse_effect_notes_do_not_apply_to_poisonings(cm: Codeset) -> None:
@@ -263,7 +278,7 @@ def test_adverse_effect_notes_do_not_apply_to_poisonings(cm: Codeset) -> None:
     adverse = [f.kind for f in cm.check_claim(["T39.015A", "K29.70"])]
     assert FindingKind.CODE_FIRST_ORDER in adverse
     assert cm.check_claim(["K29.70", "T39.015A"]) == tuple(
-        f for f in cm.check_claim(["K29.70", "T39.015A"]) if f.severity is Severity.INFO
+        f for f in cm.check_claim(["K29.70", "T39.015A"]) if f.severity is Severity.ADVICE
     )
 
 
@@ -286,18 +301,25 @@ def test_claim_invalid_codes_reuse_check_code(cm: Codeset) -> None:
     findings = cm.check_claim(["S72.001", "E11", "xx", 42])  # type: ignore[list-item]
     invalid = [f for f in findings if f.kind is FindingKind.INVALID_CODE]
     assert [f.positions for f in invalid] == [(0,), (1,), (2,), (3,)]
-    assert invalid[0].check is not None and invalid[0].check.suggestions[0] == "S72.001A"
+    assert invalid[0].problem is not None and invalid[0].suggestions[0] == "S72.001A"
     assert all(f.severity is Severity.ERROR for f in invalid)
 
 
 def test_claim_use_additional_code_absent_is_information(cm: Codeset) -> None:
     # E11 <useAdditionalCode> "code to identify control using:" insulin (Z79.4), ...
-    info = [f for f in cm.check_claim(["E11.9"]) if f.kind is FindingKind.USE_ADDITIONAL_CODE]
-    assert len(info) == 1 and info[0].severity is Severity.INFO
+    assert cm.check_claim(["E11.9"]) == ()  # advice only when asked
+    info = [
+        f
+        for f in cm.check_claim(["E11.9"], advice=True)
+        if f.kind is FindingKind.USE_ADDITIONAL_CODE
+    ]
+    assert len(info) == 1 and info[0].severity is Severity.ADVICE
     assert "code to identify control using:" in info[0].message
     # With one of the targets on the claim, the instruction is met.
     assert not [
-        f for f in cm.check_claim(["E11.9", "Z79.4"]) if f.kind is FindingKind.USE_ADDITIONAL_CODE
+        f
+        for f in cm.check_claim(["E11.9", "Z79.4"], advice=True)
+        if f.kind is FindingKind.USE_ADDITIONAL_CODE
     ]
 
 
@@ -358,9 +380,9 @@ def test_every_kind_of_note_inherits(cm: Codeset) -> None:
     # DOMAIN.md 7.6: a code's effective notes are its own and all its ancestors'.
     notes = cm.effective_notes("S72.001A", NoteKind.NOTES)
     chapter20 = "Use secondary code(s) from Chapter 20"
-    assert any(n.declared_on.code == "19" and n.note.text.startswith(chapter20) for n in notes)
+    assert any(n.declared_on == "19" and n.note.text.startswith(chapter20) for n in notes)
     scope = cm.effective_notes("P36.9", NoteKind.INCLUSION_TERM)
-    assert any(n.declared_on.code == "P35-P39" for n in scope)
+    assert any(n.declared_on == "P35-P39" for n in scope)
     s06 = cm.effective_notes("S06.1X7A", NoteKind.NOTES)
     assert any("7th characters D and S do not apply" in n.note.text for n in s06)
     assert cm.effective_notes("Y21.0XXA")  # Y21-Y33's note on undetermined intent

@@ -16,6 +16,7 @@ from .addenda import (
 )
 from .codeset import Codeset, Node, display_code, normalize_code
 from .diff import Change, ChangeKind, DiffSummary, ReleaseDiff, diff
+from .guidelines import PROSE_RULES, ProseRule, Record, RuleKind
 from .hierarchy import SEVENTH_CHARACTER_EXCEPTIONS, SeventhCharacterException
 from .history import CodeEvent, EventKind, ReleaseHistory
 from .loader import load
@@ -37,6 +38,7 @@ from .validity import CodeCheck, Problem, check_code
 __all__ = [
     "EXCLUDES1_EXCEPTION",
     "INHERITED_KINDS",
+    "PROSE_RULES",
     "SEVENTH_CHARACTER_EXCEPTIONS",
     "Addenda",
     "AddendaAction",
@@ -63,10 +65,13 @@ __all__ = [
     "OrderFile",
     "OrderRecord",
     "Problem",
+    "ProseRule",
+    "Record",
     "Release",
     "ReleaseDiff",
     "ReleaseHistory",
     "Resolution",
+    "RuleKind",
     "SeventhCharacter",
     "SeventhCharacterException",
     "SeventhCharacterRule",

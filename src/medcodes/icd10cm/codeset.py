@@ -567,7 +567,7 @@ class Codeset:
         >>> from medcodes.icd10cm import NoteKind
         >>> cm = medcodes.icd10cm.load()
         >>> for n in cm.effective_notes("F02.80", NoteKind.CODE_FIRST)[:2]:
-        ...     print(n.declared_on.code, n.distance, n.note.text)
+        ...     print(n.declared_on, n.distance, n.note.text)
         F02 2 the underlying physiological condition, such as:
         F02 2 Alzheimer's (G30.-)
 
@@ -578,14 +578,14 @@ class Codeset:
         return _rules.effective_notes(self, code, kind)
 
     def resolve(self, ref: CodeRef) -> Resolution:
-        """The nodes a note's code reference denotes in this release, or why it
+        """The codes a note's code reference denotes in this release, or why it
         denotes none.
 
         >>> import medcodes
         >>> cm = medcodes.icd10cm.load()
         >>> ref = cm["G63"].notes.excludes1[1].refs[0]
-        >>> ref.text, [n.code for n in cm.resolve(ref).nodes]
-        ('E08-E13 with .42', ['E08.42', 'E09.42', 'E10.42', 'E11.42', 'E13.42'])
+        >>> ref.text, cm.resolve(ref).codes
+        ('E08-E13 with .42', ('E08.42', 'E09.42', 'E10.42', 'E11.42', 'E13.42'))
         """
         return _rules.resolve(self, ref)
 
@@ -598,7 +598,7 @@ class Codeset:
 
         >>> import medcodes
         >>> cm = medcodes.icd10cm.load()
-        >>> [(c.declared_on.code, c.note.text) for c in cm.conflicts("E10.9", "E11.9")]
+        >>> [(c.declared_on, c.note.text) for c in cm.conflicts("E10.9", "E11.9")]
         [('E10', 'type 2 diabetes mellitus (E11.-)'), ('E11', 'type 1 diabetes mellitus (E10.-)')]
 
         :raises ~medcodes.errors.UnknownCodeError: a code is not in the release.
@@ -618,13 +618,29 @@ class Codeset:
         self._require_notes()
         return _rules.pair_notes(self, NoteKind.EXCLUDES2, a, b)
 
-    def check_claim(self, codes: Iterable[str | Node]) -> tuple[Finding, ...]:
+    def check_claim(
+        self,
+        codes: Iterable[str | Node],
+        *,
+        record: Record | str | None = None,
+        patient_age: int | None = None,
+        advice: bool = False,
+    ) -> tuple[Finding, ...]:
         """Check the diagnosis codes of one encounter (first-listed first):
-        invalid codes, duplicates, Excludes1 pairs, a manifestation code listed
-        first (an error), a code-first target listed after (a warning), and as
-        information the code-first and use-additional-code instructions of which
-        no target is on the claim (they apply when the condition is present).
-        Never raises.
+        invalid codes, duplicates, Excludes1 pairs, sequencing, and the rules the
+        tabular states in prose (:data:`~medcodes.icd10cm.PROSE_RULES`). The
+        page "How check_claim decides" lists every finding and its source.
+
+        :param codes: the codes, first-listed first (strings or nodes).
+        :param record: ``"maternal"`` or ``"newborn"`` when known: codes for the
+            other kind of record are errors. Without it, a claim that mixes a
+            mother's and a newborn's codes is an error.
+        :param patient_age: the patient's age in years, for the codes whose
+            notes state ages (Z68).
+        :param advice: also report advice: instructions ("use additional code",
+            "code first ... if applicable") none of whose codes is on the claim.
+        :raises ~medcodes.errors.UsageError: ``codes`` is not a list of codes,
+            ``record`` not a kind of record, ``patient_age`` not an age.
 
         >>> import medcodes
         >>> cm = medcodes.icd10cm.load()
@@ -633,11 +649,27 @@ class Codeset:
         error (0,) manifestation code listed first
         warning (0, 1) underlying condition listed after
         """
-        return _rules.check_claim(self, codes)
+        return _rules.check_claim(
+            self, codes, record=record, patient_age=patient_age, advice=advice
+        )
+
+    def prose_rules(self) -> tuple[tuple[ProseRule, Note], ...]:
+        """The rows of :data:`~medcodes.icd10cm.PROSE_RULES` this release
+        states, each with the note that states it; a row whose marker text the
+        release no longer has is left out (and its rule not applied).
+
+        >>> import medcodes
+        >>> cm = medcodes.icd10cm.load()
+        >>> [(r.declared_on, n.kind.value) for r, n in cm.prose_rules() if r.kind == "single code"]
+        [('O80', 'inclusionTerm')]
+        """
+        return _rules.prose_rules(self)
 
 
 # Last: validity and the guidelines build on Node and Codeset above.
 from . import rules as _rules  # noqa: E402
+from .guidelines import ProseRule, Record  # noqa: E402
+from .model import Note  # noqa: E402
 from .references import CodeRef  # noqa: E402
 from .rules import Conflict, EffectiveNote, Finding, Resolution, _Index  # noqa: E402
 from .validity import CodeCheck, _check_code, _on_day  # noqa: E402

@@ -32,13 +32,15 @@ from attrs import frozen
 from .._args import as_enum
 from .._gc import paused_gc
 from ..errors import UnknownCodeError, UsageError
-from .hierarchy import GROUP, with_headings
-from .model import Note, NoteKind
+from .guidelines import PROSE_RULES, Encounter, ProseRule, Record, RuleKind
+from .hierarchy import GROUP, active_exception, with_headings
+from .model import Kind, Note, NoteKind
 from .references import CodeRef, Intervals, parse_references, resolve_intervals
 
 if TYPE_CHECKING:
     from .codeset import Codeset, Node
-    from .validity import CodeCheck
+    from .hierarchy import _Store
+    from .validity import Problem
 
 __all__ = [
     "EXCLUDES1_EXCEPTION",
@@ -73,91 +75,140 @@ _INDEXED = (
 )
 
 
-@frozen
+def _short(text: str, width: int = 80) -> str:
+    """``text`` cut to ``width`` characters for a repr."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _quoted(text: str) -> str:
+    """A note's words as a coder reads them: no leading punctuation the XML
+    leaves when it cuts "code first" off ("', if applicable, ...'")."""
+    return repr(text.lstrip(" ,;:").strip())
+
+
+def _where(kind: Kind, code: str) -> str:
+    """How a message names a declaring node: ``chapter 15``, ``block I60-I69``
+    or the dotted code."""
+    if kind is Kind.CHAPTER:
+        return f"chapter {code}"
+    if kind is Kind.BLOCK:
+        return f"block {code}"
+    return code
+
+
+@frozen(repr=False)
 class EffectiveNote:
     """A note that governs a code, with the node that declares it.
 
+    A plain value: it holds codes, not nodes, so it pickles small (look a code
+    up with ``cm[n.declared_on]``).
+
     :ivar note: the note.
-    :ivar declared_on: the node whose element holds it (the code itself or an
-        ancestor up to its chapter).
+    :ivar declared_on: the code (dotted), block range or chapter number of the
+        node whose element holds it (the code itself or an ancestor up to its
+        chapter).
     :ivar distance: 0 when declared on the code itself, 1 on its parent, ...
+    :ivar declared_kind: the :class:`~medcodes.icd10cm.Kind` of that node.
+    :ivar release: the label of the release.
 
     >>> import medcodes
     >>> from medcodes.icd10cm import NoteKind
     >>> cm = medcodes.icd10cm.load()
     >>> for e in cm.effective_notes("E11.9", NoteKind.EXCLUDES1)[:2]:
-    ...     print(e.declared_on.code, e.distance, e.note.text)
+    ...     print(e.declared_on, e.distance, e.note.text)
     E11.9 0 type 2 diabetes mellitus, without complications in remission (E11.A)
     E11 1 diabetes mellitus due to underlying condition (E08.-)
     """
 
     note: Note
-    declared_on: Node
+    declared_on: str
     distance: int
+    declared_kind: Kind = Kind.CODE
+    release: str = ""
 
     @property
     def inherited(self) -> bool:
         """Declared on an ancestor, not on the code itself."""
         return self.distance > 0
 
+    def __repr__(self) -> str:
+        return (
+            f"EffectiveNote({self.note.kind.value} {_short(self.note.text)!r} "
+            f"on {_where(self.declared_kind, self.declared_on)}, distance={self.distance})"
+        )
 
-@frozen
+
+@frozen(repr=False)
 class Resolution:
     """Where a :class:`~medcodes.icd10cm.CodeRef` points in one release.
 
     :ivar ref: the reference.
-    :ivar nodes: the nodes it denotes, each with its whole subtree, in official
-        order (empty when unresolved).
+    :ivar codes: the codes (dotted; block ranges for a block) it denotes, each
+        with its whole subtree, in official order (empty when unresolved).
     :ivar reason: why it could not be resolved, or ``None``.
+    :ivar release: the label of the release.
 
     >>> import medcodes
     >>> cm = medcodes.icd10cm.load()
     >>> ref = cm["E11"].notes.excludes1[0].refs[0]
-    >>> ref.text, cm.resolve(ref).resolved, [n.code for n in cm.resolve(ref).nodes]
-    ('E08.-', True, ['E08'])
+    >>> ref.text, cm.resolve(ref).resolved, cm.resolve(ref).codes
+    ('E08.-', True, ('E08',))
     """
 
     ref: CodeRef
-    nodes: tuple[Node, ...]
+    codes: tuple[str, ...]
     reason: str | None = None
+    release: str = ""
 
     @property
     def resolved(self) -> bool:
         """True when every code of the reference was found (and its qualifier applied)."""
         return self.reason is None
 
+    def __repr__(self) -> str:
+        codes = ", ".join(self.codes[:6]) + (", ..." if len(self.codes) > 6 else "")
+        why = "" if self.reason is None else f", reason={_short(self.reason, 60)!r}"
+        return f"Resolution({self.ref.text!r} -> [{codes}]{why})"
 
-@frozen
+
+@frozen(repr=False)
 class Conflict:
     """One reason why two codes are not reported together (Excludes1), or, from
     :meth:`~medcodes.icd10cm.Codeset.excludes2_relations`, why they are
     distinct conditions that may both be reported (Excludes2).
 
+    A plain value: it holds codes, not nodes.
+
     :ivar kind: ``NoteKind.EXCLUDES1`` or ``NoteKind.EXCLUDES2``.
-    :ivar code: the code the note governs (one of the two codes asked about).
+    :ivar code: the code the note governs (one of the two codes asked about), dotted.
     :ivar other: the other code, matched by the note's reference.
-    :ivar declared_on: the node that declares the note: ``code`` or an ancestor.
+    :ivar declared_on: the code, block range or chapter number of the node that
+        declares the note: ``code`` or an ancestor.
     :ivar note: the note, with its official text.
     :ivar ref: the reference in the note that matched ``other``.
     :ivar certain: ``False`` when the reference has a qualifier the library
         cannot apply (``with ketoacidosis``), or is a range that ends at a code
         the release does not have (``R10.1-R10.4-`` under R10.85): ``other`` is
         in the range, so the note *may* apply.
+    :ivar declared_kind: the :class:`~medcodes.icd10cm.Kind` of the declaring node.
+    :ivar release: the label of the release.
 
     >>> import medcodes
     >>> cm = medcodes.icd10cm.load()
     >>> c = cm.conflicts("E10.9", "E11.9")[0]
-    >>> c.code.code, c.other.code, c.declared_on.code, c.note.text
+    >>> c.code, c.other, c.declared_on, c.note.text
     ('E10.9', 'E11.9', 'E10', 'type 2 diabetes mellitus (E11.-)')
     """
 
     kind: NoteKind
-    code: Node
-    other: Node
-    declared_on: Node
+    code: str
+    other: str
+    declared_on: str
     note: Note
     ref: CodeRef
     certain: bool = True
+    declared_kind: Kind = Kind.CATEGORY
+    release: str = ""
 
     @property
     def exception(self) -> str | None:
@@ -168,10 +219,10 @@ class Conflict:
     @property
     def message(self) -> str:
         """A sentence for a person."""
-        where = (
+        whose = (
             "its own"
             if self.declared_on == self.code
-            else f"{self.declared_on.kind.value} {self.declared_on.code}'s"
+            else f"{_where(self.declared_kind, self.declared_on)}'s"
         )
         verb = (
             "excludes (Excludes1, not coded together)"
@@ -186,51 +237,78 @@ class Conflict:
             else f" (maybe: {self.ref.text} ends at a code this release does not have)"
         )
         return (
-            f"{self.code.code}: {where} note {self.note.text!r} {verb} "
-            f"{self.other.code} via {self.ref.text}{maybe}"
+            f"{self.code}: {whose} note {_quoted(self.note.text)} {verb} "
+            f"{self.other} via {self.ref.text}{maybe}"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Conflict({self.kind.value}: {self.code} / {self.other}, "
+            f"on {_where(self.declared_kind, self.declared_on)}: {_short(self.note.text, 100)!r}"
+            f"{'' if self.certain else ', maybe'})"
         )
 
 
-class Severity(enum.Enum):
-    """How much a claim finding matters."""
+class Severity(enum.StrEnum):
+    """How much a claim finding matters (see the page "How check_claim decides")."""
 
-    #: The claim is wrong as it stands (invalid code, manifestation first).
+    #: The official files forbid it: an invalid code, a manifestation or
+    #: secondary-only code listed first, a code not for this kind of record or
+    #: age, a single-code rule broken, a place of occurrence after the initial
+    #: encounter.
     ERROR = "error"
-    #: A coder must look (Excludes1 pair, sequencing, duplicate, a manifestation
-    #: code without its underlying condition).
+    #: Probably wrong and worth a coder's look: an Excludes1 pair (the files
+    #: cannot tell the official unrelated-conditions exception), a duplicate, a
+    #: sequencing instruction not followed.
     WARNING = "warning"
-    #: Advice (an additional code, or a condition to code first, that the
-    #: guidelines name is absent).
-    INFO = "info"
+    #: Advice, reported only with ``check_claim(codes, advice=True)``: an
+    #: instruction ("use additional code", "code first ... if applicable") none
+    #: of whose codes is on the claim.
+    ADVICE = "advice"
+    #: Former name of :attr:`ADVICE` (an alias: ``Severity.INFO is Severity.ADVICE``).
+    INFO = "advice"
 
 
-class FindingKind(enum.Enum):
+class FindingKind(enum.StrEnum):
     """What a claim finding is about."""
 
     INVALID_CODE = "invalid code"
     DUPLICATE_CODE = "duplicate code"
     EXCLUDES1 = "excludes1 pair"
     MANIFESTATION_FIRST = "manifestation code listed first"
-    #: A code that a note says is only for use after another is listed first:
-    #: chapter 20 ("used secondary to a code from another chapter"), B95-B97
-    #: ("supplementary or additional codes"), Z37 ("an additional code").
+    #: A code that a note says is only for use after another is listed first
+    #: (the secondary-only rows of :data:`~medcodes.icd10cm.PROSE_RULES`).
     SECONDARY_CODE_FIRST = "secondary code listed first"
-    #: The first-listed code is the additional code that another code's "use
-    #: additional code" note asks for (Z79.4 before E11.9).
+    #: The first-listed code is a chapter 21 (status, supplementary) code that
+    #: another code's "use additional code" note asks for (Z79.4 before E11.9).
     ADDITIONAL_CODE_FIRST = "additional code listed first"
     CODE_FIRST_ORDER = "underlying condition listed after"
-    #: A "code first" instruction names codes of which none is on the claim:
-    #: a warning for a manifestation code (it needs its underlying condition),
-    #: else advice (the instruction applies when the condition is present).
+    #: A closed "code first" list names codes of which none is on the claim:
+    #: a warning for a manifestation code, else advice.
     CODE_FIRST_ABSENT = "code-first condition absent"
     USE_ADDITIONAL_CODE = "additional code absent"
+    #: O80: "for use as a single diagnosis code".
+    SINGLE_CODE = "single code with others"
+    #: P07: "birth weight sequenced before gestational age".
+    SEQUENCE = "sequence of two codes"
+    #: Chapter 15, 16, 17, Z37, Z38, Z3A: not for this kind of record, or a
+    #: claim that mixes a mother's and a newborn's codes.
+    RECORD_TYPE = "code not for this record"
+    #: Y92: "recorded only at the initial encounter for treatment".
+    INITIAL_ENCOUNTER_ONLY = "initial encounter only"
+    #: U09.9: "not to be used in cases that are still presenting with active COVID-19".
+    ACTIVE_CONDITION = "with the active condition"
+    #: Z68: adult and pediatric BMI codes by age.
+    AGE = "code not for this age"
     #: The release was loaded without its tabular XML, so no note was checked.
     NOTES_NOT_LOADED = "instructional notes not loaded"
 
 
-@frozen
+@frozen(repr=False)
 class Finding:
     """One finding of :meth:`~medcodes.icd10cm.Codeset.check_claim`.
+
+    A plain value: codes, notes and the release label, no codeset.
 
     :ivar kind: what it is about.
     :ivar severity: how much it matters.
@@ -238,10 +316,14 @@ class Finding:
         (none for a finding about the release itself).
     :ivar codes: the codes at those positions, as given.
     :ivar message: a sentence for a person.
-    :ivar check: for an invalid code, the :class:`CodeCheck`.
+    :ivar problem: for an invalid code, the :class:`~medcodes.icd10cm.Problem`
+        of :meth:`~medcodes.icd10cm.Codeset.check_code`.
+    :ivar suggestions: for an invalid code, the codes the user may have meant.
     :ivar conflicts: for an Excludes1 pair, every :class:`Conflict` found.
-    :ivar notes: the instructional notes behind a sequencing or
-        additional-code finding.
+    :ivar notes: the instructional notes behind the finding.
+    :ivar rule: for a rule stated in prose, its row of
+        :data:`~medcodes.icd10cm.PROSE_RULES`.
+    :ivar release: the label of the release.
 
     >>> import medcodes
     >>> cm = medcodes.icd10cm.load()
@@ -255,9 +337,18 @@ class Finding:
     positions: tuple[int, ...]
     codes: tuple[str, ...]
     message: str
-    check: CodeCheck | None = None
+    problem: Problem | None = None
+    suggestions: tuple[str, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     notes: tuple[EffectiveNote, ...] = ()
+    rule: ProseRule | None = None
+    release: str = ""
+
+    def __repr__(self) -> str:
+        return (
+            f"Finding({self.severity.value} {self.kind.value} at {list(self.positions)}: "
+            f"{_short(self.message, 180)!r})"
+        )
 
 
 # -- the index of parsed, resolved references ------------------------------------
@@ -279,7 +370,7 @@ class _Entry:
 class _Index:
     """Per note kind: node index -> the resolved references of its notes."""
 
-    __slots__ = ("by_kind",)
+    __slots__ = ("by_kind", "prose", "spans")
 
     def __init__(self, cs: Codeset) -> None:
         st = cs._store
@@ -310,6 +401,34 @@ class _Index:
             if found:
                 for kind, entries in found.items():
                     self.by_kind[kind][i] = tuple(entries)
+        # The prose rules whose marker the declaring node states in this release.
+        self.prose: dict[int, list[tuple[ProseRule, Note]]] = {}
+        self.spans: dict[str, tuple[int, int]] = {}
+        for rule in PROSE_RULES:
+            at = cs._find(rule.declared_on)
+            said = None if at is None else _stating(st, at, rule.marker)
+            if at is None or said is None:
+                continue
+            self.prose.setdefault(at, []).append((rule, said))
+            for code in rule.codes + rule.others:
+                k = cs._find(code)
+                if k is not None:
+                    self.spans[code] = (k, st.ends[k])
+
+
+def _stating(st: _Store, i: int, marker: str) -> Note | None:
+    """The note of node ``i`` (any kind) that contains ``marker``, if any."""
+    marker = marker.lower()
+    for note in st.note_objects(i):
+        if marker in note.text.lower():
+            return note
+    return None
+
+
+def prose_rules(cs: Codeset) -> tuple[tuple[ProseRule, Note], ...]:
+    """The rows of :data:`PROSE_RULES` this release states, each with the note
+    that states it (a row whose marker text is gone is left out)."""
+    return tuple(pair for rules in _index(cs).prose.values() for pair in rules)
 
 
 _LOCK = threading.Lock()
@@ -358,48 +477,57 @@ def effective_notes(
     d = i
     while d >= 0:
         if d in st.notes:
-            declared = cs._node(d)
+            declared, declared_kind = _code(cs, d), st.kinds[d]
             for note in st.note_objects(d):
                 if kind is not None and note.kind is not kind:
                     continue
                 if distance == 0 or note.kind in INHERITED_KINDS:
-                    out.append(EffectiveNote(note, declared, distance))
+                    out.append(
+                        EffectiveNote(note, declared, distance, declared_kind, cs.release.label)
+                    )
         d = st.parents[d]
         distance += 1
     return tuple(out)
+
+
+def _code(cs: Codeset, i: int) -> str:
+    """The written form of node ``i``: dotted code, block range or chapter number."""
+    return cs._node(i).code
 
 
 # -- pairs ---------------------------------------------------------------------
 
 
 def resolve(cs: Codeset, ref: CodeRef) -> Resolution:
-    """The nodes ``ref`` denotes in this release (see :class:`Resolution`)."""
+    """The codes ``ref`` denotes in this release (see :class:`Resolution`)."""
     if not isinstance(ref, CodeRef):
         raise UsageError(
             f"resolve takes a CodeRef (from Note.refs or parse_references), not {ref!r}"
         )
     st = cs._store
     exact, _, reason = resolve_intervals(st, ref)
-    heads: list[Node] = []
+    heads: list[str] = []
     ends, flags = st.ends, st.flags
     for start, end in exact:
         k = start
         while k < end:
             if ends[k] <= end and not flags[k] & GROUP:  # a block inside a range: its codes
-                heads.append(cs._node(k))
+                heads.append(_code(cs, k))
                 k = ends[k]
             else:
                 k += 1
-    return Resolution(ref, tuple(heads), reason)
+    return Resolution(ref, tuple(heads), reason, cs.release.label)
 
 
-def _matches(
-    cs: Codeset, kind: NoteKind, governed: int, other: int, index: _Index
-) -> list[tuple[int, int, int, _Entry, bool]]:
+# (governed node, declaring node, other node, entry, certain)
+_Hit = tuple[int, int, int, "_Entry", bool]
+
+
+def _matches(cs: Codeset, kind: NoteKind, governed: int, other: int, index: _Index) -> list[_Hit]:
     """Notes of ``kind`` governing node ``governed`` whose references cover ``other``."""
     table = index.by_kind[kind]
     parents = cs._store.parents
-    hits: list[tuple[int, int, int, _Entry, bool]] = []
+    hits: list[_Hit] = []
     d = governed
     while d >= 0:
         entries = table.get(d)
@@ -419,9 +547,7 @@ def _matches(
     return hits
 
 
-def pair_notes(
-    cs: Codeset, kind: NoteKind, a: str | Node, b: str | Node
-) -> tuple[Conflict, ...]:
+def pair_notes(cs: Codeset, kind: NoteKind, a: str | Node, b: str | Node) -> tuple[Conflict, ...]:
     """Every note of ``kind`` (Excludes1 or Excludes2) that governs one of the
     two codes and names the other, in a canonical order (so the answer does not
     depend on the order of the arguments).
@@ -431,20 +557,27 @@ def pair_notes(
     ia, ib = _required(cs, a), _required(cs, b)
     index = _index(cs)
     hits = _matches(cs, kind, ia, ib, index) + _matches(cs, kind, ib, ia, index)
-    hits.sort(key=lambda h: (h[0], h[1], h[3].order, h[3].ref.text))
+    hits.sort(key=_hit_order)
     return tuple(_conflict(cs, kind, h) for h in hits)
 
 
-def _conflict(cs: Codeset, kind: NoteKind, hit: tuple[int, int, int, _Entry, bool]) -> Conflict:
+def _hit_order(h: _Hit) -> tuple[int, int, int, str]:
+    return (h[0], h[1], h[3].order, h[3].ref.text)
+
+
+def _conflict(cs: Codeset, kind: NoteKind, hit: _Hit, claim: _Claim | None = None) -> Conflict:
     governed, declared, other, entry, certain = hit
+    code = (lambda i: _code(cs, i)) if claim is None else claim.code
     return Conflict(
         kind,
-        cs._node(governed),
-        cs._node(other),
-        cs._node(declared),
+        code(governed),
+        code(other),
+        code(declared),
         entry.note,
         entry.ref,
         certain,
+        cs._store.kinds[declared],
+        cs.release.label if claim is None else claim.label,
     )
 
 
@@ -459,23 +592,126 @@ _MANIFESTATION = re.compile(
     r"\bin (?:[a-z,\-]+ )*?(?:diseases?|conditions|disorders|reactions) classified elsewhere"
 )
 
+#: An instruction that gives examples, not a closed list (Guidelines I.A.13:
+#: "code first" notes name "such as" conditions).
+_EXAMPLES = re.compile(r"\bsuch as\b|\be\.g\.|\bfor example\b", re.IGNORECASE)
 
-def check_claim(cs: Codeset, codes: Iterable[str | Node]) -> tuple[Finding, ...]:
+#: An instruction that applies only when its condition is documented: advice at most.
+_CONDITIONAL = re.compile(r"\b(?:if|where|when) (?:applicable|known|desired)\b", re.IGNORECASE)
+
+
+class _Claim:
+    """The codes of one claim that exist, with what every rule looks up."""
+
+    __slots__ = (
+        "_codes",
+        "at",
+        "claimed",
+        "cs",
+        "given",
+        "index",
+        "label",
+        "nodes",
+        "position",
+        "st",
+        "titles",
+    )
+
+    def __init__(self, cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -> None:
+        self.cs, self.index, self.nodes, self.st = cs, index, nodes, cs._store
+        self.position = {i: p for p, i, _ in nodes}
+        self.at = {p: i for p, i, _ in nodes}
+        self.given = {p: text for p, _, text in nodes}
+        self.label = cs.release.label
+        self._codes: dict[int, str] = {}
+        self.claimed: list[int] = sorted(self.position)
+        self.titles = {i: self.st.title(i).lower() for _, i, _ in nodes}
+
+    def code(self, i: int) -> str:
+        """The written form of node ``i`` (cached: a claim names few nodes)."""
+        found = self._codes.get(i)
+        if found is None:
+            found = self._codes[i] = self.cs._node(i).code
+        return found
+
+    def within(self, start: int, end: int) -> list[int]:
+        """The claim's nodes in ``[start, end)`` (a subtree or a range)."""
+        s = self.claimed
+        return s[bisect_left(s, start) : bisect_left(s, end)]
+
+    def holds(self, intervals: Intervals) -> bool:
+        return any(self.within(s, t) for s, t in intervals)
+
+    def governing(self, kind: NoteKind, i: int) -> list[tuple[int, _Entry]]:
+        """The resolved references of ``kind`` governing node ``i``: (declaring node, entry)."""
+        table = self.index.by_kind[kind]
+        parents = self.st.parents
+        out = []
+        d = i
+        while d >= 0:
+            for e in table.get(d, ()):
+                out.append((d, e))
+            d = parents[d]
+        return out
+
+    def effective(self, i: int, d: int, note: Note) -> EffectiveNote:
+        distance, k, parents = 0, i, self.st.parents
+        while k != d:
+            k = parents[k]
+            distance += 1
+        return EffectiveNote(note, self.code(d), distance, self.st.kinds[d], self.label)
+
+    def chapter(self, i: int) -> str:
+        parents = self.st.parents
+        while parents[i] >= 0:
+            i = parents[i]
+        return self.st.keys[i]
+
+    def finding(
+        self,
+        kind: FindingKind,
+        severity: Severity,
+        positions: tuple[int, ...],
+        message: str,
+        **more: object,
+    ) -> Finding:
+        codes = tuple(self.given[p] for p in positions)
+        return Finding(
+            kind,
+            severity,
+            positions,
+            codes,
+            message,
+            release=self.label,
+            **more,  # type: ignore[arg-type]
+        )
+
+
+def check_claim(
+    cs: Codeset,
+    codes: Iterable[str | Node],
+    *,
+    record: Record | str | None = None,
+    patient_age: int | None = None,
+    advice: bool = False,
+) -> tuple[Finding, ...]:
     """Check the diagnosis codes of one encounter, first-listed first.
 
-    Whatever is wrong with a code becomes a finding.
+    Whatever is wrong with a code becomes a finding; advice only when asked.
 
     :raises ~medcodes.errors.UsageError: ``codes`` is not a list of codes (nor
-        one code).
+        one code), or the record type or age is not one.
     """
     from .codeset import Node  # at run time: codeset imports this module
 
+    encounter = _encounter(record, patient_age)
     if isinstance(codes, (str, Node)):
         codes = [codes]
     try:
         given = list(codes)
     except TypeError:
         raise UsageError(f"a claim is a list of codes, not {codes!r}") from None
+    label = cs.release.label
     findings: list[Finding] = []
     nodes: list[tuple[int, int, str]] = []  # (position, node index, text) of codes that exist
     seen: dict[int, int] = {}
@@ -489,8 +725,10 @@ def check_claim(cs: Codeset, codes: Iterable[str | Node]) -> tuple[Finding, ...]
                     Severity.ERROR,
                     (p,),
                     (str(text),),
-                    check.message,
-                    check=check,
+                    check.message + _seventh_exception(cs, check.code),
+                    problem=check.problem,
+                    suggestions=check.suggestions,
+                    release=label,
                 )
             )
         i = cs._find(item) if isinstance(item, (str, Node)) else None
@@ -503,169 +741,107 @@ def check_claim(cs: Codeset, codes: Iterable[str | Node]) -> tuple[Finding, ...]
                     FindingKind.DUPLICATE_CODE,
                     Severity.WARNING,
                     (q, p),
-                    (str(given[q]), text),
+                    (str(given[q]), str(text)),
                     f"{check.code} is listed twice (positions {q + 1} and {p + 1}); "
                     "report each code once (Guidelines I.B.12)",
+                    release=label,
                 )
             )
             continue
         seen[i] = p
-        nodes.append((p, i, text))
+        nodes.append((p, i, str(text)))
     if nodes and not cs.has_notes:
         findings.append(
             Finding(
                 FindingKind.NOTES_NOT_LOADED,
-                Severity.INFO,
+                Severity.WARNING,
                 (),
                 (),
-                f"{cs.release.label} was loaded without its tabular XML: Excludes1 pairs "
+                f"{label} was loaded without its tabular XML: Excludes1 pairs "
                 "and sequencing were not checked",
+                release=label,
             )
         )
     elif nodes:
-        index = _index(cs)
-        findings.extend(_excludes1_pairs(cs, index, nodes))
-        findings.extend(_sequencing(cs, index, nodes))
-        findings.extend(_listed_first(cs, index, nodes))
-        findings.extend(_additional_codes(cs, index, nodes))
-    findings.sort(key=lambda f: (f.positions, list(FindingKind).index(f.kind)))
+        claim = _Claim(cs, _index(cs), nodes)
+        findings.extend(_excludes1_pairs(claim))
+        findings.extend(_sequencing(claim))
+        findings.extend(_prose(claim, encounter))
+        findings.extend(_additional_first(claim, findings))
+        if advice:
+            findings.extend(_additional_codes(claim))
+    if not advice:
+        findings = [f for f in findings if f.severity is not Severity.ADVICE]
+    order = {k: n for n, k in enumerate(FindingKind)}
+    findings.sort(key=lambda f: (f.positions, order[f.kind]))
     return tuple(findings)
 
 
-#: The sentences of ``notes`` that make a code secondary-only (Guidelines I.C.20:
-#: external causes are never first-listed).
-_SECONDARY_ONLY = re.compile(
-    r"used secondary to|for use as (?:supplementary or )?additional codes?"
-    r"|intended for use as an additional code",
-    re.IGNORECASE,
-)
+def _encounter(record: Record | str | None, patient_age: int | None) -> Encounter:
+    if record is not None:
+        record = as_enum(Record, record, "record")
+    if patient_age is not None and (
+        isinstance(patient_age, bool) or not isinstance(patient_age, int) or patient_age < 0
+    ):
+        raise UsageError(f"patient_age is a whole number of years, not {patient_age!r}")
+    return Encounter(record, patient_age)
 
 
-def _listed_first(
-    cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]
-) -> list[Finding]:
-    """Findings about the first-listed code: one the notes make secondary-only,
-    or the additional code another code's note asks for."""
-    p, i, text = nodes[0]
-    if p != 0:
-        return []
-    st = cs._store
+def _seventh_exception(cs: Codeset, code: str | None) -> str:
+    """For a code a prose 7th-character rule removes (S06.0X7D), that rule."""
+    if code is None:
+        return ""
+    key = code.replace(".", "")
+    if len(key) != 7:
+        return ""
+    exc = active_exception(cs._store, key[:3])
+    if exc is None or key[6] not in exc.skipped(key[:6]):
+        return ""
+    i = cs._find(exc.category)
+    note = None if i is None else _stating(cs._store, i, exc.marker)
+    return "" if note is None else f"; {exc.category} says {_quoted(note.text)}"
+
+
+def _excludes1_pairs(claim: _Claim) -> list[Finding]:
+    """Every Excludes1 note that governs one code of the claim and names
+    another: each code's notes are looked up once, their ranges bisected."""
+    cs, st = claim.cs, claim.st
+    table = claim.index.by_kind[NoteKind.EXCLUDES1]
+    pairs: dict[tuple[int, int], list[_Hit]] = {}
+    for _, i, _ in claim.nodes:
+        d = i
+        while d >= 0:
+            for e in table.get(d, ()):
+                certain = bool(e.exact)
+                found: set[int] = set()
+                for s, t in e.exact or e.coarse:
+                    found.update(claim.within(s, t))
+                found.discard(i)
+                for j in found:
+                    pair = (i, j) if claim.position[i] < claim.position[j] else (j, i)
+                    pairs.setdefault(pair, []).append((i, d, j, e, certain))
+            d = st.parents[d]
     out = []
-    d = i
-    while d >= 0:  # its own notes and its ancestors'
-        for note in st.note_objects(d):
-            said = _SECONDARY_ONLY.search(note.text) if note.kind is NoteKind.NOTES else None
-            if said is not None:
-                # The sentence that says so.
-                start = note.text.rfind(". ", 0, said.start()) + 1
-                end = note.text.find(".", said.end())
-                sentence = note.text[start : end if end >= 0 else None].strip()
-                by = cs._node(d)
-                where = by.code if by.kind.value not in ("chapter", "block") else (
-                    f"{by.kind.value} {by.code}"
-                )
-                out.append(
-                    Finding(
-                        FindingKind.SECONDARY_CODE_FIRST,
-                        Severity.ERROR,
-                        (p,),
-                        (text,),
-                        f"{cs._node(i).code} may not be listed first: {where} says {sentence!r}",
-                        notes=(_effective(cs, i, NoteKind.NOTES, d, note),),
-                    )
-                )
-                return out
-        d = st.parents[d]
-    if _MANIFESTATION.search(st.title(i).lower()):
-        return out  # listed first already an error (MANIFESTATION_FIRST)
-    # A pair whose order a "code first" note of the first code settles already has
-    # its finding (CODE_FIRST_ORDER).
-    code_first = [e.exact for _, e in _governing(cs, index, NoteKind.CODE_FIRST, i) if e.exact]
-    for q, j, other_text in nodes[1:]:
-        if any(s <= j < t for exact in code_first for s, t in exact):
-            continue
-        for dd, e in _governing(cs, index, NoteKind.USE_ADDITIONAL_CODE, j):
-            if e.note.is_heading or not e.exact or not _applies(e.note, st.title(j).lower()):
-                continue
-            if any(s <= i < t for s, t in e.exact):
-                out.append(
-                    Finding(
-                        FindingKind.ADDITIONAL_CODE_FIRST,
-                        Severity.WARNING,
-                        (p, q),
-                        (text, other_text),
-                        f"{cs._node(j).code} says 'use additional code' "
-                        f"{e.note.heading or e.note.text!r}: {cs._node(i).code} is that "
-                        f"additional code and should be listed after {cs._node(j).code}",
-                        notes=(_effective(cs, j, NoteKind.USE_ADDITIONAL_CODE, dd, e.note),),
-                    )
-                )
-                return out
-    return out
-
-
-def _excludes1_pairs(
-    cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]
-) -> list[Finding]:
-    out = []
-    for n, (p, i, text) in enumerate(nodes):
-        for q, j, other_text in nodes[n + 1 :]:
-            hits = _matches(cs, NoteKind.EXCLUDES1, i, j, index) + _matches(
-                cs, NoteKind.EXCLUDES1, j, i, index
+    for (i, j), hits in pairs.items():
+        hits.sort(key=_hit_order)
+        conflicts = tuple(_conflict(cs, NoteKind.EXCLUDES1, h, claim) for h in hits)
+        a, b = claim.code(i), claim.code(j)
+        why = "; ".join(
+            f"{_where(c.declared_kind, c.declared_on)} excludes {_quoted(c.note.text)}"
+            + ("" if c.certain else " (maybe)")
+            for c in conflicts
+        )
+        out.append(
+            claim.finding(
+                FindingKind.EXCLUDES1,
+                Severity.WARNING,
+                (claim.position[i], claim.position[j]),
+                f"{a} and {b} are Excludes1 ({why}): report both only if the "
+                "conditions are unrelated (Guidelines I.A.12.a)",
+                conflicts=conflicts,
             )
-            if not hits:
-                continue
-            hits.sort(key=lambda h: (h[0], h[1], h[3].order, h[3].ref.text))
-            conflicts = tuple(_conflict(cs, NoteKind.EXCLUDES1, h) for h in hits)
-            a, b = cs._node(i).code, cs._node(j).code
-            why = "; ".join(
-                f"{c.declared_on.code} excludes {c.note.text!r}" + ("" if c.certain else " (maybe)")
-                for c in conflicts
-            )
-            out.append(
-                Finding(
-                    FindingKind.EXCLUDES1,
-                    Severity.WARNING,
-                    (p, q),
-                    (text, other_text),
-                    f"{a} and {b} are Excludes1 ({why}): report both only if the "
-                    "conditions are unrelated (Guidelines I.A.12.a)",
-                    conflicts=conflicts,
-                )
-            )
+        )
     return out
-
-
-def _governing(cs: Codeset, index: _Index, kind: NoteKind, i: int) -> list[tuple[int, _Entry]]:
-    """The resolved references of ``kind`` governing node ``i``: (declaring node, entry)."""
-    table = index.by_kind[kind]
-    parents = cs._store.parents
-    out = []
-    d = i
-    while d >= 0:
-        for e in table.get(d, ()):
-            out.append((d, e))
-        d = parents[d]
-    return out
-
-
-def _effective(cs: Codeset, i: int, kind: NoteKind, d: int, note: Note) -> EffectiveNote:
-    distance = 0
-    k = i
-    parents = cs._store.parents
-    while k != d:
-        k = parents[k]
-        distance += 1
-    return EffectiveNote(note, cs._node(d), distance)
-
-
-def _holds(claimed: list[int], intervals: Intervals) -> bool:
-    """Some node of the claim (sorted indices) lies in one of the intervals."""
-    for s, t in intervals:
-        k = bisect_left(claimed, s)
-        if k < len(claimed) and claimed[k] < t:
-            return True
-    return False
 
 
 def _applies(note: Note, title: str) -> bool:
@@ -682,128 +858,334 @@ def _applies(note: Note, title: str) -> bool:
     return not note.text.lower().lstrip().startswith("underdosing") or "underdosing" in title
 
 
-def _named(entries: list[tuple[int, _Entry]]) -> str:
+def _instructions(claim: _Claim, kind: NoteKind, i: int) -> dict[str, list[tuple[int, _Entry]]]:
+    """The notes of ``kind`` that govern node ``i`` and apply to it, grouped by
+    instruction: a heading and the items under it are one; the same words
+    declared on two levels (T88.7 and T80-T88) are one."""
+    title = claim.titles[i]
+    groups: dict[str, list[tuple[int, _Entry]]] = {}
+    for d, e in claim.governing(kind, i):
+        if e.note.is_heading or not e.exact or not _applies(e.note, title):
+            continue
+        groups.setdefault(e.note.heading or e.note.text, []).append((d, e))
+    return groups
+
+
+def _refs(entries: list[tuple[int, _Entry]]) -> str:
     refs = sorted({e.ref.text for _, e in entries})
     more = f" and {len(refs) - 8} more" if len(refs) > 8 else ""
     return ", ".join(refs[:8]) + more
 
 
-def _sequencing(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -> list[Finding]:
-    out = []
-    st = cs._store
-    claimed = sorted(j for _, j, _ in nodes)
-    for n, (p, i, text) in enumerate(nodes):
-        node = cs._node(i)
-        title = st.title(i).lower()
-        code_first = [
-            (d, e)
-            for d, e in _governing(cs, index, NoteKind.CODE_FIRST, i)
-            if _applies(e.note, title)
-        ]
-        manifestation = _MANIFESTATION.search(title) is not None
-        if p == 0 and manifestation:
-            # Guidelines I.A.13: a manifestation code is never listed first.
-            out.append(
-                Finding(
-                    FindingKind.MANIFESTATION_FIRST,
-                    Severity.ERROR,
-                    (p,),
-                    (text,),
-                    f"{node.code} ({node.title}) is a manifestation code: it may not be "
-                    "listed first; code the underlying condition first (Guidelines I.A.13)",
-                    notes=_unique_notes(cs, i, NoteKind.CODE_FIRST, code_first),
-                )
-            )
-        targets = [(d, e) for d, e in code_first if e.exact and not e.note.is_heading]
-        if targets and not any(_holds(claimed, e.exact) for _, e in targets):
-            # None of the conditions the notes name is on the claim. A manifestation
-            # code needs its underlying condition (I.A.13); other "code first" notes
-            # apply when their condition is present (I.B.7).
-            first = targets[0][1].note
-            out.append(
-                Finding(
-                    FindingKind.CODE_FIRST_ABSENT,
-                    Severity.WARNING if manifestation else Severity.INFO,
-                    (p,),
-                    (text,),
-                    f"{node.code}: 'code first' {first.heading or first.text!r}: none of "
-                    f"{_named(targets)} is on the claim; "
-                    + (
-                        "a manifestation code is reported with its underlying condition "
-                        "(Guidelines I.A.13)"
-                        if manifestation
-                        else "if such a condition is present, code it first (Guidelines I.B.7)"
-                    ),
-                    notes=_unique_notes(cs, i, NoteKind.CODE_FIRST, targets),
-                )
-            )
-        for q, j, other_text in nodes[n + 1 :]:
-            for d, e in code_first:
-                if any(s <= j < t for s, t in e.exact):
-                    other = cs._node(j)
-                    out.append(
-                        Finding(
-                            FindingKind.CODE_FIRST_ORDER,
-                            Severity.WARNING,
-                            (p, q),
-                            (text, other_text),
-                            f"{node.code} says 'code first' {e.note.text!r}: {other.code} "
-                            f"should be listed before {node.code}",
-                            notes=(_effective(cs, i, NoteKind.CODE_FIRST, d, e.note),),
-                        )
-                    )
-                    break
-    return out
-
-
-def _unique_notes(
-    cs: Codeset, i: int, kind: NoteKind, entries: list[tuple[int, _Entry]]
-) -> tuple[EffectiveNote, ...]:
+def _unique(claim: _Claim, i: int, entries: list[tuple[int, _Entry]]) -> tuple[EffectiveNote, ...]:
     seen: set[tuple[int, int]] = set()
     out = []
     for d, e in entries:
         if (d, e.order) not in seen:
             seen.add((d, e.order))
-            out.append(_effective(cs, i, kind, d, e.note))
-    if not out:  # a manifestation title without a code-first note of its own
-        out = [n for n in effective_notes(cs, cs._store.keys[i], kind)]
+            out.append(claim.effective(i, d, e.note))
     return tuple(out)
 
 
-def _additional_codes(
-    cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]
-) -> list[Finding]:
-    """Use-additional-code instructions none of whose target codes is on the claim.
-
-    A heading and the notes under it are one instruction ("code to identify:
-    ..."); a heading's own codes say where it applies, not what to add.
-    """
+def _sequencing(claim: _Claim) -> list[Finding]:
+    """Manifestation codes listed first, code-first targets listed after, and
+    closed code-first lists of which nothing is on the claim."""
+    cs = claim.cs
     out = []
-    present = [i for _, i, _ in nodes]
-    for p, i, text in nodes:
-        title = cs._store.title(i).lower()
-        groups: dict[str, list[tuple[int, _Entry]]] = {}
-        for d, e in _governing(cs, index, NoteKind.USE_ADDITIONAL_CODE, i):
-            if e.note.is_heading or not e.exact or not _applies(e.note, title):
-                continue
-            # Keyed by the instruction's words: the same one declared on two
-            # levels (T88.7 and T80-T88) is one finding.
-            groups.setdefault(e.note.heading or e.note.text, []).append((d, e))
-        for entries in groups.values():
-            if any(s <= j < t for _, e in entries for s, t in e.exact for j in present):
-                continue
-            first = entries[0][1].note
-            what = first.heading or first.text
-            notes = _unique_notes(cs, i, NoteKind.USE_ADDITIONAL_CODE, entries)
+    for p, i, _ in claim.nodes:
+        code = claim.code(i)
+        manifestation = _MANIFESTATION.search(claim.titles[i]) is not None
+        groups = _instructions(claim, NoteKind.CODE_FIRST, i)
+        if p == 0 and manifestation:
+            # Guidelines I.A.13: a manifestation code is never listed first.
+            every = [x for entries in groups.values() for x in entries]
             out.append(
-                Finding(
-                    FindingKind.USE_ADDITIONAL_CODE,
-                    Severity.INFO,
+                claim.finding(
+                    FindingKind.MANIFESTATION_FIRST,
+                    Severity.ERROR,
                     (p,),
-                    (text,),
-                    f"{cs._node(i).code}: 'use additional code' {what!r}: none of "
-                    f"{', '.join(sorted({e.ref.text for _, e in entries}))} is on the claim",
-                    notes=notes,
+                    f"{code} ({cs._store.title(i)}) is a manifestation code: it may not be "
+                    "listed first; code the underlying condition first (Guidelines I.A.13)",
+                    notes=_unique(claim, i, every),
+                )
+            )
+        after: dict[int, tuple[int, _Entry]] = {}
+        # The notes of one node are alternatives ("code first, if applicable:"
+        # six kinds of sepsis under A41): one finding per declaring node.
+        by_node: dict[int, list[tuple[str, list[tuple[int, _Entry]], bool]]] = {}
+        for heading, entries in groups.items():
+            present = False
+            for d, e in entries:
+                for s, t in e.exact:
+                    for j in claim.within(s, t):
+                        present = True
+                        if claim.position[j] > p and j not in after:
+                            after[j] = (d, e)
+            by_node.setdefault(entries[0][0], []).append((heading, entries, present))
+        for alternatives in by_node.values():
+            if any(present or _EXAMPLES.search(h) for h, _, present in alternatives):
+                # An example list ("such as") is satisfied by any condition coded
+                # first; never claim absence from examples.
+                continue
+            entries = [x for _, group, _ in alternatives for x in group]
+            heading = alternatives[0][0]
+            conditional = any(_CONDITIONAL.search(h) for h, _, _ in alternatives)
+            warn = manifestation and not conditional
+            said = (
+                f"'code first' {_quoted(heading)}"
+                if len(alternatives) == 1
+                else f"{len(alternatives)} 'code first' notes (the first: {_quoted(heading)})"
+            )
+            out.append(
+                claim.finding(
+                    FindingKind.CODE_FIRST_ABSENT,
+                    Severity.WARNING if warn else Severity.ADVICE,
+                    (p,),
+                    f"{code}: {said}: none of {_refs(entries)} is on the claim; "
+                    + (
+                        "a manifestation code is reported with its underlying condition "
+                        "(Guidelines I.A.13)"
+                        if warn
+                        else "if such a condition is present, code it first (Guidelines I.B.7)"
+                    ),
+                    notes=_unique(claim, i, entries),
+                )
+            )
+        for j, (d, e) in sorted(after.items(), key=lambda x: claim.position[x[0]]):
+            q = claim.position[j]
+            out.append(
+                claim.finding(
+                    FindingKind.CODE_FIRST_ORDER,
+                    Severity.WARNING,
+                    (p, q),
+                    f"{code} says 'code first' {_quoted(e.note.text)}: {claim.code(j)} "
+                    f"should be listed before {code}",
+                    notes=(claim.effective(i, d, e.note),),
                 )
             )
     return out
+
+
+def _additional_first(claim: _Claim, found: list[Finding]) -> list[Finding]:
+    """The first-listed code is a chapter 21 code (a status or supplementary
+    factor) that a later code's "use additional code" note asks for (Z79.4
+    before E11.9). A condition that can be the reason for the encounter is
+    never flagged (Guidelines IV.G: the reason for the visit is listed first)."""
+    p, i, _ = claim.nodes[0]
+    if p != 0 or claim.chapter(i) != "21":
+        return []
+    if any(f.positions == (0,) and f.kind is FindingKind.SECONDARY_CODE_FIRST for f in found):
+        return []
+    for q, j, _ in claim.nodes[1:]:
+        for entries in _instructions(claim, NoteKind.USE_ADDITIONAL_CODE, j).values():
+            for d, e in entries:
+                if any(s <= i < t for s, t in e.exact):
+                    return [
+                        claim.finding(
+                            FindingKind.ADDITIONAL_CODE_FIRST,
+                            Severity.WARNING,
+                            (p, q),
+                            f"{claim.code(j)} says 'use additional code' {_quoted(e.note.text)}: "
+                            f"{claim.code(i)} is that additional code (a chapter 21 factor) "
+                            f"and should be listed after {claim.code(j)}",
+                            notes=(claim.effective(j, d, e.note),),
+                        )
+                    ]
+    return []
+
+
+def _additional_codes(claim: _Claim) -> list[Finding]:
+    """Advice: use-additional-code instructions none of whose codes is on the
+    claim, one finding per instruction for the whole claim."""
+    maternal = any(claim.chapter(i) == "15" for _, i, _ in claim.nodes)
+    last = claim.nodes[-1][0]
+    merged: dict[str, tuple[list[int], list[tuple[int, _Entry]], int]] = {}
+    for p, i, _ in claim.nodes:
+        for heading, entries in _instructions(claim, NoteKind.USE_ADDITIONAL_CODE, i).items():
+            if any(claim.holds(e.exact) for _, e in entries):
+                continue
+            if _EXAMPLES.search(heading) and p < last:
+                continue  # an example list, met by any code listed after it
+            if maternal and all(e.ref.text.startswith("Z68") for _, e in entries):
+                continue  # no BMI in pregnancy (Guidelines I.C.21.c.3)
+            if heading in merged:
+                merged[heading][0].append(p)
+            else:
+                merged[heading] = ([p], entries, i)
+    out = []
+    for heading, (positions, entries, i) in merged.items():
+        items = sorted({e.note.text for _, e in entries})
+        listed = ", ".join(_quoted(t) for t in items[:4]) + (" ..." if len(items) > 4 else "")
+        # The heading and the items that name codes ("code, if applicable, to
+        # identify:" 'kidney transplant status (Z94.0)').
+        what = listed if heading in items else f"{_quoted(heading)} {listed}"
+        out.append(
+            claim.finding(
+                FindingKind.USE_ADDITIONAL_CODE,
+                Severity.ADVICE,
+                tuple(positions),
+                f"{claim.code(i)}: 'use additional code' {what}: none of "
+                f"{_refs(entries)} is on the claim",
+                notes=_unique(claim, i, entries),
+            )
+        )
+    return out
+
+
+def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
+    """The rules of :data:`PROSE_RULES` that govern the claim's codes."""
+    cs, st, index = claim.cs, claim.st, claim.index
+    governed: list[tuple[int, int, ProseRule, Note, int]] = []  # (p, i, rule, note, declared)
+    for p, i, _ in claim.nodes:
+        d = i
+        while d >= 0:
+            for rule, note in index.prose.get(d, ()):
+                if rule.title_has and rule.title_has not in claim.titles[i]:
+                    continue
+                if rule.codes and not any(
+                    c in index.spans and index.spans[c][0] <= i < index.spans[c][1]
+                    for c in rule.codes
+                ):
+                    continue
+                governed.append((p, i, rule, note, d))
+            d = st.parents[d]
+    out: list[Finding] = []
+    implied: dict[Record, tuple[int, ProseRule, Note, int]] = {}
+    labels: list[tuple[int, str]] | None = None
+    for p, i, rule, note, d in governed:
+        code = claim.code(i)
+        said = _quoted(_sentence(note.text, rule.marker))
+        says = f"{_where(st.kinds[d], claim.code(d))} says {said}"
+        severity = Severity(rule.severity)
+
+        made: tuple[FindingKind, tuple[int, ...], str] | None = None
+        others = [
+            j
+            for c in rule.others
+            if c in index.spans
+            for j in claim.within(*index.spans[c])
+            if j != i
+        ]
+        kind = rule.kind
+        if kind is RuleKind.SECONDARY_ONLY and p == 0:
+            if not any(f.kind is FindingKind.SECONDARY_CODE_FIRST for f in out):
+                made = (
+                    FindingKind.SECONDARY_CODE_FIRST,
+                    (p,),
+                    f"{code} may not be listed first: {says}",
+                )
+        elif kind is RuleKind.SINGLE_CODE and others:
+            qs = sorted(claim.position[j] for j in others)
+            made = (
+                FindingKind.SINGLE_CODE,
+                (p, *qs),
+                f"{code} is reported with no other code of "
+                f"{', '.join(_others(cs, index, rule))}: {says}",
+            )
+        elif kind is RuleKind.SEQUENCE:
+            before = sorted(claim.position[j] for j in others if claim.position[j] < p)
+            if before:
+                made = (
+                    FindingKind.SEQUENCE,
+                    (before[0], p),
+                    f"{code} is listed after {claim.code(claim.at.__getitem__(before[0]))}: {says}",
+                )
+        elif kind is RuleKind.RECORD_TYPE:
+            if encounter.record is not None and encounter.record is rule.never_on:
+                made = (
+                    FindingKind.RECORD_TYPE,
+                    (p,),
+                    f"{code} is not for a {encounter.record.value} record: {says}",
+                )
+            if rule.implies is not None and rule.implies not in implied:
+                implied[rule.implies] = (p, rule, note, d)
+        elif kind is RuleKind.INITIAL_ENCOUNTER_ONLY:
+            if labels is None:  # once per claim, however many Y92 codes
+                labels = [
+                    (q, label)
+                    for q, j, _ in claim.nodes
+                    if (label := _encounter_label(cs, j)) is not None
+                ]
+            if labels and not any("initial" in label for _, label in labels):
+                q, label = labels[0]
+                made = (
+                    FindingKind.INITIAL_ENCOUNTER_ONLY,
+                    (p, q),
+                    f"{code}: {says}; {claim.code(claim.at.__getitem__(q))} is a {label}",
+                )
+        elif kind is RuleKind.NOT_WITH_ACTIVE and others:
+            q = min(claim.position[j] for j in others)
+            made = (
+                FindingKind.ACTIVE_CONDITION,
+                tuple(sorted((p, q))),
+                f"{code} with {claim.code(claim.at.__getitem__(q))}: {says}",
+            )
+        elif kind is RuleKind.AGE and rule.ages is not None and encounter.patient_age is not None:
+            low, high = rule.ages
+            if not low <= encounter.patient_age <= high:
+                made = (
+                    FindingKind.AGE,
+                    (p,),
+                    f"{code} is not for a patient aged {encounter.patient_age}: {says}",
+                )
+        if made is not None:
+            out.append(
+                claim.finding(
+                    made[0],
+                    severity,
+                    tuple(sorted(made[1])),
+                    made[2],
+                    notes=(claim.effective(i, d, note),),
+                    rule=rule,
+                )
+            )
+    if encounter.record is None and len(implied) == 2:
+        # A mother's and a newborn's codes on one claim.
+        (p, rule, note, d), (q, other, onote, od) = sorted(implied.values(), key=lambda x: x[0])
+        a, b = claim.code(claim.at.__getitem__(p)), claim.code(claim.at.__getitem__(q))
+        out.append(
+            claim.finding(
+                FindingKind.RECORD_TYPE,
+                Severity.ERROR,
+                (p, q),
+                f"{a} is for a {rule.implies} record and {b} for a {other.implies} record: "
+                f"{_where(st.kinds[d], claim.code(d))} says "
+                f"{_quoted(_sentence(note.text, rule.marker))}; "
+                f"{_where(st.kinds[od], claim.code(od))} says "
+                f"{_quoted(_sentence(onote.text, other.marker))}",
+                notes=(
+                    claim.effective(claim.at.__getitem__(p), d, note),
+                    claim.effective(claim.at.__getitem__(q), od, onote),
+                ),
+                rule=rule,
+            )
+        )
+    return out
+
+
+def _sentence(text: str, marker: str) -> str:
+    """The sentence of ``text`` that contains ``marker``."""
+    at = text.lower().find(marker.lower())
+    if at < 0:
+        return text
+    start = text.rfind(". ", 0, at) + 1
+    end = text.find(". ", at + len(marker))
+    return text[start : end + 1 if end >= 0 else None].strip()
+
+
+def _others(cs: Codeset, index: _Index, rule: ProseRule) -> list[str]:
+    out = []
+    for c in rule.others:
+        k = cs._find(c)
+        out.append(c if k is None else _where(cs._store.kinds[k], c))
+    return out
+
+
+def _encounter_label(cs: Codeset, i: int) -> str | None:
+    """The meaning of code ``i``'s 7th character when it names an encounter
+    ("initial encounter for closed fracture", "subsequent encounter", "sequela")."""
+    seventh = cs._node(i).seventh_character
+    if seventh is None:
+        return None
+    label = seventh.label.lower()
+    return label if "encounter" in label or label == "sequela" else None
