@@ -406,7 +406,8 @@ class Codeset:
                     text,
                     None,
                     Problem.MALFORMED,
-                    f"{key} has the form of a CPT code, not of a Level II one: {_NOT_IN_LEVEL_II}",
+                    f"{key} has the form of a CPT code, not of a Level II one: "
+                    f"{_NOT_IN_LEVEL_II}",
                     (),
                     day,
                 )

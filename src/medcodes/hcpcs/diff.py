@@ -159,17 +159,14 @@ _ANNOUNCES: dict[ActionCode, tuple[str, frozenset[ChangeKind]]] = {
     ActionCode.ADD: ("an addition", frozenset({ChangeKind.ADDED, ChangeKind.REUSED})),
     ActionCode.DISCONTINUE: ("a discontinuation", frozenset({ChangeKind.DISCONTINUED})),
     ActionCode.REACTIVATE: (
-        "a reactivation",
-        frozenset({ChangeKind.REACTIVATED, ChangeKind.REUSED}),
+        "a reactivation", frozenset({ChangeKind.REACTIVATED, ChangeKind.REUSED})
     ),
     ActionCode.LONG_DESCRIPTION: (
-        "a long description change",
-        frozenset({ChangeKind.LONG_DESCRIPTION}),
+        "a long description change", frozenset({ChangeKind.LONG_DESCRIPTION})
     ),
     ActionCode.BOTH: ("a long description change", frozenset({ChangeKind.LONG_DESCRIPTION})),
     ActionCode.SHORT_DESCRIPTION: (
-        "a short description change",
-        frozenset({ChangeKind.SHORT_DESCRIPTION}),
+        "a short description change", frozenset({ChangeKind.SHORT_DESCRIPTION})
     ),
 }
 

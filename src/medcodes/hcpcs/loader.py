@@ -88,7 +88,9 @@ def load(
     named_year, named_month = _year(names), _month(names)
     for what, given, named in (("year", year, named_year), ("month", month, named_month)):
         if given is not None and named is not None and given != named:
-            raise MismatchError(f"{what}={given} but the file name says {named}", file=cand.label)
+            raise MismatchError(
+                f"{what}={given} but the file name says {named}", file=cand.label
+            )
     with paused_gc():
         src = _read(cand, max_bytes)
         codes, modifiers = parse_anweb(src.data, src.label)

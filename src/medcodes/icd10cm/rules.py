@@ -419,7 +419,9 @@ def _matches(
     return hits
 
 
-def pair_notes(cs: Codeset, kind: NoteKind, a: str | Node, b: str | Node) -> tuple[Conflict, ...]:
+def pair_notes(
+    cs: Codeset, kind: NoteKind, a: str | Node, b: str | Node
+) -> tuple[Conflict, ...]:
     """Every note of ``kind`` (Excludes1 or Excludes2) that governs one of the
     two codes and names the other, in a canonical order (so the answer does not
     depend on the order of the arguments).
@@ -539,7 +541,9 @@ _SECONDARY_ONLY = re.compile(
 )
 
 
-def _listed_first(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]) -> list[Finding]:
+def _listed_first(
+    cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]]
+) -> list[Finding]:
     """Findings about the first-listed code: one the notes make secondary-only,
     or the additional code another code's note asks for."""
     p, i, text = nodes[0]
@@ -557,10 +561,8 @@ def _listed_first(cs: Codeset, index: _Index, nodes: list[tuple[int, int, str]])
                 end = note.text.find(".", said.end())
                 sentence = note.text[start : end if end >= 0 else None].strip()
                 by = cs._node(d)
-                where = (
-                    by.code
-                    if by.kind.value not in ("chapter", "block")
-                    else (f"{by.kind.value} {by.code}")
+                where = by.code if by.kind.value not in ("chapter", "block") else (
+                    f"{by.kind.value} {by.code}"
                 )
                 out.append(
                     Finding(
