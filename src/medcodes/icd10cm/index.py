@@ -667,8 +667,11 @@ class Index:
 
         >>> from medcodes.icd10cm import load_index
         >>> index = load_index("tests/data/icd10cm-2017/icd10cm_index_2017.xml.xz")
-        >>> [t.path for t in index.search("ketoacidosis")][:2]
-        [('Ketoacidosis',), ('Acidosis', 'diabetic')]
+        >>> hits = index.search("ketoacidosis")
+        >>> [(t.level, t.code) for t in hits][:3]
+        [(0, 'E87.2'), (3, 'E09.10'), (3, 'E08.10')]
+        >>> hits[1].path
+        ('Diabetes, diabetic', 'due to drug or chemical', 'with', 'ketoacidosis')
         """
         words = set(_WORD.findall(text_arg(text, "text").lower()))
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
