@@ -72,8 +72,12 @@ def peak_rss_mib() -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--index-only", action="store_true", help="only the index figures")
     args = ap.parse_args()
     r = args.repeat
+    if args.index_only:
+        _index_figures(r)
+        return
 
     bundled = Path(medcodes.__file__).parent / "_bundled" / BUNDLED[BUNDLED_DEFAULT][0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -181,6 +185,79 @@ def main() -> None:
     _diff_figures(r, full)
     _hcpcs_figures(r)
     _pickle_figures(r, full)
+    _index_figures(r)
+
+
+_TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+_INDEX_FILES = (
+    "icd10cm-2017/icd10cm_index_2017.xml.xz",
+    "icd10cm-2017/icd10cm_eindex_2017.xml.xz",
+    "icd10cm-eindex-April-2024.xml.xz",
+)
+
+
+def _index_figures(r: int) -> None:
+    import lzma
+
+    print("Alphabetic Index and External Cause Index (floor: lxml.etree.parse of the file)")
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in _INDEX_FILES:
+            xml = Path(tmp) / Path(name).name.removesuffix(".xz")
+            xml.write_bytes(lzma.decompress((_TESTS_DATA / name).read_bytes()))
+            _index_file_figures(xml, r, rng)
+
+
+def _index_file_figures(xml: Path, r: int, rng: random.Random) -> None:
+    from medcodes.icd10cm import load_index
+
+    floor = best(lambda: etree.parse(str(xml)), r)
+    took = best(lambda: load_index(xml), r)
+    builds, tables = [], []
+    for _ in range(r):
+        fresh = load_index(xml)
+        gc.collect()
+        start = time.perf_counter()
+        fresh.search("x")
+        builds.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        fresh.get("x")
+        tables.append(time.perf_counter() - start)
+    ix = load_index(xml)
+    terms = list(ix)
+    paths = [t.path for t in rng.sample(terms, 5000)]
+    mains = [p[0] for p in paths]
+    queries = [" ".join(rng.sample(t.essential.split(), 1)) for t in rng.sample(terms, 500)]
+    print(f"  {xml.name}: {len(ix):,} terms")
+    print(
+        f"    load_index                             {took * 1e3:8.1f} ms"
+        f"  = {took / floor:4.2f}x floor ({floor * 1e3:.1f} ms)"
+    )
+    print(
+        f"    search word index (first search)       {min(builds) * 1e3:8.1f} ms"
+        f"  = {min(builds) / took:4.2f}x its load"
+    )
+    print(
+        f"    title table (first lookup)             {min(tables) * 1e3:8.1f} ms"
+        f"  = {min(tables) / took:4.2f}x its load"
+    )
+    print(
+        f"    index[main term]                       "
+        f"{per_call(ix.__getitem__, mains, r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"    lookup(main term, *sub-terms)          "
+        f"{per_call(lambda p: ix.lookup(*p), paths, r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"    search(one word), 500 queries          "
+        f"{per_call(ix.search, queries, r) * 1e3:8.3f} ms/call"
+    )
+    worst = max(queries, key=lambda q: len(ix.search(q)))
+    print(
+        f"    search({worst!r}), the most hits        "
+        f"{per_call(ix.search, [worst] * 20, r) * 1e3:8.3f} ms/call"
+    )
 
 
 def _diff_figures(r: int, full: float) -> None:
@@ -210,7 +287,9 @@ def _hcpcs_figures(r: int) -> None:
         floor = best(lambda: txt.read_bytes().decode("cp1252").splitlines(), r)
         took = best(lambda: medcodes.hcpcs.load(txt), r)
     print(f"  floor: read, decode and split the lines       {floor * 1e3:8.1f} ms")
-    print(f"  load(ANWEB text file): every field typed      {took * 1e3:8.1f} ms  = {took / floor:4.1f}x floor")
+    print(
+        f"  load(ANWEB text file): every field typed      {took * 1e3:8.1f} ms  = {took / floor:4.1f}x floor"
+    )
     bundled = best(medcodes.hcpcs.load, r)
     print(f"  load() bundled (+ xz decompression)           {bundled * 1e3:8.1f} ms")
     hc = medcodes.hcpcs.load()
@@ -221,7 +300,9 @@ def _hcpcs_figures(r: int) -> None:
         d = best(lambda: medcodes.hcpcs.diff(old, hc), r)
         print(f"  diff(2019, January 2025)                      {d * 1e3:8.1f} ms")
     codes = [n.code for n in hc]
-    print(f"  check_code                                    {per_call(hc.check_code, codes, r) * 1e6:8.2f} us/call")
+    print(
+        f"  check_code                                    {per_call(hc.check_code, codes, r) * 1e6:8.2f} us/call"
+    )
 
 
 def _pickle_figures(r: int, full: float) -> None:

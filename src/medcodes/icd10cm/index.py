@@ -147,7 +147,6 @@ class _Store:
         "codes",
         "ends",
         "essentials",
-        "keys",
         "levels",
         "manifs",
         "nemods",
@@ -159,7 +158,6 @@ class _Store:
     def __init__(self) -> None:
         self.titles: list[str] = []  # full title, nemod in place
         self.essentials: list[str] = []  # title without the nemod
-        self.keys: list[str] = []  # lookup key of the essential title
         self.nemods: dict[int, str] = {}
         self.levels: list[int] = []  # 0 for a main term
         self.parents: list[int] = []
@@ -167,6 +165,10 @@ class _Store:
         self.codes: dict[int, str] = {}
         self.manifs: dict[int, str] = {}
         self.refs: dict[int, tuple[tuple[RefKind, str], ...]] = {}
+
+    def lower_keys(self) -> list[str]:
+        """The lookup key of each essential title (see :func:`_key`)."""
+        return [_key(e) if "(" in e else e.lower() for e in self.essentials]
 
 
 def _key(text: str) -> str:
@@ -202,7 +204,6 @@ class _Builder:
             if "  " in text or "\n" in text or text != text.strip():
                 text = " ".join(text.split())
             st.titles[i] = st.essentials[i] = text
-            st.keys[i] = text.lower()
             return
         words = [el.text or ""]
         nemods = []
@@ -217,7 +218,6 @@ class _Builder:
         essential = " ".join(" ".join(words).split())
         st.titles[i] = " ".join(" ".join(full).split())
         st.essentials[i] = essential
-        st.keys[i] = essential.lower()
         st.nemods[i] = " ".join(" ".join(nemods).split())
 
     def term(self, el: Any, parent: int, level: int) -> None:
@@ -226,7 +226,6 @@ class _Builder:
         i = len(titles)
         titles.append("")
         st.essentials.append("")
-        st.keys.append("")
         st.levels.append(level)
         st.parents.append(parent)
         st.ends.append(0)
@@ -472,25 +471,10 @@ class Index:
         init(self, "_title", title)
         init(self, "_source", source)
         init(self, "_search", None)
-        by_key: dict[tuple[int, str], int] = {}
-        mains = [i for i, p in enumerate(store.parents) if p < 0]
-        with paused_gc():
-            keys, parents = store.keys, store.parents
-            # Exact titles win; keep the first of equal siblings.
-            for i, key in enumerate(keys):
-                by_key.setdefault((parents[i], key), i)
-            # A title's first comma-separated part ("Diabetes" for "Diabetes,
-            # diabetic") when no sibling has that title.
-            for i, key in enumerate(keys):
-                if key.endswith(" nec"):
-                    by_key.setdefault((parents[i], key[:-4]), i)
-                if "," in key:
-                    head = key.split(",", 1)[0].strip()
-                    by_key.setdefault((parents[i], head), i)
-        init(self, "_by_key", by_key)
-        init(self, "_mains", tuple(mains))
+        init(self, "_by_key", None)
+        init(self, "_mains", tuple(i for i, p in enumerate(store.parents) if p < 0))
 
-    _by_key: dict[tuple[int, str], int]
+    _by_key: dict[tuple[int, str], int] | None
     _kind: IndexKind
     _mains: tuple[int, ...]
     _search: dict[str, tuple[int, ...]] | None
@@ -516,8 +500,31 @@ class Index:
             yield j
             j = ends[j]
 
+    def _keys(self) -> dict[tuple[int, str], int]:
+        """(parent, title key) -> term, built on the first lookup."""
+        by_key = self._by_key
+        if by_key is None:
+            by_key = {}
+            store = self._store
+            keys, parents = store.lower_keys(), store.parents
+            with paused_gc():
+                # Exact titles win; the first of equal siblings is kept.
+                for i, key in enumerate(keys):
+                    by_key.setdefault((parents[i], key), i)
+                # Then a title without its trailing "NEC", and a title's first
+                # comma-separated part ("Diabetes" for "Diabetes, diabetic"),
+                # when no sibling has that title.
+                for i, key in enumerate(keys):
+                    if key.endswith(" nec"):
+                        by_key.setdefault((parents[i], key[:-4]), i)
+                    if "," in key:
+                        head = key.split(",", 1)[0].strip()
+                        by_key.setdefault((parents[i], head), i)
+            object.__setattr__(self, "_by_key", by_key)
+        return by_key
+
     def _step(self, parent: int, step: str) -> int | None:
-        return self._by_key.get((parent, _key(step)))
+        return self._keys().get((parent, _key(step)))
 
     def _walk(self, parent: int, parts: list[str]) -> tuple[int, int]:
         """Follow comma-separated ``parts`` (a title may itself hold commas):
@@ -641,22 +648,25 @@ class Index:
         return Term(self, i) if i >= 0 and used == len(parts) else None
 
     def _search_index(self) -> dict[str, tuple[int, ...]]:
+        """word -> the terms whose title has it, in rank order; built on the
+        first search."""
         found = self._search
         if found is None:
             postings: dict[str, list[int]] = {}
+            keys = self._store.lower_keys()
             levels = self._store.levels
+            findall = _WORD.findall
             with paused_gc():
-                for i, key in enumerate(self._store.keys):
-                    for w in set(_WORD.findall(key)):
+                # Main terms first, then by depth; index order within a level
+                # (a stable sort): every word's list comes out ranked.
+                for i in sorted(range(len(keys)), key=levels.__getitem__):
+                    for w in set(findall(keys[i])):
                         lst = postings.get(w)
                         if lst is None:
                             postings[w] = [i]
                         else:
                             lst.append(i)
-                found = {
-                    w: tuple(sorted(lst, key=lambda j: (levels[j], j)))
-                    for w, lst in postings.items()
-                }
+                found = {w: tuple(lst) for w, lst in postings.items()}
             object.__setattr__(self, "_search", found)
         return found
 
@@ -845,7 +855,7 @@ def _paths(index: Index) -> dict[tuple[str, ...], tuple[tuple[str, ...], tuple[s
     out: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
     keypath: list[tuple[str, ...]] = []
     shown: list[tuple[str, ...]] = []
-    for i, key in enumerate(st.keys):
+    for i, key in enumerate(st.lower_keys()):
         p = st.parents[i]
         k = (*keypath[p], key) if p >= 0 else (key,)
         s = (*shown[p], st.essentials[i]) if p >= 0 else (st.essentials[i],)
