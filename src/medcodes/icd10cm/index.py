@@ -671,9 +671,11 @@ class Index:
         return found
 
     def search(self, text: str, *, limit: int | None = None) -> tuple[Term, ...]:
-        """The terms whose own title holds every word of ``text``, in any
-        order, ranked main terms first, then by depth, then in index order.
-        The first search builds a word index (once per index).
+        """The terms that hold every word of ``text``, in any order, in their
+        own title or in the titles above them ("fracture femur neck" finds
+        Fracture, traumatic > femur > neck), each answer's own title holding at
+        least one of the words. Ranked main terms first, then by depth, then in
+        index order. The first search builds a word index (once per index).
 
         >>> from medcodes.icd10cm import load_index
         >>> index = load_index("tests/data/icd10cm-2017/icd10cm_index_2017.xml.xz")
@@ -682,6 +684,8 @@ class Index:
         [(0, 'E87.2'), (3, 'E09.10'), (3, 'E08.10')]
         >>> hits[1].path
         ('Diabetes, diabetic', 'due to drug or chemical', 'with', 'ketoacidosis')
+
+        :param limit: at most this many terms (the best ranked).
         """
         words = set(_WORD.findall(text_arg(text, "text").lower()))
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
@@ -692,11 +696,31 @@ class Index:
         lists = sorted((postings.get(w, ()) for w in words), key=len)
         if not lists[0]:
             return ()
-        others = [frozenset(lst) for lst in lists[1:]]
-        hits = [i for i in lists[0] if all(i in s for s in others)]
+        hits = list(lists[0]) if len(lists) == 1 else self._path_hits(lists)
         if limit is not None:
             hits = hits[:limit]
         return tuple(Term(self, i) for i in hits)
+
+    def _path_hits(self, lists: list[tuple[int, ...]]) -> list[int]:
+        """The terms under (or at) a term of the rarest word's list whose path
+        holds every word and whose own title holds one."""
+        st = self._store
+        ends, parents, levels = st.ends, st.parents, st.levels
+        sets = [frozenset(lst) for lst in lists]
+        found: set[int] = set()
+        for j in lists[0]:
+            for i in range(j, ends[j]):
+                if i in found or not any(i in s for s in sets):
+                    continue
+                for s in sets:
+                    k = i
+                    while k >= 0 and k not in s:
+                        k = parents[k]
+                    if k < 0:
+                        break
+                else:
+                    found.add(i)
+        return sorted(found, key=lambda i: (levels[i], i))
 
     # -- codes -----------------------------------------------------------------
     def coded_terms(self) -> Iterator[Term]:
