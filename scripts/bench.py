@@ -253,6 +253,11 @@ def _index_file_figures(xml: Path, r: int, rng: random.Random) -> None:
         f"    search(one word), 500 queries          "
         f"{per_call(ix.search, queries, r) * 1e3:8.3f} ms/call"
     )
+    pairs = [f"{t.path[0].split()[0]} {t.essential.split()[0]}" for t in rng.sample(terms, 500)]
+    print(
+        f"    search(main word + sub-term word), 500     "
+        f"{per_call(ix.search, pairs, r) * 1e3:8.3f} ms/call"
+    )
     worst = max(queries, key=lambda q: len(ix.search(q)))
     print(
         f"    search({worst!r}), the most hits        "

@@ -77,6 +77,7 @@ def test_every_element_of_the_main_index_is_read(index: Index, raw2017: etree._E
     assert len(index.main_terms) == count("mainTerm") == 7973
     assert len(index) == count("mainTerm") + count("term") == 7973 + 69226
     assert sum(1 for t in index if t.code) == count("code") == 59412
+    assert [t.code for t in index.coded_terms()] == [c.text for c in raw2017.iter("code")]
     assert len(index.etiology_pairs()) == count("manif") == 746
     refs = Counter(r.kind for t in index for r in t.references)
     assert refs[RefKind.SEE] == count("see") == 11979
@@ -258,6 +259,11 @@ def test_a_release_folder_or_zip_gives_its_indexes(cm17: Codeset, tmp_path: Path
     )
     (mixed / "icd10cm-eindex-April-2024.xml.xz").write_bytes(EINDEX_2024.read_bytes())
     with pytest.raises(MismatchError, match="index is of 2024"):
+        medcodes.icd10cm.load(mixed)
+    # A file named as one index that is the other is refused.
+    (mixed / "icd10cm-eindex-April-2024.xml.xz").unlink()
+    (mixed / "icd10cm_index_2017.xml.xz").write_bytes(EINDEX_2017.read_bytes())
+    with pytest.raises(ParseError, match="named as the diseases and injuries index"):
         medcodes.icd10cm.load(mixed)
     # load_index takes a folder (the main index when both are there).
     assert load_index(FY2017).kind is IndexKind.DISEASES

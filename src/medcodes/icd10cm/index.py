@@ -442,6 +442,8 @@ class Index:
     ``index["Diabetes"]`` is a main term (by its full essential title, or by
     its first comma-separated word when only one main term starts so);
     :meth:`lookup` follows sub-terms; :meth:`search` finds terms by words.
+    The table of titles is built by the first lookup, the word index by the
+    first search (each once; ``scripts/bench.py`` reports their cost).
     """
 
     __slots__ = (
