@@ -290,7 +290,9 @@ _OK = (
 
 def test_a_small_valid_file_loads(tmp_path: Path) -> None:
     ix = load_index(_index(tmp_path, _OK % b""))
-    assert [t.code for t in ix] == ["F44.4"]
+    assert [t.code for t in ix] == ["F44.4"] and ix["abasia"].warning is None
+    warned = load_index(_index(tmp_path, _OK % b"<warning>check  this</warning>"))
+    assert warned["Abasia"].warning == "check this"  # a schema element no file uses: kept
 
 
 @pytest.mark.parametrize(
@@ -335,9 +337,22 @@ def test_wrong_files_are_refused(tmp_path: Path) -> None:
     table = b"<indexHeading><head col='1'>Neoplasm</head></indexHeading>" + _OK % b""
     with pytest.raises(ParseError, match="a table"):
         load_index(_index(tmp_path, table))
+    addenda = b'<ICD10CM.index isAddenda="true"><version>2017</version>'
+    with pytest.raises(ParseError, match="addenda"):
+        load_index(_index(tmp_path, _OK % b"", head=addenda))
     with pytest.raises(ParseError, match="no <letter>"):
         load_index(_index(tmp_path, b"</ICD10CM.index>"))
     with pytest.raises(ParseError, match="expected a fiscal year"):
         load_index(_index(tmp_path, _OK % b"", head=b"<ICD10CM.index><version>x</version>"))
     with pytest.raises(SourceError, match="larger than the limit"):
         load_index(EINDEX_2017, max_bytes=1000)
+
+
+def test_nesting_deeper_than_the_schema_is_refused(tmp_path: Path) -> None:
+    deep = b"".join(b'<term level="%d"><title>t</title>' % n for n in range(1, 11))
+    deep += b"</term>" * 10
+    with pytest.raises(ParseError, match="level='10'"):
+        load_index(_index(tmp_path, _OK % deep))
+    ok = b"".join(b'<term level="%d"><title>t</title>' % n for n in range(1, 10))
+    ix = load_index(_index(tmp_path, _OK % (ok + b"</term>" * 9)))
+    assert ix.lookup("Abasia", *["t"] * 9).level == 9

@@ -153,6 +153,7 @@ class _Store:
         "parents",
         "refs",
         "titles",
+        "warnings",
     )
 
     def __init__(self) -> None:
@@ -165,6 +166,7 @@ class _Store:
         self.codes: dict[int, str] = {}
         self.manifs: dict[int, str] = {}
         self.refs: dict[int, tuple[tuple[RefKind, str], ...]] = {}
+        self.warnings: dict[int, str] = {}  # the schema's <warning> (unused so far)
 
     def lower_keys(self) -> list[str]:
         """The lookup key of each essential title (see :func:`_key`)."""
@@ -264,6 +266,8 @@ class _Builder:
                 if refs is None:
                     refs = []
                 refs.append((_REF_TAGS[tag], text))
+            elif tag == "warning":
+                st.warnings[i] = " ".join("".join(c.itertext()).split())
             elif isinstance(tag, str):
                 raise self._error(f"unexpected <{tag}> in an index term", c)
         if not titled:
@@ -291,6 +295,12 @@ def parse_index(data: bytes, label: str, source: SourceFile | None = None) -> In
     if not re.fullmatch(r"\d{4}", version):
         raise ParseError(
             f"<version> is {version!r}, expected a fiscal year", file=label, line=root.sourceline
+        )
+    if root.get("isAddenda") == "true":
+        raise ParseError(
+            "an index addenda file (changes, with <diff> elements), not an index",
+            file=label,
+            line=root.sourceline,
         )
     if root.find("indexHeading") is not None:
         raise ParseError(
@@ -390,6 +400,12 @@ class Term:
             return ()
         manif = st.manifs.get(self._i)
         return (code,) if manif is None else (code, manif)
+
+    @property
+    def warning(self) -> str | None:
+        """The text of the term's ``<warning>`` (an element of the official
+        schema that no staged file uses), or ``None``."""
+        return self._ix._store.warnings.get(self._i)
 
     @property
     def parent(self) -> Term | None:
