@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import lzma
 import pickle
+import random
 import re
 from collections import Counter
 from pathlib import Path
@@ -356,3 +357,30 @@ def test_nesting_deeper_than_the_schema_is_refused(tmp_path: Path) -> None:
     ok = b"".join(b'<term level="%d"><title>t</title>' % n for n in range(1, 10))
     ix = load_index(_index(tmp_path, _OK % (ok + b"</term>" * 9)))
     assert ix.lookup("Abasia", *["t"] * 9).level == 9
+
+
+def test_mutated_index_files_load_or_raise_parse_error(tmp_path: Path, fuzz_cases: int) -> None:
+    """The seeded mutations of tests/test_fuzz.py applied to the first letter of
+    the real FY2017 External Cause Index."""
+    from .test_fuzz import _mutate
+
+    data = lzma.decompress(EINDEX_2017.read_bytes())
+    end = data.index(b"</letter>") + len(b"</letter>")
+    original = data[:end] + b"\r\n</ICD10CM.index>\r\n"
+    path = tmp_path / "icd10cm_eindex_2017.xml"
+    path.write_bytes(original)
+    assert len(load_index(path).main_terms) > 10
+    rng = random.Random("index-fuzz")
+    refused = 0
+    for case in range(fuzz_cases):
+        damaged = _mutate(original, rng)
+        path.write_bytes(damaged)
+        try:
+            load_index(path)
+        except ParseError as exc:
+            assert exc.file is not None and path.name in exc.file, (case, exc)
+            refused += 1
+        else:
+            if original.startswith(damaged):  # a cut file never loads as a smaller index
+                assert damaged.rstrip().endswith(b"</ICD10CM.index>"), case
+    assert refused > fuzz_cases // 3
