@@ -173,6 +173,14 @@ class _Store:
         return [_key(e) if "(" in e else e.lower() for e in self.essentials]
 
 
+def _add(table: dict[tuple[int, str], list[int]], key: tuple[int, str], i: int) -> None:
+    found = table.get(key)
+    if found is None:
+        table[key] = [i]
+    elif i not in found:
+        found.append(i)
+
+
 def _key(text: str) -> str:
     """The lookup key of a title or of a typed step: parenthesised words (a
     non-essential modifier) dropped, blanks collapsed, lower case."""
@@ -492,7 +500,7 @@ class Index:
         init(self, "_by_key", None)
         init(self, "_mains", tuple(i for i, p in enumerate(store.parents) if p < 0))
 
-    _by_key: dict[tuple[int, str], int] | None
+    _by_key: dict[tuple[int, str], list[int]] | None
     _kind: IndexKind
     _mains: tuple[int, ...]
     _search: dict[str, tuple[int, ...]] | None
@@ -518,47 +526,74 @@ class Index:
             yield j
             j = ends[j]
 
-    def _keys(self) -> dict[tuple[int, str], int]:
-        """(parent, title key) -> term, built on the first lookup."""
+    def _keys(self) -> dict[tuple[int, str], list[int]]:
+        """(parent, title key) -> the terms it may name, best first; built on
+        the first lookup."""
         by_key = self._by_key
         if by_key is None:
             by_key = {}
             store = self._store
             keys, parents = store.lower_keys(), store.parents
             with paused_gc():
-                # Exact titles win; the first of equal siblings is kept.
+                # Exact titles first (equal siblings in index order) ...
                 for i, key in enumerate(keys):
-                    by_key.setdefault((parents[i], key), i)
-                # Then a title without its trailing "NEC", and a title's first
+                    found = by_key.get((parents[i], key))
+                    if found is None:
+                        by_key[parents[i], key] = [i]
+                    else:
+                        found.append(i)
+                # ... then a title without its trailing "NEC", a title's first
                 # comma-separated part ("Diabetes" for "Diabetes, diabetic"),
-                # when no sibling has that title.
+                # and a title with its modifiers' words ("spinal (cord)").
+                for i in store.nemods:
+                    words = store.titles[i].replace("(", " ").replace(")", " ")
+                    _add(by_key, (parents[i], " ".join(words.lower().split())), i)
                 for i, key in enumerate(keys):
                     if key.endswith(" nec"):
-                        by_key.setdefault((parents[i], key[:-4]), i)
+                        _add(by_key, (parents[i], key[:-4]), i)
                     if "," in key:
-                        head = key.split(",", 1)[0].strip()
-                        by_key.setdefault((parents[i], head), i)
+                        _add(by_key, (parents[i], key.split(",", 1)[0].strip()), i)
             object.__setattr__(self, "_by_key", by_key)
         return by_key
 
+    def _options(self, parent: int, step: str) -> list[int]:
+        """The terms under ``parent`` that ``step`` may name, best first; a
+        plural finds the singular and back ("Complications", "Complication")."""
+        table = self._keys()
+        key = _key(step)
+        found = table.get((parent, key))
+        if found is None:
+            found = table.get((parent, key[:-1] if key.endswith("s") else key + "s"))
+        return found or []
+
     def _step(self, parent: int, step: str) -> int | None:
-        return self._keys().get((parent, _key(step)))
+        found = self._options(parent, step)
+        return found[0] if found else None
+
+    def _follow(self, parent: int, steps: tuple[str, ...]) -> int | None:
+        """The term that ``steps`` name one after the other, trying each
+        option of a step ("Fracture" is the first word of several main terms)."""
+        if not steps:
+            return parent
+        for i in self._options(parent, steps[0]):
+            found = self._follow(i, steps[1:])
+            if found is not None:
+                return found
+        return None
 
     def _walk(self, parent: int, parts: list[str]) -> tuple[int, int]:
         """Follow comma-separated ``parts`` (a title may itself hold commas):
         the deepest term reached and how many parts it used."""
         best = (parent, 0)
         for k in range(len(parts), 0, -1):
-            i = self._step(parent, ", ".join(parts[:k]))
-            if i is None:
-                continue
-            if k == len(parts):
-                return i, k
-            j, used = self._walk(i, parts[k:])
-            if k + used > best[1]:
-                best = (j, k + used)
-                if k + used == len(parts):
-                    return best
+            for i in self._options(parent, ", ".join(parts[:k])):
+                if k == len(parts):
+                    return i, k
+                j, used = self._walk(i, parts[k:])
+                if k + used > best[1]:
+                    best = (j, k + used)
+                    if k + used == len(parts):
+                        return best
         return best
 
     def _resolve(self, kind: RefKind, text: str) -> CrossRef:
@@ -647,16 +682,15 @@ class Index:
 
         :raises KeyError: a step names no sub-term; the message says which.
         """
-        i = self._step(-1, text_arg(main_term, "main_term"))
-        if i is None:
+        steps = (text_arg(main_term, "main_term"), *(text_arg(t, "subterm") for t in subterms))
+        found = self._follow(-1, steps)
+        if found is not None:
+            return Term(self, found)
+        # Say where it stops: the longest run of steps that leads somewhere.
+        n = max(k for k in range(len(steps)) if k == 0 or self._follow(-1, steps[:k]) is not None)
+        if n == 0:
             raise KeyError(f"no main term {main_term!r}")
-        for n, step in enumerate(subterms):
-            j = self._step(i, text_arg(step, "subterm"))
-            if j is None:
-                done = ", ".join([main_term, *subterms[:n]])
-                raise KeyError(f"{done!r} has no sub-term {step!r}")
-            i = j
-        return Term(self, i)
+        raise KeyError(f"{', '.join(steps[:n])!r} has no sub-term {steps[n]!r}")
 
     def find(self, text: str) -> Term | None:
         """The term a comma-separated path names, as written in cross-references
