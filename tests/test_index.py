@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 import medcodes
-from medcodes.errors import MismatchError, ParseError, SourceError
+from medcodes.errors import MismatchError, ParseError, SourceError, UsageError
 from medcodes.icd10cm import (
     Codeset,
     CodeStatus,
@@ -123,6 +123,7 @@ def test_cross_references_are_resolved(index: Index) -> None:
     assert ref.target == index["Maltreatment"]
     by_status = Counter(r.status for t in index for r in t.references)
     assert sum(by_status.values()) == 11979 + 1704 + 15 + 130
+    assert by_status[RefStatus.NOT_FOUND] < sum(by_status.values()) // 10  # 1,315 of 13,828
     for t in index:
         for r in t.references:
             if r.status is RefStatus.TERM:
@@ -393,3 +394,14 @@ def test_mutated_index_files_load_or_raise_parse_error(tmp_path: Path, fuzz_case
             if original.startswith(damaged):  # a cut file never loads as a smaller index
                 assert damaged.rstrip().endswith(b"</ICD10CM.index>"), case
     assert refused > fuzz_cases // 3
+
+
+def test_an_index_is_immutable_and_diffs_only_its_own_kind(index: Index, eindex: Index) -> None:
+    with pytest.raises(AttributeError):
+        index._version = 2030  # type: ignore[misc]
+    with pytest.raises(UsageError, match="cannot compare"):
+        diff_index(index, eindex)
+    with pytest.raises(UsageError):
+        index.search("with", limit="3")  # type: ignore[arg-type]
+    with pytest.raises(UsageError):
+        index.lookup("Diabetes", 2)  # type: ignore[arg-type]
