@@ -186,7 +186,10 @@ def _key(text: str) -> str:
     non-essential modifier) dropped, blanks collapsed, lower case."""
     if "(" in text:
         text = _PAREN.sub(" ", text)
-    return " ".join(text.lower().split())
+    key = text.lower()
+    if "  " in key or key != key.strip() or "\t" in key or "\n" in key:
+        key = " ".join(key.split())
+    return key
 
 
 _REF_TAGS = {
@@ -575,7 +578,10 @@ class Index:
         option of a step ("Fracture" is the first word of several main terms)."""
         if not steps:
             return parent
-        for i in self._options(parent, steps[0]):
+        options = self._options(parent, steps[0])
+        if len(options) == 1 and len(steps) == 1:
+            return options[0]
+        for i in options:
             found = self._follow(i, steps[1:])
             if found is not None:
                 return found
@@ -682,7 +688,10 @@ class Index:
 
         :raises KeyError: a step names no sub-term; the message says which.
         """
-        steps = (text_arg(main_term, "main_term"), *(text_arg(t, "subterm") for t in subterms))
+        steps = (main_term, *subterms)
+        for step in steps:
+            if not isinstance(step, str):
+                text_arg(step, "main_term" if step is main_term else "subterm")
         found = self._follow(-1, steps)
         if found is not None:
             return Term(self, found)
