@@ -72,8 +72,12 @@ def peak_rss_mib() -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--index-only", action="store_true", help="only the index figures")
     args = ap.parse_args()
     r = args.repeat
+    if args.index_only:
+        _index_figures(r)
+        return
 
     bundled = Path(medcodes.__file__).parent / "_bundled" / BUNDLED[BUNDLED_DEFAULT][0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -187,6 +191,84 @@ def main() -> None:
     _diff_figures(r, full)
     _hcpcs_figures(r)
     _pickle_figures(r, full)
+    _index_figures(r)
+
+
+_TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+_INDEX_FILES = (
+    "icd10cm-2017/icd10cm_index_2017.xml.xz",
+    "icd10cm-2017/icd10cm_eindex_2017.xml.xz",
+    "icd10cm-eindex-April-2024.xml.xz",
+)
+
+
+def _index_figures(r: int) -> None:
+    import lzma
+
+    print("Alphabetic Index and External Cause Index (floor: lxml.etree.parse of the file)")
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in _INDEX_FILES:
+            xml = Path(tmp) / Path(name).name.removesuffix(".xz")
+            xml.write_bytes(lzma.decompress((_TESTS_DATA / name).read_bytes()))
+            _index_file_figures(xml, r, rng)
+
+
+def _index_file_figures(xml: Path, r: int, rng: random.Random) -> None:
+    from medcodes.icd10cm import load_index
+
+    floor = best(lambda: etree.parse(str(xml)), r)
+    took = best(lambda: load_index(xml), r)
+    builds, tables = [], []
+    for _ in range(r):
+        fresh = load_index(xml)
+        gc.collect()
+        start = time.perf_counter()
+        fresh.search("x")
+        builds.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        fresh.get("x")
+        tables.append(time.perf_counter() - start)
+    ix = load_index(xml)
+    terms = list(ix)
+    paths = [t.path for t in rng.sample(terms, 5000)]
+    mains = [p[0] for p in paths]
+    queries = [" ".join(rng.sample(t.essential.split(), 1)) for t in rng.sample(terms, 500)]
+    print(f"  {xml.name}: {len(ix):,} terms")
+    print(
+        f"    load_index                             {took * 1e3:8.1f} ms"
+        f"  = {took / floor:4.2f}x floor ({floor * 1e3:.1f} ms)"
+    )
+    print(
+        f"    search word index (first search)       {min(builds) * 1e3:8.1f} ms"
+        f"  = {min(builds) / took:4.2f}x its load"
+    )
+    print(
+        f"    title table (first lookup)             {min(tables) * 1e3:8.1f} ms"
+        f"  = {min(tables) / took:4.2f}x its load"
+    )
+    print(
+        f"    index[main term]                       "
+        f"{per_call(ix.__getitem__, mains, r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"    lookup(main term, *sub-terms)          "
+        f"{per_call(lambda p: ix.lookup(*p), paths, r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"    search(one word), 500 queries          "
+        f"{per_call(ix.search, queries, r) * 1e3:8.3f} ms/call"
+    )
+    pairs = [f"{t.path[0].split()[0]} {t.essential.split()[0]}" for t in rng.sample(terms, 500)]
+    print(
+        f"    search(main word + sub-term word), 500     "
+        f"{per_call(ix.search, pairs, r) * 1e3:8.3f} ms/call"
+    )
+    worst = max(queries, key=lambda q: len(ix.search(q)))
+    print(
+        f"    search({worst!r}), the most hits        "
+        f"{per_call(ix.search, [worst] * 20, r) * 1e3:8.3f} ms/call"
+    )
 
 
 def _diff_figures(r: int, full: float) -> None:

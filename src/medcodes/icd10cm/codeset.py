@@ -336,16 +336,26 @@ class Codeset:
     __slots__ = (
         "__weakref__",
         "_billable",
+        "_eindex",
         "_has_notes",
         "_nodes",
         "_release",
         "_roots",
         "_rules",
         "_store",
+        "_term_index",
     )
 
-    def __init__(self, store: _Store, release: Release) -> None:
+    def __init__(
+        self,
+        store: _Store,
+        release: Release,
+        index: Index | None = None,
+        eindex: Index | None = None,
+    ) -> None:
         init = object.__setattr__
+        init(self, "_term_index", index)
+        init(self, "_eindex", eindex)
         init(self, "_nodes", None)
         init(self, "_rules", None)  # the guidelines index, built on first use
         init(self, "_billable", None)
@@ -361,6 +371,8 @@ class Codeset:
     _roots: tuple[int, ...]
     _release: Release
     _store: _Store
+    _term_index: Index | None
+    _eindex: Index | None
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a Codeset is immutable")
@@ -425,6 +437,18 @@ class Codeset:
         return self._release
 
     @property
+    def index(self) -> Index | None:
+        """The Alphabetic Index of diseases and injuries, when the release was
+        loaded from a folder or zip that holds it (``None`` otherwise)."""
+        return self._term_index
+
+    @property
+    def eindex(self) -> Index | None:
+        """The External Cause Index, when the release was loaded from a folder or
+        zip that holds it (``None`` otherwise)."""
+        return self._eindex
+
+    @property
     def has_notes(self) -> bool:
         """Loaded from a tabular XML, so it holds the instructional notes (an
         order or codes file alone has none: the guideline methods then raise
@@ -473,7 +497,7 @@ class Codeset:
         return f"<Codeset {self._release.label}: {len(self)} nodes>"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Codeset, (self._store, self._release))
+        return (Codeset, (self._store, self._release, self._term_index, self._eindex))
 
     # -- collections ---------------------------------------------------------
     def billable_codes(self) -> tuple[Node, ...]:
@@ -669,6 +693,7 @@ class Codeset:
 # Last: validity and the guidelines build on Node and Codeset above.
 from . import rules as _rules  # noqa: E402
 from .guidelines import ProseRule, Record  # noqa: E402
+from .index import Index  # noqa: E402
 from .model import Note  # noqa: E402
 from .references import CodeRef  # noqa: E402
 from .rules import Conflict, EffectiveNote, Finding, Resolution, _Index  # noqa: E402

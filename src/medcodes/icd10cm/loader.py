@@ -29,6 +29,7 @@ from .addenda import ADDENDA_NAME
 from .codes import parse_codes
 from .codeset import Codeset
 from .hierarchy import apply_order, build_from_codes, build_from_order
+from .index import EINDEX_NAME, INDEX_NAME, _load_indexes
 from .model import Release
 from .order import parse_order
 from .tabular import parse_tabular
@@ -128,9 +129,12 @@ def load(
     tab_c: _Candidate | None = None
     ord_c: _Candidate | None = None
     codes_c: _Candidate | None = None
+    offered: list[_Candidate] = []  # a folder's or zip's files, for its indexes
     if source is not None:
         source = _path(source)
         cands, single = _candidates(source)
+        if not single:
+            offered = cands
         if single:
             kind = _sniff(cands[0])
             if kind == "tabular":
@@ -146,7 +150,12 @@ def load(
                 codes_c = _pick(cands, CODES_NAME, "an ICD-10-CM codes file", str(source))
             if tab_c is None and ord_c is None and codes_c is None:
                 # A renamed tabular ("tabular.xml"): the one XML, as for a single file.
-                xml = [c for c in cands if c.name.lower().endswith(_XML_SUFFIXES)]
+                xml = [
+                    c
+                    for c in cands
+                    if c.name.lower().endswith(_XML_SUFFIXES)
+                    and not (INDEX_NAME.search(c.name) or EINDEX_NAME.search(c.name))
+                ]
                 if len(xml) > 1:
                     raise SourceError(
                         "several XML files, none with a tabular's official name: "
@@ -177,7 +186,26 @@ def load(
         with paused_gc():
             return _load_codes(codes_c, fiscal_year, effective, max_bytes)
     with paused_gc():  # ~400,000 objects, none of them cyclic garbage
-        return _load_files(tab_c, ord_c, fiscal_year, effective, max_bytes)
+        cs = _load_files(tab_c, ord_c, fiscal_year, effective, max_bytes)
+    if offered:
+        cs = _with_indexes(cs, offered, str(source), max_bytes)
+    return cs
+
+
+def _with_indexes(cs: Codeset, offered: list[_Candidate], where: str, max_bytes: int) -> Codeset:
+    """``cs`` with the Alphabetic and External Cause indexes found among the
+    files of its folder or zip (a "table and index" release), if any."""
+    index, eindex = _load_indexes(offered, where, max_bytes)
+    if index is None and eindex is None:
+        return cs
+    for ix in (index, eindex):
+        if ix is not None and ix.version != cs.release.fiscal_year:
+            raise MismatchError(
+                f"the {ix.kind.value} index is of {ix.version}, the release of "
+                f"{cs.release.fiscal_year}",
+                file=str(ix.source) if ix.source is not None else where,
+            )
+    return Codeset(cs._store, cs.release, index, eindex)
 
 
 _XML_SUFFIXES = (".xml", ".xml.gz", ".xml.xz")
