@@ -5,6 +5,8 @@
 * :mod:`medcodes.errors` - the exceptions and warnings.
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from . import errors, hcpcs, icd10cm
 from .errors import (
     DefectWarning,
@@ -18,7 +20,10 @@ from .errors import (
 )
 from .sources import SourceFile
 
-__version__ = "0.1.0.dev0"
+try:
+    __version__ = version("medcodes")  # one version: pyproject.toml's, from the metadata
+except PackageNotFoundError:  # pragma: no cover - run from a source tree never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "DefectWarning",

@@ -271,9 +271,12 @@ class HcpcsDiff:
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, *, all_disagreements: bool = False) -> str:
         """A readable report: the counts, then the computed changes grouped by
-        kind, then what the newer file announces through its action codes."""
+        kind, then what the newer file announces through its action codes, then
+        the action codes that disagree with the files: counted by reason (they
+        are expected between files more than a quarter apart), or each one
+        listed with ``all_disagreements=True``."""
         o, n = self.old.release.label, self.new.release.label
         parts = [f"# HCPCS Level II changes: {o} -> {n}", ""]
         parts += [
@@ -308,7 +311,14 @@ class HcpcsDiff:
                 "of the last quarter only).",
                 "",
             ]
-            parts.extend(f"- `{d.code}` ({d.level}) {d.reason}" for d in disagreements)
+            if all_disagreements:
+                parts.extend(f"- `{d.code}` ({d.level}) {d.reason}" for d in disagreements)
+            else:
+                parts += ["| reason | codes |", "|---|---:|"]
+                by_reason = Counter(d.reason for d in disagreements)
+                parts.extend(f"| {r} | {n:,} |" for r, n in by_reason.most_common())
+                parts += ["", "Each one is listed by `to_markdown(all_disagreements=True)` "
+                          "(`medcodes diff --all-disagreements`) and in the JSON report."]
         return "\n".join(parts) + "\n"
 
 
