@@ -219,3 +219,10 @@ def test_diff_errors_exit_2(tmp_path: Path) -> None:
     assert out.returncode == 2 and "expected bundled or bundled:YYYY" in out.stderr
     out = run("diff", "bundled:2025", "bundled", "--out", str(tmp_path / "no" / "x.md"))
     assert out.returncode == 2 and "cannot write the report" in out.stderr
+
+
+def test_check_on_a_date_picks_the_bundled_release_in_force() -> None:
+    # D71 was billable in FY2025 and became a header in FY2026
+    assert run("check", "D71", "--on", "2025-06-01").returncode == 0
+    out = run("check", "D71", "--on", "2026-06-01", "--format", "json")
+    assert (out.returncode, json.loads(out.stdout)[0]["problem"]) == (1, "NOT_BILLABLE")

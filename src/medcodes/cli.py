@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -29,6 +30,7 @@ import attrs
 
 from . import __version__, hcpcs, icd10cm
 from .errors import MedcodesError, ParseError
+from .icd10cm.loader import BUNDLED
 
 SYSTEMS = ("icd10cm", "hcpcs")
 
@@ -100,9 +102,17 @@ class _Releases:
         self._icd: icd10cm.Codeset | None = None
         self._hcpcs: hcpcs.Codeset | None = None
 
-    def icd10cm(self) -> icd10cm.Codeset:
+    def icd10cm(self, on: dt.date | None = None) -> icd10cm.Codeset:
+        """The release; for ``bundled`` and a date of service, the bundled
+        release in force on that date (the default when none is)."""
         if self._icd is None:
-            self._icd = _load_icd10cm(self._spec)
+            if self._spec == "bundled" and on is not None:
+                history = icd10cm.ReleaseHistory(
+                    [icd10cm.load(fiscal_year=year) for year in sorted(BUNDLED)]
+                )
+                self._icd = history.release_for(on) or history.releases[-1]
+            else:
+                self._icd = _load_icd10cm(self._spec)
         return self._icd
 
     def hcpcs(self) -> hcpcs.Codeset:
@@ -118,7 +128,8 @@ def _show_icd10cm(cm: icd10cm.Codeset, code: str, out: TextIO) -> int:
     node = cm.get(code)
     if node is None:
         check = cm.check_code(code)
-        print(f"{code}: {check.message} ({cm.release.label})", file=out)
+        print(f"{code}: {check.message}", file=out)
+        print(f"release:   {cm.release.label}", file=out)
         return 1
     print(f"{node.code}  {node.title}", file=out)
     print(f"release:   {cm.release.label}", file=out)
@@ -150,7 +161,8 @@ def _show_hcpcs(hc: hcpcs.Codeset, code: str, out: TextIO) -> int:
         node = hc.modifiers[key]
     if node is None:
         check = hc.check_code(code)
-        print(f"{code}: {check.message} ({hc.release.label})", file=out)
+        print(f"{code}: {check.message}", file=out)
+        print(f"release:   {hc.release.label}", file=out)
         return 1
     print(f"{node.key}  {node.title}", file=out)
     print(f"release:   {hc.release.label}", file=out)
@@ -237,7 +249,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     for system in SYSTEMS:
         where = [i for i, s in enumerate(systems) if s == system]
         if where:
-            codeset = releases.hcpcs() if system == "hcpcs" else releases.icd10cm()
+            codeset = releases.hcpcs() if system == "hcpcs" else releases.icd10cm(on)
             checks = _check_all(codeset, [codes[i] for i in where], on)
             results.update(zip(where, checks, strict=True))
     for i, code in enumerate(codes):
@@ -315,7 +327,9 @@ def report(
             )
         else:
             left_out = "left out: the summary counts (see --format json or md)"
-        return f"# {o} -> {n}: {len(changes):,} computed changes; {left_out}\n" + changes.to_csv()
+        body = changes.to_csv()
+        newline = "\r\n" if body.endswith("\r\n") else "\n"  # the csv module's CRLF
+        return f"# {o} -> {n}: {len(changes):,} computed changes; {left_out}{newline}" + body
     return changes.to_json()
 
 
@@ -420,6 +434,10 @@ def main(argv: Iterable[str] | None = None) -> int:
     run: _Command = args.run
     try:
         return run(args, sys.stdout)
+    except BrokenPipeError:  # `medcodes show ... | head`: the reader has gone
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes
+        return 1
     except _Usage as exc:
         print(f"medcodes {args.command}: error: {exc}", file=sys.stderr)
         return 2

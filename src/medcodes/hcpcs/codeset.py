@@ -88,7 +88,7 @@ class Node:
 
     @property
     def key(self) -> str:
-        """Lookup key (the same as :attr:`~Node.code`)."""
+        """Lookup key (the same as ``code``)."""
         return self.code
 
     @property

@@ -32,9 +32,9 @@ class ChangeKind(enum.Enum):
     DELETED = "deleted"
     #: A termination date was removed.
     REACTIVATED = "reactivated"
-    #: The code's number now names a new item: a later added date and another
-    #: long description (J1440: filgrastim until 2013, fecal microbiota added
-    #: 2023; G9890 re-added with a new meaning in 2018). ``before`` and
+    #: The code's number now names a new item, with a later added date and
+    #: another long description (J1440 filgrastim until 2013, fecal microbiota
+    #: added 2023; G9890 re-added with a new meaning in 2018). ``before`` and
     #: ``after`` are the old and new added dates; the description change is
     #: reported beside it.
     REUSED = "number reused"
