@@ -226,3 +226,17 @@ def test_check_on_a_date_picks_the_bundled_release_in_force() -> None:
     assert run("check", "D71", "--on", "2025-06-01").returncode == 0
     out = run("check", "D71", "--on", "2026-06-01", "--format", "json")
     assert (out.returncode, json.loads(out.stdout)[0]["problem"]) == (1, "NOT_BILLABLE")
+
+
+def test_the_readme_command_lines_run(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    lines = [line[2:].split() for line in readme.splitlines() if line.startswith("$ medcodes ")]
+    assert len(lines) >= 4
+    for _, *args in lines:
+        args = [str(HCPCS_ANWEB[2020]) if a == "HCPC2020_ANWEB.txt" else a for a in args]
+        if "old-release.zip" in args:  # files the reader downloads: only the parser runs
+            assert run(*args[:1], "--help").returncode == 0
+            continue
+        out = run(*args, cwd=tmp_path)
+        assert out.returncode in (0, 1), (args, out.stderr)
+        assert out.stdout or list(tmp_path.iterdir())
