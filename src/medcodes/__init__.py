@@ -15,6 +15,7 @@ from .errors import (
     MismatchError,
     ParseError,
     SourceError,
+    SourceNotFoundError,
     UnknownCodeError,
     UsageError,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "ParseError",
     "SourceError",
     "SourceFile",
+    "SourceNotFoundError",
     "UnknownCodeError",
     "UsageError",
     "__version__",

@@ -25,7 +25,7 @@ from typing import IO
 
 from attrs import frozen
 
-from .errors import ParseError, SourceError, UsageError
+from .errors import ParseError, SourceError, SourceNotFoundError, UsageError
 
 __all__ = ["DEFAULT_MAX_BYTES", "SourceFile"]
 
@@ -161,16 +161,23 @@ def _zip_members(path: Path) -> list[_Candidate]:
     return members
 
 
-#: What the loaders take as a path: text, bytes or an :class:`os.PathLike`.
-PathArg = str | bytes | os.PathLike[str]
+#: What the loaders take as a path: text or an :class:`os.PathLike`.
+PathArg = str | os.PathLike[str]
 
 
 def _path(source: object) -> str:
-    """A path argument as text: ``str``, :class:`os.PathLike` or ``bytes``.
+    """A path argument as text: ``str`` or :class:`os.PathLike`.
 
-    :raises ~medcodes.errors.UsageError: anything else.
+    :raises ~medcodes.errors.UsageError: anything else; ``bytes`` are refused
+        with a message that says so (they are file contents more often than
+        a path).
     """
-    if isinstance(source, (str, bytes, os.PathLike)):
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        raise UsageError(
+            f"{type(source).__name__} are not a path: pass the path as a str or "
+            "pathlib.Path (a bytes path: os.fsdecode(path))"
+        )
+    if isinstance(source, (str, os.PathLike)):
         path = os.fsdecode(source)
         if path.strip():
             return path
@@ -185,7 +192,7 @@ def _candidates(path: str | os.PathLike[str]) -> tuple[list[_Candidate], bool]:
         if not p.exists():
             broken = p.is_symlink()
             what = "a symbolic link that leads nowhere" if broken else "no such file or folder"
-            raise SourceError(what, file=str(p))
+            raise SourceNotFoundError(what, file=str(p))
         if p.is_dir():
             found: list[_Candidate] = []
             for child in sorted(p.iterdir()):
@@ -196,6 +203,8 @@ def _candidates(path: str | os.PathLike[str]) -> tuple[list[_Candidate], bool]:
                 else:
                     found.append(_Candidate(child, None))
             return found, False
+    except SourceError:
+        raise  # ours (a SourceNotFoundError is an OSError too)
     except OSError as exc:  # unreadable folder, name too long, ...
         raise SourceError(f"cannot open ({exc.strerror or exc})", file=str(p)) from exc
     if _is_zip(p):
