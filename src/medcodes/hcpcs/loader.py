@@ -8,7 +8,7 @@ import re
 from importlib import resources
 
 from .._gc import paused_gc
-from ..errors import MismatchError, SourceError, UsageError
+from ..errors import MismatchError, ParseError, SourceError, UsageError
 from ..sources import (
     MAX_BYTES_HCPCS,
     PathArg,
@@ -93,6 +93,7 @@ def load(
             )
     with paused_gc():
         src = _read(cand, max_bytes)
+        _not_xml(src.data, src.label)
         codes, modifiers = parse_anweb(src.data, src.label)
         y = year or named_year
         if y is None:
@@ -103,6 +104,21 @@ def load(
         release = Release(y, m, dt.date(y, m, 1), (src.describe("anweb"),))
         del src
         return Codeset(codes, modifiers, release)
+
+
+def _not_xml(data: bytes, label: str) -> None:
+    """Refuse an XML file (HCPCS files are fixed-width text), naming an
+    ICD-10-CM tabular or index XML as such."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        return
+    if b"<ICD10CM.tabular" in head:
+        what = "an ICD-10-CM tabular XML file (load it with medcodes.icd10cm.load)"
+    elif b"<ICD10CM.index" in head:
+        what = "an ICD-10-CM index XML file"
+    else:
+        what = "an XML file"
+    raise ParseError(f"{what}, not an HCPCS Level II (ANWEB) data file", file=label, line=1)
 
 
 def _year(names: list[str]) -> int | None:

@@ -67,6 +67,7 @@ def load(
     fiscal_year: int | None = None,
     effective: dt.date | None = None,
     max_bytes: int = MAX_BYTES_ICD10CM,
+    year: int | None = None,
 ) -> Codeset:
     """Load an ICD-10-CM release.
 
@@ -85,6 +86,9 @@ def load(
         same release, else :class:`~medcodes.errors.MismatchError`.
     :param fiscal_year: override the fiscal year (needed when an order file's
         name carries no year).
+    :param year: the same as ``fiscal_year`` (the name
+        :func:`medcodes.hcpcs.load` uses, so that ``load(year=...)`` works for
+        both systems); give one or the other.
     :param effective: override the effective date (default: October 1 before
         the fiscal year; April 1 of it when a file name says "April").
     :param max_bytes: refuse any input larger than this (after decompression).
@@ -99,7 +103,13 @@ def load(
     74719
     >>> load(fiscal_year=2025).release.label
     'ICD-10-CM FY2025 (effective 2025-04-01)'
+    >>> load(year=2025).release == load(fiscal_year=2025).release
+    True
     """
+    if year is not None:
+        if fiscal_year is not None and fiscal_year != year:
+            raise UsageError(f"fiscal_year={fiscal_year!r} and year={year!r}: give one")
+        fiscal_year = year
     if fiscal_year is not None and (
         not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool)
     ):
