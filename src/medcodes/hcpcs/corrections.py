@@ -15,7 +15,7 @@ from pathlib import Path
 
 from attrs import frozen
 
-from .._xlsx import excel_date, read_rows
+from .._xlsx import excel_date, read_sheet
 from ..errors import ParseError
 from ..sources import (
     MAX_BYTES_ADDENDA,
@@ -83,10 +83,10 @@ def load_corrections(
     return tuple(out)
 
 
-def _date(text: str) -> dt.date | None:
+def _date(text: str, date1904: bool = False) -> dt.date | None:
     text = text.strip()
     if re.fullmatch(r"\d+(\.0+)?", text):
-        return excel_date(text)
+        return excel_date(text, date1904)
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
     if m:
         try:
@@ -107,7 +107,8 @@ def _heading(text: str) -> str:
 
 def parse_corrections(data: bytes, label: str) -> tuple[Correction, ...]:
     """Parse the bytes of a corrections workbook."""
-    rows = read_rows(data, label)
+    sheet = read_sheet(data, label)
+    rows = sheet.rows
     head = next(
         (n for n, r in enumerate(rows) if [_heading(c) for c in r[:2]] == ["CODE", "ACTION"]),
         None,
@@ -125,9 +126,17 @@ def parse_corrections(data: bytes, label: str) -> tuple[Correction, ...]:
             raise ParseError(f"row {n}: {code!r} is not an HCPCS code", file=label)
         eff = cells.get("EFF DATE", "")
         fields = {
-            k: (_date(v).isoformat() if "DATE" in k and _date(v) else v)  # type: ignore[union-attr]
+            k: (
+                _date(v, sheet.date1904).isoformat()  # type: ignore[union-attr]
+                if "DATE" in k and _date(v, sheet.date1904)
+                else v
+            )
             for k, v in cells.items()
             if v and k not in ("CODE", "ACTION", "EFF DATE")
         }
-        out.append(Correction(code, cells.get("ACTION", ""), _date(eff), eff, fields, n, label))
+        out.append(
+            Correction(
+                code, cells.get("ACTION", ""), _date(eff, sheet.date1904), eff, fields, n, label
+            )
+        )
     return tuple(out)
