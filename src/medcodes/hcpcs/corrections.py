@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
 from attrs import frozen
 
@@ -20,12 +19,12 @@ from ..errors import ParseError
 from ..sources import (
     MAX_BYTES_ADDENDA,
     PathArg,
-    _Candidate,
     _candidates,
     _check_max_bytes,
     _no_match,
     _path,
     _read,
+    _workbook,
 )
 
 __all__ = ["Correction", "load_corrections"]
@@ -67,15 +66,16 @@ def load_corrections(
     :raises ~medcodes.errors.ParseError: not a corrections workbook.
     """
     max_bytes = _check_max_bytes(max_bytes)
-    source = _path(source)
-    if source.lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
-        picked = [_Candidate(Path(source), None)]
+    given = _path(source)
+    workbook = _workbook(given)  # a workbook is a zip: take it whole
+    if workbook is not None:
+        picked = [workbook]
     else:
-        cands, _ = _candidates(source)
+        cands, _ = _candidates(given)
         # CMS issues corrections in several workbooks (v1, v2): read them all, in name order.
         picked = sorted((c for c in cands if CORRECTIONS_NAME.search(c.name)), key=lambda c: c.name)
         if not picked:
-            raise _no_match(cands, "HCPCS corrections workbook (.xlsx)", str(source))
+            raise _no_match(cands, "HCPCS corrections workbook (.xlsx)", str(given))
     out: list[Correction] = []
     for cand in picked:
         src = _read(cand, max_bytes)

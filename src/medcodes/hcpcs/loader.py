@@ -46,7 +46,9 @@ def load(
     With no argument, the bundled January 2025 file, offline.
 
     :param source: the fixed-width ANWEB text file, a folder holding it, or
-        the official zip.
+        the official zip; or a binary file object holding one of those
+        (``open(path, "rb")``, ``io.BytesIO(data)``: pass ``year=`` when it has
+        no file name to tell it).
     :param year: the year, when the file name does not say it.
     :param month: the month of a quarterly file, when the name does not say it
         (default January).
@@ -75,21 +77,21 @@ def load(
         with resources.as_file(root / BUNDLED) as path:
             return load(path, year=2025, month=1, max_bytes=max_bytes)
     max_bytes = _check_max_bytes(max_bytes)
-    source = _path(source)
-    cands, single = _candidates(source)
+    given = _path(source)
+    cands, single = _candidates(given)
     if single:
         cand = cands[0]
     else:
-        picked = _pick(cands, ANWEB_NAME, "an HCPCS ANWEB data file", str(source))
+        picked = _pick(cands, ANWEB_NAME, "an HCPCS ANWEB data file", str(given))
         if picked is None:
-            raise _no_match(cands, "HCPCS ANWEB data file", str(source))
+            raise _no_match(cands, "HCPCS ANWEB data file", str(given))
         cand = picked
-    names = [cand.name, os.fspath(source)]
+    names = [cand.name, str(given)]
     named_year, named_month = _year(names), _month(names)
-    for what, given, named in (("year", year, named_year), ("month", month, named_month)):
-        if given is not None and named is not None and given != named:
+    for what, asked, named in (("year", year, named_year), ("month", month, named_month)):
+        if asked is not None and named is not None and asked != named:
             raise MismatchError(
-                f"{what}={given} but the file name says {named}", file=cand.label
+                f"{what}={asked} but the file name says {named}", file=cand.label
             )
     with paused_gc():
         src = _read(cand, max_bytes)

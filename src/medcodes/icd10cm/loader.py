@@ -80,7 +80,9 @@ def load(
         both. A folder or zip with only an order file (or an order file itself)
         gives a hierarchy by code structure, without chapters, blocks or notes;
         one with only a codes file (``icd10cm_codes_YYYY.txt``) gives the
-        billable codes with their long titles and nothing else.
+        billable codes with their long titles and nothing else. A binary file
+        object (``open(path, "rb")``, ``io.BytesIO(data)``) is read as the file
+        it holds (its name, if any, is the file name); ``bytes`` are not a path.
     :param order: an order file (or folder/zip holding one) to check the
         tabular against and to take short titles from; it must describe the
         same release, else :class:`~medcodes.errors.MismatchError`.
@@ -123,8 +125,8 @@ def load(
     ord_c: _Candidate | None = None
     codes_c: _Candidate | None = None
     if source is not None:
-        source = _path(source)
-        cands, single = _candidates(source)
+        given = _path(source)
+        cands, single = _candidates(given)
         if single:
             kind = _sniff(cands[0])
             if kind == "tabular":
@@ -134,10 +136,10 @@ def load(
             else:
                 codes_c = cands[0]
         else:
-            tab_c = _pick(cands, TABULAR_NAME, "an ICD-10-CM tabular XML file", str(source))
-            ord_c = _pick(cands, ORDER_NAME, "an ICD-10-CM order file", str(source))
+            tab_c = _pick(cands, TABULAR_NAME, "an ICD-10-CM tabular XML file", str(given))
+            ord_c = _pick(cands, ORDER_NAME, "an ICD-10-CM order file", str(given))
             if tab_c is None and ord_c is None:
-                codes_c = _pick(cands, CODES_NAME, "an ICD-10-CM codes file", str(source))
+                codes_c = _pick(cands, CODES_NAME, "an ICD-10-CM codes file", str(given))
             if tab_c is None and ord_c is None and codes_c is None:
                 # A renamed tabular ("tabular.xml"): the one XML, as for a single file.
                 xml = [c for c in cands if c.name.lower().endswith(_XML_SUFFIXES)]
@@ -146,12 +148,12 @@ def load(
                         "several XML files, none with a tabular's official name: "
                         + ", ".join(c.label for c in xml)
                         + "; pass the one you mean",
-                        file=str(source),
+                        file=str(given),
                     )
                 tab_c = xml[0] if xml else None
             if tab_c is None and ord_c is None and codes_c is None:
                 raise _no_match(
-                    cands, "ICD-10-CM tabular XML, order file or codes file", str(source)
+                    cands, "ICD-10-CM tabular XML, order file or codes file", str(given)
                 )
     if order is not None:
         if source is not None and tab_c is None:
@@ -160,13 +162,15 @@ def load(
                 f"order= checks a tabular XML, but {source} holds {found} and no tabular; "
                 "load one release at a time"
             )
-        order = _path(order)
-        cands, single = _candidates(order)
+        order_in = _path(order)
+        cands, single = _candidates(order_in)
         ord_c = (
-            cands[0] if single else _pick(cands, ORDER_NAME, "an ICD-10-CM order file", str(order))
+            cands[0]
+            if single
+            else _pick(cands, ORDER_NAME, "an ICD-10-CM order file", str(order_in))
         )
         if ord_c is None:
-            raise _no_match(cands, "ICD-10-CM order file", str(order))
+            raise _no_match(cands, "ICD-10-CM order file", str(order_in))
     if codes_c is not None:
         with paused_gc():
             return _load_codes(codes_c, fiscal_year, effective, max_bytes)
@@ -185,7 +189,7 @@ def _sniff(c: _Candidate) -> str:
             return kind  # an official name: no need to open the file
     if c.name.lower().endswith(_XML_SUFFIXES):
         return "tabular"
-    head = _head(c.path).lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = _head(c).lstrip(b"\xef\xbb\xbf \t\r\n")
     if ADDENDA_NAME.search(c.name) or re.match(
         rb"(Headers|Codes)\s*\r?\n|(Add|Delete|Revise from|Revise to):\s", head
     ):
