@@ -262,7 +262,10 @@ def test_diff_reports_share_the_icd10cm_format(years: dict[int, hcpcs.Codeset]) 
     assert f"| codes | {added:,} | 0 |" in text
     assert "- `C9034` terminated 2018-12-31" in text
     assert f"## announced by the newer file ({len(d.announced):,})" in text
-    assert text.count("\n- ") == len(d) + len(d.announced) + len(d.disagreements())
+    # the disagreements are counted by reason; all_disagreements=True lists each
+    assert text.count("\n- ") == len(d) + len(d.announced)
+    full = d.to_markdown(all_disagreements=True)
+    assert full.count("\n- ") == len(d) + len(d.announced) + len(d.disagreements())
     payload = json.loads(d.to_json())
     icd_payload = json.loads(medcodes.icd10cm.diff(icd, icd).to_json())
     assert set(payload) - {"announced", "disagreements"} == set(icd_payload) - {"compared"}

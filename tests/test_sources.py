@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import pickle
 import shutil
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import medcodes
-from medcodes.errors import ParseError, SourceError
+from medcodes.errors import ParseError, SourceError, UsageError
 
 from .helpers import CMS_2025_ZIP, TABULAR_2025_APRIL, tabular_bytes
 
@@ -120,3 +123,33 @@ def test_several_renamed_xml_files_are_named(tmp_path: Path) -> None:
         zf.writestr("drug.xml", b"<ICD10CM.index/>")
     with pytest.raises(SourceError, match=r"several XML files, none with .*a\.xml.*drug\.xml"):
         medcodes.icd10cm.load(path)
+
+
+LOADERS = [
+    medcodes.icd10cm.load,
+    medcodes.hcpcs.load,
+    medcodes.icd10cm.load_addenda,
+    medcodes.hcpcs.load_corrections,
+]
+
+
+@pytest.mark.parametrize("loader", LOADERS, ids=lambda f: f"{f.__module__}.{f.__name__}")
+def test_a_missing_file_is_a_file_not_found_error(tmp_path: Path, loader: Any) -> None:
+    missing = tmp_path / "no-such-release.zip"
+    with pytest.raises(FileNotFoundError) as caught:
+        loader(missing)
+    exc = caught.value
+    assert isinstance(exc, medcodes.SourceNotFoundError)
+    assert isinstance(exc, SourceError) and isinstance(exc, OSError)
+    assert (exc.errno, exc.filename) == (errno.ENOENT, str(missing))
+    assert str(exc) == f"{missing}: no such file or folder"
+    again = pickle.loads(pickle.dumps(exc))
+    assert (type(again), str(again)) == (type(exc), str(exc))
+
+
+@pytest.mark.parametrize("loader", LOADERS, ids=lambda f: f"{f.__module__}.{f.__name__}")
+def test_bytes_are_not_a_path(loader: Any) -> None:
+    data = TABULAR_2025_APRIL.read_bytes()[:100]
+    for value in (data, bytes(TABULAR_2025_APRIL), bytearray(b"x.xml")):
+        with pytest.raises(UsageError, match=r"are not a path: pass the path as a str"):
+            loader(value)

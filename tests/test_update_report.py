@@ -37,6 +37,7 @@ def test_json_and_csv_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     out = tmp_path / "report.csv"
     assert _main()(["bundled:2025", "bundled:2026", "--format", "csv", "--out", str(out)]) == 0
     with out.open(encoding="utf-8", newline="") as fh:
+        assert fh.readline().startswith("# ")  # what the CSV leaves out
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(payload["changes"])
     assert {"code", "change", "before", "after"} <= set(rows[0])
@@ -58,6 +59,7 @@ def test_hcpcs_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     out = tmp_path / "hcpcs.csv"
     assert _main()([old, "bundled", "--system", "hcpcs", "--format", "csv", "--out", str(out)]) == 0
     with out.open(encoding="utf-8", newline="") as fh:
+        assert fh.readline().startswith("# ")  # what the CSV leaves out
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(payload["changes"])
     assert _main()([old, "bundled", "--system", "hcpcs"]) == 0

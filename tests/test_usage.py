@@ -91,12 +91,15 @@ def test_codesets_of_the_other_system_are_refused() -> None:
     assert issubclass(UsageError, medcodes.MedcodesError)
 
 
-def test_paths_may_be_bytes_and_nothing_else() -> None:
-    path = bytes(HCPCS_ANWEB[2019])
-    assert hcpcs.load(path).release.year == 2019  # type: ignore[arg-type]
+def test_paths_are_str_or_pathlike_and_not_bytes() -> None:
+    # bytes are file contents more often than a path (issue 15): refused, saying so
+    path = HCPCS_ANWEB[2019]
+    assert hcpcs.load(str(path)).release.year == 2019
     for load in (icd10cm.load, hcpcs.load, icd10cm.load_addenda, hcpcs.load_corrections):
         with pytest.raises(UsageError, match="expected a path"):
             load(42)  # type: ignore[operator]
+        with pytest.raises(UsageError, match="bytes are not a path"):
+            load(bytes(path))  # type: ignore[operator]
 
 
 def test_error_messages_name_what_was_asked() -> None:

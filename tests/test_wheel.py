@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
@@ -57,3 +58,16 @@ def test_the_wheel_runs_the_tour_on_its_bundled_data(tmp_path: Path) -> None:
     ).stdout
     assert out.splitlines()[0].startswith(str(env_dir))  # imported from the wheel
     assert "74,719 billable codes" in out and "8,259 procedure codes" in out
+    # the console script, and the licence files in the wheel's metadata
+    check = subprocess.run(
+        [str(env_dir / "bin" / "medcodes"), "check", "E11.9", "J9308", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        cwd=run_dir,
+        env=env,
+    )
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.splitlines()[1].startswith("E11.9,icd10cm,E11.9,yes,")
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    assert {"LICENSE", "NOTICE"} <= {Path(n).name for n in names if "licenses/" in n}

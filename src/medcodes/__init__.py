@@ -7,6 +7,8 @@
 * :mod:`medcodes.errors` - the exceptions and warnings.
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from . import catalog, errors, hcpcs, icd10cm
 from .cache import ReleaseRow, cache_dir, fetch, releases
 from .errors import (
@@ -17,13 +19,17 @@ from .errors import (
     MismatchError,
     ParseError,
     SourceError,
+    SourceNotFoundError,
     StaleReleaseWarning,
     UnknownCodeError,
     UsageError,
 )
 from .sources import SourceFile
 
-__version__ = "0.1.0.dev0"
+try:
+    __version__ = version("medcodes")  # one version: pyproject.toml's, from the metadata
+except PackageNotFoundError:  # pragma: no cover - run from a source tree never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "DefectWarning",
@@ -35,6 +41,7 @@ __all__ = [
     "ReleaseRow",
     "SourceError",
     "SourceFile",
+    "SourceNotFoundError",
     "StaleReleaseWarning",
     "UnknownCodeError",
     "UsageError",

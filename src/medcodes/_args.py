@@ -13,6 +13,13 @@ from .errors import UsageError
 #: ICD-10-CM nor CMS's Level II file holds them; typed, they get a message saying so.
 CPT_CODE = re.compile(r"[0-9]{4}[0-9FTU]")
 
+#: The form of an HCPCS Level II procedure code: a letter and four digits.
+HCPCS_CODE = re.compile(r"[A-Z][0-9]{4}")
+
+#: The form of an ICD-10-CM code, loosely (a letter, a digit, a letter or digit,
+#: then up to four more after an optional dot): for the hints of HCPCS's check.
+ICD10CM_CODE = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?")
+
 
 def upper_key(text: str) -> str:
     """``text`` without surrounding blanks, upper-cased when it is ASCII.

@@ -1,6 +1,11 @@
 """The first worksheet of an .xlsx workbook as rows of text, with the
 standard library's zipfile and the hardened lxml parser (no pandas, no
-openpyxl). Enough for CMS's small correction and report workbooks."""
+openpyxl). Enough for CMS's small correction and report workbooks.
+
+The first worksheet is the first ``<sheet>`` of ``xl/workbook.xml`` (the order
+of the tabs), found through the workbook's relationships, whatever its part is
+named; the workbook's date system (1900, or 1904 as old Mac workbooks use) is
+read there too."""
 
 from __future__ import annotations
 
@@ -9,12 +14,15 @@ import io
 import re
 import zipfile
 
+from attrs import frozen
 from lxml import etree
 
 from .errors import ParseError
 from .sources import CORRUPT_DATA
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _MAX_MEMBER = 64 << 20
 _CELL = re.compile(r"([A-Z]+)(\d+)")
@@ -52,17 +60,68 @@ def _column(letters: str) -> int:
     return n - 1
 
 
-def excel_date(serial: str) -> dt.date | None:
-    """An Excel date serial (1900 system) as a date, or ``None`` if not one."""
+def excel_date(serial: str, date1904: bool = False) -> dt.date | None:
+    """An Excel date serial as a date, or ``None`` if not one: days since
+    1899-12-30 in the 1900 date system (Excel's; it counts a February 29, 1900
+    that never was, so the base is the 30th), since 1904-01-01 in the 1904 one.
+
+    >>> excel_date("45658"), excel_date("44196", date1904=True), excel_date("x")
+    (datetime.date(2025, 1, 1), datetime.date(2025, 1, 1), None)
+    """
+    base = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
     try:
         days = float(serial)
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(days))
+        return base + dt.timedelta(days=int(days))
     except (ValueError, OverflowError):  # not a number, or past any calendar
         return None
 
 
-def read_rows(data: bytes, label: str) -> list[list[str]]:
-    """The cells of the first worksheet, row by row (empty cells as ``""``)."""
+@frozen
+class Sheet:
+    """The first worksheet of a workbook: its cells as text, row by row, and
+    the workbook's date system (``date1904``), to read date serials with
+    :meth:`date`."""
+
+    rows: list[list[str]]
+    date1904: bool = False
+
+    def date(self, serial: str) -> dt.date | None:
+        """A date serial of this workbook as a date (see :func:`excel_date`)."""
+        return excel_date(serial, self.date1904)
+
+
+def _first_sheet(zf: zipfile.ZipFile, label: str) -> tuple[str, bool]:
+    """The part name of the workbook's first sheet, and whether it uses the 1904
+    date system."""
+    workbook = _xml(zf, "xl/workbook.xml", label)
+    if workbook is None:
+        raise ParseError("not an .xlsx workbook: no xl/workbook.xml", file=label)
+    props = workbook.find(f"{_NS}workbookPr")
+    date1904 = props is not None and (props.get("date1904") or "").lower() in ("1", "true")
+    first = workbook.find(f"{_NS}sheets/{_NS}sheet")
+    if first is None:
+        raise ParseError("the workbook has no worksheet", file=label)
+    rid = first.get(f"{_REL_NS}id")
+    rels = _xml(zf, "xl/_rels/workbook.xml.rels", label)
+    target = None
+    if rels is not None and rid is not None:
+        for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+            if rel.get("Id") == rid:
+                target = rel.get("Target")
+                break
+    if not target:
+        raise ParseError(
+            f"the first worksheet ({first.get('name')!r}) has no part in the workbook's "
+            "relationships",
+            file=label,
+        )
+    # Relative to xl/ (worksheets/sheet2.xml), or absolute in the package (/xl/...).
+    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return part, date1904
+
+
+def read_sheet(data: bytes, label: str) -> Sheet:
+    """The first worksheet (in the workbook's order of sheets) as a :class:`Sheet`."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except ParseError:
@@ -76,9 +135,10 @@ def read_rows(data: bytes, label: str) -> list[list[str]]:
             if strings_root is not None
             else []
         )
-        sheet = _xml(zf, "xl/worksheets/sheet1.xml", label)
+        part, date1904 = _first_sheet(zf, label)
+        sheet = _xml(zf, part, label)
         if sheet is None:
-            raise ParseError("the workbook has no first worksheet", file=label)
+            raise ParseError(f"the first worksheet's part {part} is missing", file=label)
     rows: list[list[str]] = []
     for row in sheet.iter(f"{_NS}row"):
         cells: list[str] = []
@@ -101,4 +161,9 @@ def read_rows(data: bytes, label: str) -> list[list[str]]:
             cells.extend([""] * (col - len(cells)))
             cells.append(text)
         rows.append(cells)
-    return rows
+    return Sheet(rows, date1904)
+
+
+def read_rows(data: bytes, label: str) -> list[list[str]]:
+    """The cells of the first worksheet, row by row (empty cells as ``""``)."""
+    return read_sheet(data, label).rows

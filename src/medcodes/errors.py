@@ -11,6 +11,8 @@ where there is one, the line or record::
 
 from __future__ import annotations
 
+import errno
+
 __all__ = [
     "DefectWarning",
     "FetchError",
@@ -19,6 +21,7 @@ __all__ = [
     "MismatchError",
     "ParseError",
     "SourceError",
+    "SourceNotFoundError",
     "StaleReleaseWarning",
     "UnknownCodeError",
     "UsageError",
@@ -60,6 +63,29 @@ def _rebuild(cls: type[ParseError], reason: str, file: str | None, line: int | N
 class SourceError(ParseError):
     """The input could not be found: no such path, or no (or several) matching
     files in a folder or zip. The message lists the candidates that were seen."""
+
+
+class SourceNotFoundError(SourceError, FileNotFoundError):
+    """The path given does not exist. It is both a :class:`MedcodesError` and
+    a ``FileNotFoundError`` (an ``OSError`` with ``errno`` ``ENOENT``), so
+    ``except FileNotFoundError`` and ``except OSError`` catch it too.
+
+    >>> import medcodes
+    >>> try:
+    ...     medcodes.icd10cm.load("/no/such/tabular.xml")
+    ... except FileNotFoundError as exc:
+    ...     print(exc, "|", exc.filename)
+    /no/such/tabular.xml: no such file or folder | /no/such/tabular.xml
+    """
+
+    def __init__(self, reason: str, *, file: str | None = None, line: int | None = None) -> None:
+        super().__init__(reason, file=file, line=line)
+        self.errno = errno.ENOENT
+        self.strerror = reason
+        self.filename = file
+
+    def __str__(self) -> str:
+        return self._format()
 
 
 class MismatchError(ParseError):

@@ -23,9 +23,9 @@ import zlib
 from pathlib import Path
 from typing import IO
 
-from attrs import frozen
+from attrs import field, frozen
 
-from .errors import ParseError, SourceError, UsageError
+from .errors import ParseError, SourceError, SourceNotFoundError, UsageError
 
 __all__ = ["DEFAULT_MAX_BYTES", "SourceFile"]
 
@@ -78,6 +78,8 @@ class SourceFile:
 class _Candidate:
     path: Path
     member: str | None
+    #: The bytes of an input given as a binary file object (``path`` is then its name).
+    data: bytes | None = field(default=None, repr=False, eq=False)
 
     @property
     def name(self) -> str:
@@ -145,10 +147,12 @@ CORRUPT_DATA = (
 )
 
 
-def _zip_members(path: Path) -> list[_Candidate]:
+def _zip_members(path: Path, data: bytes | None = None) -> list[_Candidate]:
     try:
-        with zipfile.ZipFile(path) as zf:
-            members = [_Candidate(path, i.filename) for i in zf.infolist() if not i.is_dir()]
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as zf:
+            members = [
+                _Candidate(path, i.filename, data) for i in zf.infolist() if not i.is_dir()
+            ]
     except ParseError:
         raise  # ours, already naming the file
     except CORRUPT_DATA as exc:
@@ -161,16 +165,54 @@ def _zip_members(path: Path) -> list[_Candidate]:
     return members
 
 
-#: What the loaders take as a path: text, bytes or an :class:`os.PathLike`.
-PathArg = str | bytes | os.PathLike[str]
+#: What the loaders take: a path (text or an :class:`os.PathLike`), or a
+#: binary file object (``open(path, "rb")``, ``io.BytesIO(data)``).
+PathArg = str | os.PathLike[str] | IO[bytes]
 
 
-def _path(source: object) -> str:
-    """A path argument as text: ``str``, :class:`os.PathLike` or ``bytes``.
+@frozen
+class _Memory:
+    """An input given as a binary file object: its name (the file's, or
+    ``<BytesIO>``) and its bytes, read once."""
 
-    :raises ~medcodes.errors.UsageError: anything else.
+    name: str
+    data: bytes = field(repr=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _path(source: object) -> str | _Memory:
+    """A path argument as text (``str`` or :class:`os.PathLike`), or the
+    content of a binary file object (read to its end, at most
+    :data:`DEFAULT_MAX_BYTES`; each loader's own bound applies after).
+
+    :raises ~medcodes.errors.UsageError: anything else; ``bytes`` are refused
+        with a message that says so (they are file contents more often than
+        a path), and so is a file opened in text mode.
     """
-    if isinstance(source, (str, bytes, os.PathLike)):
+    if callable(getattr(source, "read", None)):
+        name = getattr(source, "name", None)
+        label = (
+            os.fsdecode(name) if isinstance(name, (str, bytes)) else f"<{type(source).__name__}>"
+        )
+        try:
+            data = source.read(DEFAULT_MAX_BYTES + 1)  # type: ignore[attr-defined]
+        except (OSError, ValueError) as exc:  # closed, not readable
+            raise UsageError(f"cannot read the file object {label}: {exc}") from exc
+        if isinstance(data, str):
+            raise UsageError(f"{label} is open in text mode: open it with 'rb'")
+        if not isinstance(data, bytes):
+            raise UsageError(f"{label}: read() gave {type(data).__name__}, not bytes")
+        if len(data) > DEFAULT_MAX_BYTES:
+            raise SourceError(f"larger than the limit of {DEFAULT_MAX_BYTES} bytes", file=label)
+        return _Memory(label, data)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        raise UsageError(
+            f"{type(source).__name__} are not a path: pass the path as a str or "
+            "pathlib.Path (a bytes path: os.fsdecode(path))"
+        )
+    if isinstance(source, (str, os.PathLike)):
         path = os.fsdecode(source)
         if path.strip():
             return path
@@ -178,14 +220,18 @@ def _path(source: object) -> str:
     raise UsageError(f"expected a path (str or os.PathLike), not {source!r}")
 
 
-def _candidates(path: str | os.PathLike[str]) -> tuple[list[_Candidate], bool]:
+def _candidates(path: str | os.PathLike[str] | _Memory) -> tuple[list[_Candidate], bool]:
     """Every file the input offers, and whether the input was one plain file."""
-    p = Path(_path(path))
+    if isinstance(path, _Memory):
+        if path.data.startswith(_ZIP_MAGIC):
+            return _zip_members(Path(path.name), path.data), False
+        return [_Candidate(Path(path.name), None, path.data)], True
+    p = Path(os.fspath(path))
     try:
         if not p.exists():
             broken = p.is_symlink()
             what = "a symbolic link that leads nowhere" if broken else "no such file or folder"
-            raise SourceError(what, file=str(p))
+            raise SourceNotFoundError(what, file=str(p))
         if p.is_dir():
             found: list[_Candidate] = []
             for child in sorted(p.iterdir()):
@@ -196,6 +242,8 @@ def _candidates(path: str | os.PathLike[str]) -> tuple[list[_Candidate], bool]:
                 else:
                     found.append(_Candidate(child, None))
             return found, False
+    except SourceError:
+        raise  # ours (a SourceNotFoundError is an OSError too)
     except OSError as exc:  # unreadable folder, name too long, ...
         raise SourceError(f"cannot open ({exc.strerror or exc})", file=str(p)) from exc
     if _is_zip(p):
@@ -259,9 +307,21 @@ def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
     return data
 
 
-def _head(path: Path, size: int = 512) -> bytes:
+def _head(path: Path | _Candidate, size: int = 512) -> bytes:
     """The first bytes of a plain file, decompressed if it is .gz or .xz (to
     sniff its kind without reading it whole)."""
+    if isinstance(path, _Candidate):
+        if path.data is None:
+            return _head(path.path, size)
+        try:
+            if path.data.startswith(_GZIP_MAGIC):
+                with gzip.GzipFile(fileobj=io.BytesIO(path.data)) as gz:
+                    return gz.read(size)
+            if path.data.startswith(_XZ_MAGIC):
+                return lzma.LZMADecompressor().decompress(path.data, max_length=size)
+            return path.data[:size]
+        except CORRUPT_DATA as exc:
+            raise ParseError(f"cannot read ({exc})", file=path.label) from exc
     with _open(path) as fh:
         magic = fh.read(6)
     try:
@@ -279,10 +339,39 @@ def _head(path: Path, size: int = 512) -> bytes:
         raise ParseError(f"cannot read ({exc})", file=str(path)) from exc
 
 
+def _workbook(source: str | _Memory) -> _Candidate | None:
+    """The input as one workbook (an ``.xlsx`` path, or an Office zip given as
+    a file object), else ``None``: a workbook is a zip, taken whole."""
+    if isinstance(source, _Memory):
+        if source.data.startswith(_ZIP_MAGIC) and b"[Content_Types].xml" in source.data:
+            return _Candidate(Path(source.name), None, source.data)
+        return None
+    return _Candidate(Path(source), None) if source.lower().endswith(".xlsx") else None
+
+
+def _read_memory(candidate: _Candidate, data: bytes, max_bytes: int) -> bytes:
+    label = candidate.label
+    if candidate.member is None:
+        if len(data) > max_bytes and not data.startswith((_GZIP_MAGIC, _XZ_MAGIC)):
+            raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
+        return data
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(candidate.member)
+        if info.file_size > max_bytes:
+            raise SourceError(
+                f"zip member is {info.file_size} bytes, over the limit of {max_bytes}",
+                file=label,
+            )
+        with zf.open(info) as fh:
+            return _read_bounded(fh, max_bytes, label)
+
+
 def _read(candidate: _Candidate, max_bytes: int) -> _Source:
     label = candidate.label
     try:
-        if candidate.member is None:
+        if candidate.data is not None:
+            data = _read_memory(candidate, candidate.data, max_bytes)
+        elif candidate.member is None:
             with _open(candidate.path) as fh:
                 if os.fstat(fh.fileno()).st_size > max_bytes and not candidate.name.endswith(
                     (".gz", ".xz")

@@ -13,7 +13,7 @@ from typing import overload
 
 from attrs import field, frozen
 
-from .._args import CPT_CODE, upper_key
+from .._args import CPT_CODE, ICD10CM_CODE, upper_key
 from .._dates import as_date
 from ..errors import UnknownCodeError
 from .model import Record, Release
@@ -88,7 +88,7 @@ class Node:
 
     @property
     def key(self) -> str:
-        """Lookup key (the same as :attr:`~Node.code`)."""
+        """Lookup key (the same as ``code``)."""
         return self.code
 
     @property
@@ -415,15 +415,17 @@ class Codeset:
                 digits = key[:1] + key[1:].translate(_LOOK_ALIKES)
                 near = (digits,) if digits in self._codes else ()
                 hint = f"; did you mean {digits}?" if near else ""
-                return CodeCheck(
-                    text,
-                    None,
-                    Problem.MALFORMED,
+                message = (
                     f"{text!r} is not an HCPCS Level II code: expected a letter and four "
-                    f"digits{hint}",
-                    near,
-                    day,
+                    f"digits{hint}"
                 )
+                if not near and ICD10CM_CODE.fullmatch(key):
+                    message = (
+                        f"{text!r} has the form of an ICD-10-CM diagnosis code, not of an "
+                        "HCPCS Level II one (a letter and four digits): check it with "
+                        "medcodes.icd10cm"
+                    )
+                return CodeCheck(text, None, Problem.MALFORMED, message, near, day)
             close = self._close(key)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             message = self._before_file(f"{key} is not in this release", day) + hint

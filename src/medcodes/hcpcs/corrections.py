@@ -11,21 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
 from attrs import frozen
 
-from .._xlsx import excel_date, read_rows
+from .._xlsx import excel_date, read_sheet
 from ..errors import ParseError
 from ..sources import (
     MAX_BYTES_ADDENDA,
     PathArg,
-    _Candidate,
     _candidates,
     _check_max_bytes,
     _no_match,
     _path,
     _read,
+    _workbook,
 )
 
 __all__ = ["Correction", "load_corrections"]
@@ -67,15 +66,16 @@ def load_corrections(
     :raises ~medcodes.errors.ParseError: not a corrections workbook.
     """
     max_bytes = _check_max_bytes(max_bytes)
-    source = _path(source)
-    if source.lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
-        picked = [_Candidate(Path(source), None)]
+    given = _path(source)
+    workbook = _workbook(given)  # a workbook is a zip: take it whole
+    if workbook is not None:
+        picked = [workbook]
     else:
-        cands, _ = _candidates(source)
+        cands, _ = _candidates(given)
         # CMS issues corrections in several workbooks (v1, v2): read them all, in name order.
         picked = sorted((c for c in cands if CORRECTIONS_NAME.search(c.name)), key=lambda c: c.name)
         if not picked:
-            raise _no_match(cands, "HCPCS corrections workbook (.xlsx)", str(source))
+            raise _no_match(cands, "HCPCS corrections workbook (.xlsx)", str(given))
     out: list[Correction] = []
     for cand in picked:
         src = _read(cand, max_bytes)
@@ -83,10 +83,10 @@ def load_corrections(
     return tuple(out)
 
 
-def _date(text: str) -> dt.date | None:
+def _date(text: str, date1904: bool = False) -> dt.date | None:
     text = text.strip()
     if re.fullmatch(r"\d+(\.0+)?", text):
-        return excel_date(text)
+        return excel_date(text, date1904)
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
     if m:
         try:
@@ -107,7 +107,8 @@ def _heading(text: str) -> str:
 
 def parse_corrections(data: bytes, label: str) -> tuple[Correction, ...]:
     """Parse the bytes of a corrections workbook."""
-    rows = read_rows(data, label)
+    sheet = read_sheet(data, label)
+    rows = sheet.rows
     head = next(
         (n for n, r in enumerate(rows) if [_heading(c) for c in r[:2]] == ["CODE", "ACTION"]),
         None,
@@ -125,9 +126,17 @@ def parse_corrections(data: bytes, label: str) -> tuple[Correction, ...]:
             raise ParseError(f"row {n}: {code!r} is not an HCPCS code", file=label)
         eff = cells.get("EFF DATE", "")
         fields = {
-            k: (_date(v).isoformat() if "DATE" in k and _date(v) else v)  # type: ignore[union-attr]
+            k: (
+                _date(v, sheet.date1904).isoformat()  # type: ignore[union-attr]
+                if "DATE" in k and _date(v, sheet.date1904)
+                else v
+            )
             for k, v in cells.items()
             if v and k not in ("CODE", "ACTION", "EFF DATE")
         }
-        out.append(Correction(code, cells.get("ACTION", ""), _date(eff), eff, fields, n, label))
+        out.append(
+            Correction(
+                code, cells.get("ACTION", ""), _date(eff, sheet.date1904), eff, fields, n, label
+            )
+        )
     return tuple(out)

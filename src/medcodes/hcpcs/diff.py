@@ -32,9 +32,9 @@ class ChangeKind(enum.Enum):
     DELETED = "deleted"
     #: A termination date was removed.
     REACTIVATED = "reactivated"
-    #: The code's number now names a new item: a later added date and another
-    #: long description (J1440: filgrastim until 2013, fecal microbiota added
-    #: 2023; G9890 re-added with a new meaning in 2018). ``before`` and
+    #: The code's number now names a new item, with a later added date and
+    #: another long description (J1440 filgrastim until 2013, fecal microbiota
+    #: added 2023; G9890 re-added with a new meaning in 2018). ``before`` and
     #: ``after`` are the old and new added dates; the description change is
     #: reported beside it.
     REUSED = "number reused"
@@ -274,9 +274,12 @@ class HcpcsDiff:
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, *, all_disagreements: bool = False) -> str:
         """A readable report: the counts, then the computed changes grouped by
-        kind, then what the newer file announces through its action codes."""
+        kind, then what the newer file announces through its action codes, then
+        the action codes that disagree with the files: counted by reason (they
+        are expected between files more than a quarter apart), or each one
+        listed with ``all_disagreements=True``."""
         o, n = self.old.release.label, self.new.release.label
         parts = [f"# HCPCS Level II changes: {o} -> {n}", ""]
         parts += [
@@ -311,7 +314,14 @@ class HcpcsDiff:
                 "of the last quarter only).",
                 "",
             ]
-            parts.extend(f"- `{d.code}` ({d.level}) {d.reason}" for d in disagreements)
+            if all_disagreements:
+                parts.extend(f"- `{d.code}` ({d.level}) {d.reason}" for d in disagreements)
+            else:
+                parts += ["| reason | codes |", "|---|---:|"]
+                by_reason = Counter(d.reason for d in disagreements)
+                parts.extend(f"| {r} | {n:,} |" for r, n in by_reason.most_common())
+                parts += ["", "Each one is listed by `to_markdown(all_disagreements=True)` "
+                          "(`medcodes diff --all-disagreements`) and in the JSON report."]
         return "\n".join(parts) + "\n"
 
 

@@ -10,7 +10,7 @@ from importlib import resources
 from .._gc import paused_gc
 from ..cache import cached_files, fetch_hint, release_folder
 from ..catalog import CATALOG, _warn_if_stale
-from ..errors import MismatchError, SourceError, UsageError
+from ..errors import MismatchError, ParseError, SourceError, UsageError
 from ..sources import (
     MAX_BYTES_HCPCS,
     PathArg,
@@ -52,7 +52,9 @@ def load(
     (see :func:`medcodes.fetch`; nothing is ever downloaded here).
 
     :param source: the fixed-width ANWEB text file, a folder holding it, or
-        the official zip.
+        the official zip; or a binary file object holding one of those
+        (``open(path, "rb")``, ``io.BytesIO(data)``: pass ``year=`` when it has
+        no file name to tell it).
     :param year: the year, when the file name does not say it.
     :param month: the month of a quarterly file, when the name does not say it
         (default January).
@@ -81,22 +83,25 @@ def load(
             _warn_if_stale("hcpcs", r.effective, r.label, r.next_quarter - dt.timedelta(days=1))
         return hc
     max_bytes = _check_max_bytes(max_bytes)
-    source = _path(source)
-    cands, single = _candidates(source)
+    given = _path(source)
+    cands, single = _candidates(given)
     if single:
         cand = cands[0]
     else:
-        picked = _pick(cands, ANWEB_NAME, "an HCPCS ANWEB data file", str(source))
+        picked = _pick(cands, ANWEB_NAME, "an HCPCS ANWEB data file", str(given))
         if picked is None:
-            raise _no_match(cands, "HCPCS ANWEB data file", str(source))
+            raise _no_match(cands, "HCPCS ANWEB data file", str(given))
         cand = picked
-    names = [cand.name, os.fspath(source)]
+    names = [cand.name, str(given)]
     named_year, named_month = _year(names), _month(names)
-    for what, given, named in (("year", year, named_year), ("month", month, named_month)):
-        if given is not None and named is not None and given != named:
-            raise MismatchError(f"{what}={given} but the file name says {named}", file=cand.label)
+    for what, asked, named in (("year", year, named_year), ("month", month, named_month)):
+        if asked is not None and named is not None and asked != named:
+            raise MismatchError(
+                f"{what}={asked} but the file name says {named}", file=cand.label
+            )
     with paused_gc():
         src = _read(cand, max_bytes)
+        _not_xml(src.data, src.label)
         codes, modifiers = parse_anweb(src.data, src.label)
         y = year or named_year
         if y is None:
@@ -107,6 +112,21 @@ def load(
         release = Release(y, m, dt.date(y, m, 1), (src.describe("anweb"),))
         del src
         return Codeset(codes, modifiers, release)
+
+
+def _not_xml(data: bytes, label: str) -> None:
+    """Refuse an XML file (HCPCS files are fixed-width text), naming an
+    ICD-10-CM tabular or index XML as such."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        return
+    if b"<ICD10CM.tabular" in head:
+        what = "an ICD-10-CM tabular XML file (load it with medcodes.icd10cm.load)"
+    elif b"<ICD10CM.index" in head:
+        what = "an ICD-10-CM index XML file"
+    else:
+        what = "an XML file"
+    raise ParseError(f"{what}, not an HCPCS Level II (ANWEB) data file", file=label, line=1)
 
 
 def _year(names: list[str]) -> int | None:

@@ -14,7 +14,6 @@ are mapped to action codes by prefix.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from attrs import frozen
 
@@ -23,13 +22,13 @@ from ..errors import ParseError
 from ..sources import (
     MAX_BYTES_ADDENDA,
     PathArg,
-    _Candidate,
     _candidates,
     _check_max_bytes,
     _no_match,
     _path,
     _pick,
     _read,
+    _workbook,
 )
 from .anweb import decode
 from .model import ActionCode
@@ -110,21 +109,22 @@ def load_transaction_report(
         that does not fit.
     """
     max_bytes = _check_max_bytes(max_bytes)
-    source = _path(source)
-    if source.lower().endswith(".xlsx"):  # a workbook is a zip: take it whole
-        cand = _Candidate(Path(source), None)
+    given = _path(source)
+    workbook = _workbook(given)  # a workbook is a zip: take it whole
+    if workbook is not None:
+        cand = workbook
     else:
-        cands, single = _candidates(source)
+        cands, single = _candidates(given)
         if single:
             cand = cands[0]
         else:
             # The "by action" and "by code" .prn reports hold the same rows: take one.
             prn = [c for c in cands if REPORT_NAME.search(c.name)][:1]
-            picked = _pick(prn, REPORT_NAME, "a transaction report", str(source)) or _pick(
-                cands, WORKBOOK_NAME, "a transaction report workbook", str(source)
+            picked = _pick(prn, REPORT_NAME, "a transaction report", str(given)) or _pick(
+                cands, WORKBOOK_NAME, "a transaction report workbook", str(given)
             )
             if picked is None:
-                raise _no_match(cands, "HCPCS transaction report (.prn or .xlsx)", str(source))
+                raise _no_match(cands, "HCPCS transaction report (.prn or .xlsx)", str(given))
             cand = picked
     src = _read(cand, max_bytes)
     if src.data.startswith(b"PK\x03\x04"):

@@ -162,10 +162,10 @@ def load_addenda(
     :raises ~medcodes.errors.ParseError: the file is not an addenda file.
     """
     max_bytes = _check_max_bytes(max_bytes)
-    source = _path(source)
+    given = _path(source)
     if which is not None and which not in ("order", "codes"):
         raise UsageError(f"which={which!r}: expected 'order' or 'codes'")
-    cands, single = _candidates(source)
+    cands, single = _candidates(given)
     if single:
         cand = cands[0]
     else:
@@ -175,9 +175,9 @@ def load_addenda(
         what = f"an {which or 'ICD-10-CM'} addenda file" + (
             "" if which else ' (pass which="order" or "codes")'
         )
-        picked = _pick(cands, pattern, what, str(source))
+        picked = _pick(cands, pattern, what, str(given))
         if picked is None:
-            raise _no_match(cands, "ICD-10-CM addenda file", str(source))
+            raise _no_match(cands, "ICD-10-CM addenda file", str(given))
         cand = picked
     src = _read(cand, max_bytes)
     addenda = parse_addenda(src.data, src.label, src.describe("addenda"))

@@ -573,6 +573,18 @@ class Codeset:
         check = _check_code(self, text)
         return check if on is None else _on_day(self, check, on)
 
+    def is_valid(self, code: str | Node, on: dt.date | None = None) -> bool:
+        """True when ``code`` may be reported (on the date of service ``on``, if
+        given): :meth:`check_code`'s ``valid``, the same as HCPCS's
+        :meth:`medcodes.hcpcs.Codeset.is_valid`.
+
+        >>> import datetime as dt, medcodes
+        >>> cm = medcodes.icd10cm.load()
+        >>> cm.is_valid("E11.9"), cm.is_valid("E11"), cm.is_valid("E11.9", on=dt.date(2025, 1, 2))
+        (True, False, False)
+        """
+        return self.check_code(code, on).valid
+
     def is_billable(self, text: str | Node) -> bool:
         """True when ``text`` is a code of this release that may be reported."""
         i = self._find(text)

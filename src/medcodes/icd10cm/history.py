@@ -32,8 +32,8 @@ __all__ = ["CodeEvent", "EventKind", "ReleaseHistory"]
 class EventKind(enum.Enum):
     """What happened to a code in a release."""
 
-    #: In the code's first loaded release: new in it, or (for the first release
-    #: of the history) simply there already.
+    #: New in the code's first loaded release, or (for the first release of
+    #: the history) simply there already.
     APPEARED = "appeared"
     RETITLED = "retitled"
     NOW_BILLABLE = "became billable"

@@ -988,11 +988,11 @@ def load_index(source: PathArg, *, max_bytes: int = MAX_BYTES_ICD10CM) -> Index:
     if single:
         cand = cands[0]
     else:
-        found = _pick(cands, INDEX_NAME, "an ICD-10-CM index file", where) or _pick(
-            cands, EINDEX_NAME, "an ICD-10-CM external cause index file", where
+        found = _pick(cands, INDEX_NAME, "an ICD-10-CM index file", str(where)) or _pick(
+            cands, EINDEX_NAME, "an ICD-10-CM external cause index file", str(where)
         )
         if found is None:
-            raise _no_match(cands, "ICD-10-CM index XML", where)
+            raise _no_match(cands, "ICD-10-CM index XML", str(where))
         cand = found
     return _load_candidate(cand, max_bytes)
 

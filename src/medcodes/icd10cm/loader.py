@@ -71,6 +71,7 @@ def load(
     fiscal_year: int | None = None,
     effective: dt.date | None = None,
     max_bytes: int = MAX_BYTES_ICD10CM,
+    year: int | None = None,
 ) -> Codeset:
     """Load an ICD-10-CM release.
 
@@ -88,12 +89,17 @@ def load(
         both. A folder or zip with only an order file (or an order file itself)
         gives a hierarchy by code structure, without chapters, blocks or notes;
         one with only a codes file (``icd10cm_codes_YYYY.txt``) gives the
-        billable codes with their long titles and nothing else.
+        billable codes with their long titles and nothing else. A binary file
+        object (``open(path, "rb")``, ``io.BytesIO(data)``) is read as the file
+        it holds (its name, if any, is the file name); ``bytes`` are not a path.
     :param order: an order file (or folder/zip holding one) to check the
         tabular against and to take short titles from; it must describe the
         same release, else :class:`~medcodes.errors.MismatchError`.
     :param fiscal_year: override the fiscal year (needed when an order file's
         name carries no year).
+    :param year: the same as ``fiscal_year`` (the name
+        :func:`medcodes.hcpcs.load` uses, so that ``load(year=...)`` works for
+        both systems); give one or the other.
     :param effective: override the effective date (default: October 1 before
         the fiscal year; April 1 of it when a file name says "April").
     :param max_bytes: refuse any input larger than this (after decompression).
@@ -108,7 +114,13 @@ def load(
     74719
     >>> load(fiscal_year=2025).release.label
     'ICD-10-CM FY2025 (effective 2025-04-01)'
+    >>> load(year=2025).release == load(fiscal_year=2025).release
+    True
     """
+    if year is not None:
+        if fiscal_year is not None and fiscal_year != year:
+            raise UsageError(f"fiscal_year={fiscal_year!r} and year={year!r}: give one")
+        fiscal_year = year
     if fiscal_year is not None and (
         not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool)
     ):
@@ -131,8 +143,8 @@ def load(
     codes_c: _Candidate | None = None
     offered: list[_Candidate] = []  # a folder's or zip's files, for its indexes
     if source is not None:
-        source = _path(source)
-        cands, single = _candidates(source)
+        given = _path(source)
+        cands, single = _candidates(given)
         if not single:
             offered = cands
         if single:
@@ -144,10 +156,10 @@ def load(
             else:
                 codes_c = cands[0]
         else:
-            tab_c = _pick(cands, TABULAR_NAME, "an ICD-10-CM tabular XML file", str(source))
-            ord_c = _pick(cands, ORDER_NAME, "an ICD-10-CM order file", str(source))
+            tab_c = _pick(cands, TABULAR_NAME, "an ICD-10-CM tabular XML file", str(given))
+            ord_c = _pick(cands, ORDER_NAME, "an ICD-10-CM order file", str(given))
             if tab_c is None and ord_c is None:
-                codes_c = _pick(cands, CODES_NAME, "an ICD-10-CM codes file", str(source))
+                codes_c = _pick(cands, CODES_NAME, "an ICD-10-CM codes file", str(given))
             if tab_c is None and ord_c is None and codes_c is None:
                 # A renamed tabular ("tabular.xml"): the one XML, as for a single file.
                 xml = [
@@ -161,34 +173,36 @@ def load(
                         "several XML files, none with a tabular's official name: "
                         + ", ".join(c.label for c in xml)
                         + "; pass the one you mean",
-                        file=str(source),
+                        file=str(given),
                     )
                 tab_c = xml[0] if xml else None
             if tab_c is None and ord_c is None and codes_c is None:
                 raise _no_match(
-                    cands, "ICD-10-CM tabular XML, order file or codes file", str(source)
+                    cands, "ICD-10-CM tabular XML, order file or codes file", str(given)
                 )
     if order is not None:
         if source is not None and tab_c is None:
             found = "an order file" if ord_c is not None else "a codes file"
             raise UsageError(
-                f"order= checks a tabular XML, but {source} holds {found} and no tabular; "
+                f"order= checks a tabular XML, but {given} holds {found} and no tabular; "
                 "load one release at a time"
             )
-        order = _path(order)
-        cands, single = _candidates(order)
+        order_in = _path(order)
+        cands, single = _candidates(order_in)
         ord_c = (
-            cands[0] if single else _pick(cands, ORDER_NAME, "an ICD-10-CM order file", str(order))
+            cands[0]
+            if single
+            else _pick(cands, ORDER_NAME, "an ICD-10-CM order file", str(order_in))
         )
         if ord_c is None:
-            raise _no_match(cands, "ICD-10-CM order file", str(order))
+            raise _no_match(cands, "ICD-10-CM order file", str(order_in))
     if codes_c is not None:
         with paused_gc():
             return _load_codes(codes_c, fiscal_year, effective, max_bytes)
     with paused_gc():  # ~400,000 objects, none of them cyclic garbage
         cs = _load_files(tab_c, ord_c, fiscal_year, effective, max_bytes)
     if offered:
-        cs = _with_indexes(cs, offered, str(source), max_bytes)
+        cs = _with_indexes(cs, offered, str(given), max_bytes)
     return cs
 
 
@@ -219,7 +233,7 @@ def _sniff(c: _Candidate) -> str:
             return kind  # an official name: no need to open the file
     if c.name.lower().endswith(_XML_SUFFIXES):
         return "tabular"
-    head = _head(c.path).lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = _head(c).lstrip(b"\xef\xbb\xbf \t\r\n")
     if ADDENDA_NAME.search(c.name) or re.match(
         rb"(Headers|Codes)\s*\r?\n|(Add|Delete|Revise from|Revise to):\s", head
     ):

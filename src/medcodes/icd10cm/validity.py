@@ -26,7 +26,7 @@ from itertools import combinations
 
 from attrs import evolve, field, frozen
 
-from .._args import CPT_CODE, upper_key
+from .._args import CPT_CODE, HCPCS_CODE, upper_key
 from .._dates import as_date
 from .codeset import Codeset, Node, display_code, normalize_code
 from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
@@ -232,7 +232,14 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
             f"digits, and up to four more characters (a dot after the third){hint}"
         )
         return CodeCheck(text, None, Problem.MALFORMED, message, near)
-    return _diagnose(codeset, text, key)
+    check = _diagnose(codeset, text, key)
+    if HCPCS_CODE.fullmatch(upper_key(text)):  # L5590, not L55.90: a Level II code?
+        return evolve(
+            check,
+            message=f"{check.message} ({upper_key(text)} has the form of an HCPCS Level II "
+            "code: check it with medcodes.hcpcs)",
+        )
+    return check
 
 
 def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:

@@ -1,0 +1,242 @@
+"""The installed ``medcodes`` command, run as a user runs it: in a subprocess,
+from the venv's ``bin`` folder (and as ``python -m medcodes``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+import medcodes
+
+from .helpers import HCPCS_ANWEB
+
+COMMAND = shutil.which("medcodes", path=str(Path(sys.executable).parent))
+
+
+def run(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    assert COMMAND is not None, "the medcodes console script is not installed in this venv"
+    return subprocess.run(
+        [COMMAND, *args], capture_output=True, text=True, input=stdin, cwd=cwd, timeout=300
+    )
+
+
+def test_version_is_the_package_metadata_version() -> None:
+    out = run("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"medcodes {version('medcodes')}"
+    assert medcodes.__version__ == version("medcodes")
+
+
+def test_help_shows_every_command_with_examples() -> None:
+    out = run("--help")
+    assert out.returncode == 0
+    for command in ("show", "check", "diff"):
+        assert f"\n    {command} " in out.stdout
+        assert f"  medcodes {command} " in out.stdout  # an example of each
+    sub = run("check", "--help")
+    assert "exit status" in sub.stdout.lower() and "--column" in sub.stdout
+
+
+def test_python_dash_m_is_the_same_command() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "medcodes", "--version"], capture_output=True, text=True
+    )
+    assert (out.returncode, out.stdout) == (0, run("--version").stdout)
+
+
+def test_check_exit_status_and_formats() -> None:
+    assert run("check", "E11.9", "J9308").returncode == 0
+    out = run("check", "E11.9", "S72.001", "J9308", "99213", "--format", "csv")
+    assert out.returncode == 1
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [(r["text"], r["system"], r["valid"], r["problem"]) for r in rows] == [
+        ("E11.9", "icd10cm", "yes", ""),
+        ("S72.001", "icd10cm", "no", "MISSING_SEVENTH_CHARACTER"),
+        ("J9308", "hcpcs", "yes", ""),
+        ("99213", "icd10cm", "no", "MALFORMED"),
+    ]
+    # the suggestions are the library's own
+    cm = medcodes.icd10cm.load()
+    assert rows[1]["suggestions"].split() == list(cm.check_code("S72.001").suggestions)
+    table = run("check", "S72.001A", "S72.001")
+    assert table.returncode == 1
+    assert table.stdout.splitlines()[0].split() == ["text", "valid", "problem", "message"]
+    assert "requires a 7th character" in table.stdout
+
+
+def test_check_on_a_date_and_system_override() -> None:
+    # U0003 was terminated 2023-05-11 (a date in the bundled January 2025 file)
+    assert run("check", "U0003", "--on", "2023-05-11").returncode == 0
+    out = run("check", "U0003", "--on", "2023-05-12", "--format", "json")
+    assert out.returncode == 1
+    (row,) = json.loads(out.stdout)
+    assert (row["valid"], row["problem"], row["system"]) == (False, "TERMINATED", "hcpcs")
+    # E1165 has the form of an HCPCS code; --system reads it as ICD-10-CM E11.65
+    forced = json.loads(run("check", "E1165", "--system", "icd10cm", "--format", "json").stdout)
+    assert (forced[0]["code"], forced[0]["valid"]) == ("E11.65", True)
+
+
+def test_check_reads_a_file_or_a_csv_column(tmp_path: Path) -> None:
+    plain = tmp_path / "codes.txt"
+    plain.write_text("E11.9\n\nJ9308\n", encoding="utf-8")
+    assert run("check", "--file", str(plain)).returncode == 0
+    claims = tmp_path / "claims.csv"
+    claims.write_text("id,dx\n1,E11.9\n2,R10.4\n3,\n", encoding="utf-8")
+    out = run("check", "--file", str(claims), "--column", "dx", "--format", "json")
+    assert out.returncode == 1
+    assert [(r["text"], r["valid"]) for r in json.loads(out.stdout)] == [
+        ("E11.9", True),
+        ("R10.4", False),
+    ]
+    assert run("check", "--file", "-", stdin="E11.9\n").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "no code to check"),
+        (("E11.9", "--on", "2025-13-01"), "expected a date"),
+        (("--column", "dx"), "--column needs --file"),
+        (("--file", "/no/such/file.txt"), "cannot read"),
+        (("E11.9", "--release", "bundled:1999"), "error:"),
+        (("E11.9", "--format", "xml"), "invalid choice"),
+    ],
+)
+def test_check_usage_errors_exit_2(args: tuple[str, ...], message: str) -> None:
+    out = run("check", *args)
+    assert out.returncode == 2
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_check_a_csv_without_that_column(tmp_path: Path) -> None:
+    claims = tmp_path / "claims.csv"
+    claims.write_text("id,dx\n1,E11.9\n", encoding="utf-8")
+    out = run("check", "--file", str(claims), "--column", "code")
+    assert out.returncode == 2
+    assert "no column 'code' (columns: id, dx)" in out.stderr
+
+
+def test_show_an_icd10cm_code() -> None:
+    out = run("show", "e11.65")
+    assert out.returncode == 0
+    cm = medcodes.icd10cm.load()
+    node = cm["E11.65"]
+    lines = out.stdout.splitlines()
+    assert lines[0] == f"E11.65  {node.title}"
+    path = " > ".join([a.code for a in reversed(list(node.ancestors()))] + ["E11.65"])
+    assert f"path:      {path}" in lines
+    assert "billable:  yes" in lines
+    notes = cm.effective_notes("E11.65")
+    assert sum(line.startswith("  ") for line in lines) == len(notes) > 0
+    older = run("show", "E11.65", "--release", "bundled:2025")
+    assert "FY2025" in older.stdout
+
+
+def test_show_an_hcpcs_code_and_a_modifier() -> None:
+    out = run("show", "J9308")
+    assert out.returncode == 0
+    record = medcodes.hcpcs.load()["J9308"].record
+    assert record is not None
+    assert out.stdout.startswith(f"J9308  {record.long_description}\n")
+    assert f"betos:                       {record.betos}" in out.stdout
+    modifier = run("show", "rt")
+    assert modifier.returncode == 0 and "kind:      modifier" in modifier.stdout
+
+
+def test_show_an_unknown_code_exits_1() -> None:
+    out = run("show", "S72.001")  # a header: shown
+    assert out.returncode == 0 and "billable:  no" in out.stdout
+    out = run("show", "R10.4")
+    assert out.returncode == 1
+    assert "R10.4" in out.stdout and "not" in out.stdout
+
+
+def test_diff_of_the_bundled_icd10cm_releases(tmp_path: Path) -> None:
+    out = tmp_path / "update.md"
+    done = run("diff", "bundled:2025", "bundled:2026", "--out", str(out))
+    assert (done.returncode, done.stdout) == (0, "")
+    text = out.read_text(encoding="utf-8")
+    assert "| codes | 74,260 | 74,719 | 487 | 28 | 38 |" in text
+    csv_text = run("diff", "bundled:2025", "bundled:2026", "--format", "csv").stdout
+    first, rest = csv_text.split("\n", 1)
+    assert first.startswith("# ICD-10-CM FY2025") and "left out: the summary" in first
+    changes = medcodes.icd10cm.diff(
+        medcodes.icd10cm.load(fiscal_year=2025), medcodes.icd10cm.load()
+    )
+    assert len(list(csv.DictReader(io.StringIO(rest)))) == len(changes)
+
+
+def test_hcpcs_markdown_counts_the_expected_disagreements() -> None:
+    old = str(HCPCS_ANWEB[2019])
+    short = run("diff", old, "bundled", "--system", "hcpcs").stdout
+    full = run("diff", old, "bundled", "--system", "hcpcs", "--all-disagreements").stdout
+    changes = medcodes.hcpcs.diff(medcodes.hcpcs.load(old), medcodes.hcpcs.load())
+    disagreements = changes.disagreements()
+    assert len(disagreements) > 1000
+    reasons = {d.reason for d in disagreements}
+    # the default: one table row per reason, with counts that add up
+    rows = [line for line in short.splitlines() if line.startswith("| ") and "|---" not in line]
+    counted = {line.split(" | ")[0][2:]: line.split(" | ")[1] for line in rows}
+    assert reasons <= set(counted)
+    assert sum(int(counted[r].rstrip(" |").replace(",", "")) for r in reasons) == len(disagreements)
+
+    # the option lists each one
+    def listed(text: str) -> int:
+        return sum(line.startswith("- `") for line in text.splitlines())
+
+    assert listed(full) - listed(short) == len(disagreements)
+    for d in disagreements[:5]:
+        assert f"- `{d.code}` ({d.level}) {d.reason}" in full
+        assert f"- `{d.code}` ({d.level}) {d.reason}" not in short
+
+
+def test_hcpcs_csv_says_what_it_leaves_out() -> None:
+    old = str(HCPCS_ANWEB[2020])
+    text = run("diff", old, "bundled", "--system", "hcpcs", "--format", "csv").stdout
+    first, rest = text.split("\n", 1)
+    changes = medcodes.hcpcs.diff(medcodes.hcpcs.load(old), medcodes.hcpcs.load())
+    assert first.startswith("# HCPCS Level II January 2020 -> HCPCS Level II January 2025")
+    assert f"the {len(changes.announced):,} changes the newer file announces" in first
+    assert f"{len(changes.disagreements()):,} action codes that disagree" in first
+    assert len(list(csv.DictReader(io.StringIO(rest)))) == len(changes)
+
+
+def test_diff_errors_exit_2(tmp_path: Path) -> None:
+    out = run("diff", str(HCPCS_ANWEB[2020]), "bundled")
+    assert out.returncode == 2 and "pass --system hcpcs" in out.stderr
+    out = run("diff", "bundled:x", "bundled")
+    assert out.returncode == 2 and "expected bundled or bundled:YYYY" in out.stderr
+    out = run("diff", "bundled:2025", "bundled", "--out", str(tmp_path / "no" / "x.md"))
+    assert out.returncode == 2 and "cannot write the report" in out.stderr
+
+
+def test_check_on_a_date_picks_the_bundled_release_in_force() -> None:
+    # D71 was billable in FY2025 and became a header in FY2026
+    assert run("check", "D71", "--on", "2025-06-01").returncode == 0
+    out = run("check", "D71", "--on", "2026-06-01", "--format", "json")
+    assert (out.returncode, json.loads(out.stdout)[0]["problem"]) == (1, "NOT_BILLABLE")
+
+
+def test_the_readme_command_lines_run(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    lines = [line[2:].split() for line in readme.splitlines() if line.startswith("$ medcodes ")]
+    assert len(lines) >= 4
+    for _, *args in lines:
+        args = [str(HCPCS_ANWEB[2020]) if a == "HCPC2020_ANWEB.txt" else a for a in args]
+        if "old-release.zip" in args:  # files the reader downloads: only the parser runs
+            assert run(*args[:1], "--help").returncode == 0
+            continue
+        out = run(*args, cwd=tmp_path)
+        assert out.returncode in (0, 1), (args, out.stderr)
+        assert out.stdout or list(tmp_path.iterdir())
