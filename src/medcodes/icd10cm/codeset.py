@@ -301,6 +301,10 @@ class Node:
         return (_node_at, (self._cs, self._i))
 
 
+def _table(data: _TableData, codeset: Codeset) -> Table:
+    return Table(data, codeset)
+
+
 def _same_release(node: Node, other: object) -> Node:
     """``other``, when it is a node of ``node``'s release (nodes of two releases
     have no order: compare their keys)."""
@@ -342,10 +346,14 @@ class Codeset:
         "_roots",
         "_rules",
         "_store",
+        "_tables",
     )
 
-    def __init__(self, store: _Store, release: Release) -> None:
+    def __init__(
+        self, store: _Store, release: Release, tables: tuple[_TableData, ...] = ()
+    ) -> None:
         init = object.__setattr__
+        init(self, "_tables", {t.kind: t for t in tables})
         init(self, "_nodes", None)
         init(self, "_rules", None)  # the guidelines index, built on first use
         init(self, "_billable", None)
@@ -361,6 +369,7 @@ class Codeset:
     _roots: tuple[int, ...]
     _release: Release
     _store: _Store
+    _tables: dict[str, _TableData]
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a Codeset is immutable")
@@ -425,6 +434,20 @@ class Codeset:
         return self._release
 
     @property
+    def drugs(self) -> Table | None:
+        """The Table of Drugs and Chemicals of this release, when it was loaded
+        from a folder or zip that holds one (the "table and index" files)."""
+        data = self._tables.get("drugs")
+        return None if data is None else _table(data, self)
+
+    @property
+    def neoplasms(self) -> Table | None:
+        """The Table of Neoplasms of this release, when it was loaded from a
+        folder or zip that holds one."""
+        data = self._tables.get("neoplasms")
+        return None if data is None else _table(data, self)
+
+    @property
     def has_notes(self) -> bool:
         """Loaded from a tabular XML, so it holds the instructional notes (an
         order or codes file alone has none: the guideline methods then raise
@@ -473,7 +496,7 @@ class Codeset:
         return f"<Codeset {self._release.label}: {len(self)} nodes>"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Codeset, (self._store, self._release))
+        return (Codeset, (self._store, self._release, tuple(self._tables.values())))
 
     # -- collections ---------------------------------------------------------
     def billable_codes(self) -> tuple[Node, ...]:
@@ -640,4 +663,6 @@ class Codeset:
 from . import rules as _rules  # noqa: E402
 from .references import CodeRef  # noqa: E402
 from .rules import Conflict, EffectiveNote, Finding, Resolution, _Index  # noqa: E402
+from .tables import Table  # noqa: E402
+from .tables import _Data as _TableData  # noqa: E402
 from .validity import CodeCheck, _check_code, _on_day  # noqa: E402

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from importlib import resources
 
 from .._dates import as_date
@@ -28,6 +29,8 @@ from .codeset import Codeset
 from .hierarchy import apply_order, build_from_codes, build_from_order
 from .model import Release
 from .order import parse_order
+from .tables import DRUG_NAME, MAX_BYTES_TABLE, NEOPLASM_NAME, parse_table
+from .tables import _Data as _TableData
 from .tabular import parse_tabular
 
 __all__ = ["BUNDLED", "load"]
@@ -112,6 +115,8 @@ def load(
     tab_c: _Candidate | None = None
     ord_c: _Candidate | None = None
     codes_c: _Candidate | None = None
+    cands: list[_Candidate] = []
+    single = True
     if source is not None:
         source = _path(source)
         cands, single = _candidates(source)
@@ -157,11 +162,17 @@ def load(
         )
         if ord_c is None:
             raise _no_match(cands, "ICD-10-CM order file", str(order))
+    # A "table and index" folder or zip: its drug and neoplasm tables come along.
+    tables = [] if single else [
+        c
+        for pattern, what in ((DRUG_NAME, "a drug table"), (NEOPLASM_NAME, "a neoplasm table"))
+        if (c := _pick(cands, pattern, what, str(source))) is not None
+    ]  # fmt: skip
     if codes_c is not None:
         with paused_gc():
-            return _load_codes(codes_c, fiscal_year, effective, max_bytes)
+            return _load_codes(codes_c, fiscal_year, effective, max_bytes, tables)
     with paused_gc():  # ~400,000 objects, none of them cyclic garbage
-        return _load_files(tab_c, ord_c, fiscal_year, effective, max_bytes)
+        return _load_files(tab_c, ord_c, fiscal_year, effective, max_bytes, tables)
 
 
 _XML_SUFFIXES = (".xml", ".xml.gz", ".xml.xz")
@@ -205,6 +216,7 @@ def _load_files(
     fiscal_year: int | None,
     effective: dt.date | None,
     max_bytes: int,
+    tables: Sequence[_Candidate] = (),
 ) -> Codeset:
     sources: list[SourceFile] = []
     names: list[str] = []
@@ -240,7 +252,27 @@ def _load_files(
     label = first.label if first is not None else ""
     fy = _fiscal_year(fiscal_year, version, names, label)
     day = _effective(fy, effective, any("april" in n.lower() for n in names))
-    return Codeset(store, Release("ICD-10-CM", fy, day, tuple(sources)))
+    data = _read_tables(tables, max_bytes, fy)
+    return Codeset(store, Release("ICD-10-CM", fy, day, tuple(sources)), data)
+
+
+def _read_tables(
+    tables: Sequence[_Candidate], max_bytes: int, fiscal_year: int
+) -> tuple[_TableData, ...]:
+    """The drug and neoplasm tables found beside a release's files (of the
+    same fiscal year, else :class:`~medcodes.errors.MismatchError`)."""
+    out = []
+    for c in tables:
+        src = _read(c, min(max_bytes, MAX_BYTES_TABLE))
+        data = parse_table(src.data, src.label, src.describe("table"))
+        del src
+        if data.version != fiscal_year:
+            raise MismatchError(
+                f"a table of {data.kind} of {data.version} beside a release of {fiscal_year}",
+                file=c.label,
+            )
+        out.append(data)
+    return tuple(out)
 
 
 def _fiscal_year(given: int | None, version: int | None, names: list[str], label: str) -> int:
@@ -280,7 +312,11 @@ def _year_from_names(names: list[str]) -> int | None:
 
 
 def _load_codes(
-    codes_c: _Candidate, fiscal_year: int | None, effective: dt.date | None, max_bytes: int
+    codes_c: _Candidate,
+    fiscal_year: int | None,
+    effective: dt.date | None,
+    max_bytes: int,
+    tables: Sequence[_Candidate] = (),
 ) -> Codeset:
     src = _read(codes_c, max_bytes)
     codes = parse_codes(src.data, src.label)
@@ -288,7 +324,8 @@ def _load_codes(
     del src
     fy = _fiscal_year(fiscal_year, None, [codes_c.name], codes_c.label)
     day = _effective(fy, effective, "april" in codes_c.name.lower())
-    return Codeset(build_from_codes(codes), Release("ICD-10-CM", fy, day, (source,)))
+    data = _read_tables(tables, max_bytes, fy)
+    return Codeset(build_from_codes(codes), Release("ICD-10-CM", fy, day, (source,)), data)
 
 
 def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -> Codeset:
