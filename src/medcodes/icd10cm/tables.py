@@ -10,15 +10,7 @@ with the placeholder ``X`` and the 7th character, checked against the tabular.
 
 The XML is parsed as the tabular is: no entities, no DTD, no network, a bound
 on size, and a :class:`~medcodes.errors.ParseError` naming file and line.
-
->>> from medcodes import icd10cm
->>> drugs = icd10cm.load_table("tests/data/icd10cm-drug-April-1-2026-XML.xml.xz")
->>> drugs.kind, drugs.version, len(drugs)
-(<TableKind.DRUGS: 'drugs'>, 2026, 7430)
->>> drugs.codes("Acetaminophen")[DrugColumn.ADVERSE_EFFECT]
-'T39.1X5'
->>> drugs.lookup("Acetaminophen", "adverse effect", encounter="A", codeset=icd10cm.load()).code
-'T39.1X5A'
+The tutorial page "From a term to a code: the tables" shows them at work.
 """
 
 from __future__ import annotations
@@ -227,6 +219,10 @@ class TableDiff:
         return bool(self.added or self.removed or self.changed)
 
 
+def _is_seq(term: object) -> bool:
+    return isinstance(term, (tuple, list))
+
+
 def _key(code: str) -> str:
     """The lookup key of a code as a table writes it (``T39.1X5`` -> ``T391X5``)."""
     return code.replace(".", "", 1) if len(code) > 3 and code[3] == "." else code
@@ -382,7 +378,7 @@ class Table:
 
     # -- rows and codes --------------------------------------------------------------
     def _find(self, term: str | Sequence[str]) -> TableRow | None:
-        steps = (term,) if isinstance(term, str) else tuple(term)
+        steps = (term,) if isinstance(term, str) else tuple(term) if _is_seq(term) else ()
         if not steps or not all(isinstance(s, str) for s in steps):
             raise UsageError(f"a term is a title or a sequence of titles, not {term!r}")
         by_key = self._data.by_key()
@@ -394,12 +390,15 @@ class Table:
                 return None
         rows = self._data.rows
         first = rows[hits[0]]
-        if any(rows[i].text != first.text for i in hits[1:]):
+        if any(
+            rows[i].codes != first.codes or _norm(rows[i].text) != _norm(first.text)
+            for i in hits[1:]
+        ):
             raise UsageError(
                 f"{' > '.join(steps)!r} names several rows; say which: "
                 + "; ".join(" > ".join(_printed_path(rows, rows[i])) for i in hits)
             )
-        return first  # (the same title listed twice, as 1-propanol under # and P)
+        return first  # the same row listed twice (1-propanol under # and under P)
 
     def get(self, term: str | Sequence[str]) -> TableRow | None:
         """The row ``term`` names, or ``None``."""
