@@ -111,7 +111,7 @@ def test_rows_follow_the_file_order_and_nesting() -> None:
         assert (parent is None) == (row.level == 0)
         if parent is not None:
             assert parent.level == row.level - 1 and row in table.children(parent)
-            assert row.path == (*parent.path, row.title)
+            assert row.path == (*parent.path, row.text)
 
 
 def test_drug_codes_by_column(drugs: Table) -> None:

@@ -118,7 +118,8 @@ class TableRow:
     :ivar nemod: the non-essential modifiers, in parentheses as printed, or
         ``None``.
     :ivar level: 0 for a main term, 1 for a term under it, ...
-    :ivar path: the titles from the main term down to this row.
+    :ivar path: the printed titles (:attr:`text`) from the main term down to
+        this row: what names it in :meth:`Table.get` and :func:`diff_tables`.
     :ivar codes: one code per column, in column order, as written
         (``"T39.1X5"``, ``"C79.8-"``), ``None`` where the table has none.
     :ivar see: the ``see`` cross-reference, or ``None``.
@@ -396,7 +397,7 @@ class Table:
         ):
             raise UsageError(
                 f"{' > '.join(steps)!r} names several rows; say which: "
-                + "; ".join(" > ".join(_printed_path(rows, rows[i])) for i in hits)
+                + "; ".join(" > ".join(rows[i].path) for i in hits)
             )
         return first  # the same row listed twice (1-propanol under # and under P)
 
@@ -555,19 +556,10 @@ class Table:
         )
 
 
-def _printed_path(rows: tuple[TableRow, ...], row: TableRow) -> list[str]:
-    out = [row.text]
-    while row.parent is not None:
-        row = rows[row.parent]
-        out.append(row.text)
-    return out[::-1]
-
-
-def _printed_paths(table: Table) -> dict[tuple[str, ...], TableRow]:
-    rows = table.rows
+def _by_path(table: Table) -> dict[tuple[str, ...], TableRow]:
     out: dict[tuple[str, ...], TableRow] = {}
-    for row in rows:
-        out.setdefault(tuple(_printed_path(rows, row)), row)
+    for row in table.rows:
+        out.setdefault(row.path, row)  # (the first of a row listed twice)
     return out
 
 
@@ -581,7 +573,7 @@ def diff_tables(old: Table, new: Table) -> TableDiff:
         raise UsageError("diff_tables() compares two Tables")
     if old.kind is not new.kind:
         raise UsageError(f"cannot compare a table of {old.kind} with one of {new.kind}")
-    a, b = _printed_paths(old), _printed_paths(new)
+    a, b = _by_path(old), _by_path(new)
     changed: list[CellChange] = []
     for path, row in b.items():
         before = a.get(path)
@@ -726,7 +718,7 @@ class _RowParser:
         if title_el is None:
             raise self._error(f"<{el.tag}> without a <title>", el)
         title, text, nemod = self._title(title_el)
-        path = (*above, title)
+        path = (*above, text)
         out = self.out
         index = len(out)
         row = TableRow(
