@@ -450,3 +450,18 @@ def test_bad_arguments(drugs: Table) -> None:
         drugs.lookup("Acetaminophen", "adverse effect", encounter="AB")
     with pytest.raises(UsageError, match="expected an ICD-10-CM Codeset"):
         drugs.bind("2026")  # type: ignore[arg-type]
+
+
+def test_a_table_alone_is_no_release() -> None:
+    with pytest.raises(ParseError, match=r"read it with medcodes.icd10cm.load_table\(\)"):
+        medcodes.icd10cm.load(DRUGS_2022)
+
+
+def test_lines_are_counted_through_mixed_line_endings() -> None:
+    # FY2022: CRLF everywhere but five LF-only lines in <indexHeading>.
+    data = _xml(DRUGS_2022)
+    assert data.count(b"\r\n") < data.count(b"\n")
+    table = load_table(DRUGS_2022)
+    row = table["Acetaminophen"]
+    assert row.line == data[: data.index(b"<title>Acetaminophen</title>")].count(b"\n") + 1
+    assert table.rows[-1].line == data[: data.rindex(b"<title>")].count(b"\n") + 1

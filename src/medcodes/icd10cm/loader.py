@@ -184,6 +184,14 @@ def _sniff(c: _Candidate) -> str:
     for kind, pattern in (("tabular", TABULAR_NAME), ("order", ORDER_NAME), ("codes", CODES_NAME)):
         if pattern.search(c.name):
             return kind  # an official name: no need to open the file
+    if DRUG_NAME.search(c.name) or NEOPLASM_NAME.search(c.name):
+        raise ParseError(
+            "a drug or neoplasm table, not a release: read it with "
+            "medcodes.icd10cm.load_table(), or load the folder or zip that holds it "
+            "with its tabular",
+            file=c.label,
+            line=1,
+        )
     if c.name.lower().endswith(_XML_SUFFIXES):
         return "tabular"
     head = _head(c.path).lstrip(b"\xef\xbb\xbf \t\r\n")
