@@ -95,6 +95,8 @@ def test_every_row_and_cell_of_each_file(path: Path) -> None:
     assert sorted(got) == sorted(written)
     assert sum(r.nemod is not None for r in table) == len(root.findall(".//title/nemod"))
     assert sum(r.see is not None for r in table) == len(root.findall(".//see"))
+    assert sum(r.see_also is not None for r in table) == len(root.findall(".//seeAlso"))
+    assert [r.manif for r in table if r.manif] == [m.text for m in root.iter("manif")]
     heads = [h.text for h in root.find("indexHeading")]
     assert table.headings == tuple(heads)
     assert table.source.sha256 == __import__("hashlib").sha256(_xml(path)).hexdigest()

@@ -128,6 +128,9 @@ class TableRow:
     :ivar index: the row's position in :attr:`Table.rows`.
     :ivar parent: the :attr:`index` of the row above it, ``None`` for a main term.
     :ivar line: the line of its ``<title>`` in the file.
+    :ivar manif: the text of a ``<manif>`` element, or ``None`` (one row of the
+        Table of Neoplasms has one: "book-leaf (mouth)", qualified as "ventral
+        surface of tongue and floor of mouth").
     """
 
     title: str
@@ -141,6 +144,7 @@ class TableRow:
     index: int
     parent: int | None
     line: int
+    manif: str | None = None
 
     def __str__(self) -> str:
         return " > ".join(self.path)
@@ -681,7 +685,7 @@ class _RowParser:
         if level and el.get("level") != _LEVELS[level]:
             raise self._error(f'<term level="{el.get("level")}"> at depth {level}', el)
         title_el = None
-        see = see_also = None
+        see = see_also = manif = None
         codes: list[str | None] = [None] * 6
         filled = 0
         subterms: list[Any] = []
@@ -712,7 +716,9 @@ class _RowParser:
                 see = _one_line(_element_text(c)) or None
             elif tag == "seeAlso":
                 see_also = _one_line(_element_text(c)) or None
-            elif isinstance(tag, str) and tag != "manif":
+            elif tag == "manif":
+                manif = _one_line(_element_text(c)) or None
+            elif isinstance(tag, str):
                 raise self._error(f"unexpected <{tag}> in a <{el.tag}>", c)
         if title_el is None:
             raise self._error(f"<{el.tag}> without a <title>", el)
@@ -728,7 +734,7 @@ class _RowParser:
         index = len(out)
         row = TableRow(
             title, text, nemod, level, path, tuple(codes), see, see_also, index, parent,
-            title_el.sourceline,
+            title_el.sourceline, manif,
         )  # fmt: skip
         out.append(row)
         for t in subterms:
