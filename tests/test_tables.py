@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import lzma
 import pickle
+import random
 import shutil
 import zipfile
 from pathlib import Path
@@ -467,3 +468,33 @@ def test_lines_are_counted_through_mixed_line_endings() -> None:
     row = table["Acetaminophen"]
     assert row.line == data[: data.index(b"<title>Acetaminophen</title>")].count(b"\n") + 1
     assert table.rows[-1].line == data[: data.rindex(b"<title>")].count(b"\n") + 1
+
+
+def _small_drug_table() -> bytes:
+    """The real April 2026 drug table cut after its first letter ("#")."""
+    data = _xml(DRUGS_2026)
+    return data[: data.index(b"</letter>") + 9] + b"\n</ICD10CM.index>\n"
+
+
+def test_mutated_tables_load_or_raise_parse_error(tmp_path: Path, fuzz_cases: int) -> None:
+    from .test_fuzz import _mutate  # the corpus of damage the other formats get
+
+    original = _small_drug_table()
+    path = tmp_path / "icd10cm-drug-April-1-2026-XML.xml"
+    path.write_bytes(original)
+    assert len(load_table(path)) == original.count(b"<mainTerm>") + original.count(b"<term ")
+    rng = random.Random("tables-fuzz")
+    refused = 0
+    for case in range(fuzz_cases):
+        data = _mutate(original, rng)
+        path.write_bytes(data)
+        try:
+            table = load_table(path)
+        except ParseError as exc:
+            assert exc.file is not None and path.name in exc.file, (case, exc)
+            refused += 1
+        else:
+            assert len(table) > 0
+            if original.startswith(data):  # a cut table never loads
+                assert data.rstrip().endswith(b"</ICD10CM.index>"), case
+    assert refused > fuzz_cases // 4
