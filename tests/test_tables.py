@@ -318,6 +318,10 @@ def test_immutable_and_picklable(cm2017: Codeset) -> None:
         drugs.rows[0].title = "x"  # type: ignore[misc]
     again = pickle.loads(pickle.dumps(cm2017))
     assert again.drugs is not None and again.drugs.rows == drugs.rows
+    alone = pickle.loads(pickle.dumps(drugs))
+    assert alone.rows == drugs.rows and alone.codeset is not None
+    with pytest.raises(UsageError, match="not a row of this table"):
+        drugs.children(load_table(NEOPLASMS_2017).rows[5])
 
 
 # -- diffs --------------------------------------------------------------------------------

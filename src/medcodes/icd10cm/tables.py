@@ -367,11 +367,20 @@ class Table:
         """The rows of level 0."""
         return tuple(r for r in self._data.rows if r.level == 0)
 
+    def _own(self, row: TableRow) -> TableRow:
+        rows = self._data.rows
+        if not isinstance(row, TableRow) or not (
+            0 <= row.index < len(rows) and rows[row.index] == row
+        ):
+            raise UsageError(f"not a row of this table: {row!r}")
+        return row
+
     def children(self, row: TableRow) -> tuple[TableRow, ...]:
         """The rows nested directly under ``row``."""
-        rows = self._data.rows
+        rows, row = self._data.rows, self._own(row)
         out: list[TableRow] = []
-        for r in rows[row.index + 1 :]:
+        for i in range(row.index + 1, len(rows)):
+            r = rows[i]
             if r.level <= row.level:
                 break
             if r.parent == row.index:
@@ -380,7 +389,11 @@ class Table:
 
     def parent(self, row: TableRow) -> TableRow | None:
         """The row ``row`` is nested under (``None`` for a main term)."""
+        row = self._own(row)
         return None if row.parent is None else self._data.rows[row.parent]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Table, (self._data, self._codeset))
 
     # -- rows and codes --------------------------------------------------------------
     def _find(self, term: str | Sequence[str]) -> TableRow | None:
