@@ -502,3 +502,14 @@ def test_mutated_tables_load_or_raise_parse_error(tmp_path: Path, fuzz_cases: in
             if original.startswith(data):  # a cut table never loads
                 assert data.rstrip().endswith(b"</ICD10CM.index>"), case
     assert refused > fuzz_cases // 4
+
+
+def test_columns_by_member_value_or_name(drugs: Table, neoplasms: Table) -> None:
+    for i, col in enumerate(DrugColumn):
+        for name in (col, col.value, col.value.upper(), col.name, col.name.lower()):
+            assert drugs.column(name) is col
+            assert drugs.code("Acetaminophen", name) == drugs["Acetaminophen"].codes[i]
+    with pytest.raises(UsageError, match="no column"):
+        neoplasms.column(DrugColumn.ADVERSE_EFFECT)
+    with pytest.raises(UsageError, match="encounter must be"):
+        drugs.lookup("Acetaminophen", "adverse effect", encounter=1)  # type: ignore[arg-type]

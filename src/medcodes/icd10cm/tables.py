@@ -443,13 +443,19 @@ class Table:
         return row
 
     def column(self, column: str | Column) -> Column:
-        """The column named ``column``: a member, or its value in any case
-        (``"Adverse effect"``; ``behaviour`` for ``behavior``)."""
-        if isinstance(column, str):
-            name = _norm(column).replace("behaviour", "behavior")
-            for c in self.columns:
-                if c.value == name or c.name.casefold() == name:
-                    return c
+        """The column named ``column``: a member, or its value or name in any
+        case (``"Adverse effect"``, ``"ADVERSE_EFFECT"``; ``behaviour`` for
+        ``behavior``)."""
+        return self._column(column)[1]
+
+    def _column(self, column: str | Column) -> tuple[int, Column]:
+        """The position and member of a column."""
+        names = _COLUMN_NAMES[self._data.kind]
+        hit = names.get(column) if isinstance(column, str) else None
+        if hit is None and isinstance(column, str):
+            hit = names.get(_norm(column).replace("behaviour", "behavior"))
+        if hit is not None:
+            return hit
         raise UsageError(
             f"no column {column!r} in the table of {self.kind.value}; columns: "
             + ", ".join(c.value for c in self.columns)
@@ -464,8 +470,7 @@ class Table:
 
     def code(self, term: str | Sequence[str], column: str | Column) -> str | None:
         """The code in one cell, as written (``None`` for none)."""
-        col = self.column(column)
-        return self[term].codes[self.columns.index(col)]
+        return self[term].codes[self._column(column)[0]]
 
     def lookup(
         self,
@@ -490,8 +495,14 @@ class Table:
         """
         cs = self._release(codeset)
         row = self[term]
-        col = self.column(column)
-        written = row.codes[self.columns.index(col)]
+        i, col = self._column(column)
+        written = row.codes[i]
+        if written is not None and not written.endswith("-"):
+            node = cs.get(written)
+            if node is not None and isinstance(encounter, str) and not node.billable:
+                full = cs.get(node.key.ljust(6, "X") + encounter)  # (the usual case, fast)
+                if full is not None and full.billable and node.seventh_characters is not None:
+                    return full
         where = f"{' > '.join(row.path)} [{col}]"
         if written is None:
             raise UsageError(f"{where}: the table has no code there")
@@ -675,6 +686,11 @@ def _col(el: Any, label: str) -> int:
 
 
 _CELL_INDEX = {str(c): c - 2 for c in range(2, 8)}
+#: Each column by its value and by its lower-case name: (position, member).
+_COLUMN_NAMES: dict[TableKind, dict[str, tuple[int, Column]]] = {
+    kind: {name: (i, c) for i, c in enumerate(cols) for name in (c.value, c.name.lower())}
+    for kind, cols in _COLUMNS.items()
+}
 _LEVELS = [str(i) for i in range(_MAX_LEVEL + 1)]
 
 
