@@ -404,11 +404,16 @@ class Table:
         hits: tuple[int, ...] = (-1,)
         for step in steps:
             key = _norm(step)
-            hits = tuple(i for p in hits for i in by_key.get((p, key), ()))
+            if len(hits) == 1:
+                hits = by_key.get((hits[0], key), ())
+            else:
+                hits = tuple(i for p in hits for i in by_key.get((p, key), ()))
             if not hits:
                 return None
         rows = self._data.rows
         first = rows[hits[0]]
+        if len(hits) == 1:
+            return first
         if any(
             rows[i].codes != first.codes or _norm(rows[i].text) != _norm(first.text)
             for i in hits[1:]
@@ -497,12 +502,16 @@ class Table:
         row = self[term]
         i, col = self._column(column)
         written = row.codes[i]
-        if written is not None and not written.endswith("-"):
-            node = cs.get(written)
-            if node is not None and isinstance(encounter, str) and not node.billable:
-                full = cs.get(node.key.ljust(6, "X") + encounter)  # (the usual case, fast)
-                if full is not None and full.billable and node.seventh_characters is not None:
-                    return full
+        if written is not None and isinstance(encounter, str):
+            # The usual case first: a code of the release once completed (the
+            # tabular generated it from its 7th-character rule, or the order
+            # file lists it).
+            codes, flags = cs._store.codes, cs._store.flags
+            k = codes.get(_key(written))
+            if k is not None and not flags[k] & BILLABLE:
+                j = codes.get(cs._store.keys[k].ljust(6, "X") + encounter.upper())
+                if j is not None and flags[j] & BILLABLE:
+                    return cs._node(j)
         where = f"{' > '.join(row.path)} [{col}]"
         if written is None:
             raise UsageError(f"{where}: the table has no code there")
@@ -541,6 +550,8 @@ class Table:
         return full
 
     def _release(self, codeset: Codeset | None) -> Codeset:
+        if codeset is None and self._codeset is not None:
+            return self._codeset  # (checked when bound)
         from .codeset import Codeset  # (codeset.py imports this module)
 
         cs = codeset if codeset is not None else self._codeset
