@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import gc
 import gzip
+import lzma
 import random
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -73,10 +75,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--index-only", action="store_true", help="only the index figures")
+    ap.add_argument("--tables-only", action="store_true", help="only the drug/neoplasm tables")
     args = ap.parse_args()
     r = args.repeat
-    if args.index_only:
-        _index_figures(r)
+    if args.index_only or args.tables_only:
+        if args.index_only:
+            _index_figures(r)
+        if args.tables_only:
+            _table_figures(r)
         return
 
     bundled = Path(medcodes.__file__).parent / "_bundled" / BUNDLED[BUNDLED_DEFAULT][0]
@@ -189,6 +195,7 @@ def main() -> None:
         "  (scripts/claim_noise.py: plausible claims)"
     )
     _diff_figures(r, full)
+    _table_figures(r)
     _hcpcs_figures(r)
     _pickle_figures(r, full)
     _index_figures(r)
@@ -283,6 +290,55 @@ def _diff_figures(r: int, full: float) -> None:
         f"  = {took / full:4.2f}x a bundled load (2026), {took / load_2025:4.2f}x (2025); "
         f"{n:,} changes"
     )
+
+
+_TABLES = Path(__file__).resolve().parent.parent / "tests" / "data"
+
+
+def _table_figures(r: int) -> None:
+    """Each drug/neoplasm table file: load_table() against a bare lxml parse of
+    the same (uncompressed) file; lookups per call."""
+    print("Drug and neoplasm tables (load_table vs lxml.etree.parse of the same file)")
+    files = sorted(_TABLES.glob("icd10cm*drug*.xz")) + sorted(_TABLES.glob("icd10cm*neoplasm*.xz"))
+    files += sorted((_TABLES / "icd10cm-2017").glob("icd10cm_[dn]*.xz"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in files:
+            plain = Path(tmp) / f.name.removesuffix(".xz")
+            plain.write_bytes(lzma.decompress(f.read_bytes()))
+            floor = best(partial(etree.parse, str(plain)), r)
+            took = best(partial(medcodes.icd10cm.load_table, plain), r)
+            print(
+                f"  {plain.name:40s} {took * 1e3:6.1f} ms = {took / floor:4.2f}x floor"
+                f" ({floor * 1e3:.1f} ms)"
+            )
+    cm = medcodes.icd10cm.load()
+    drugs = medcodes.icd10cm.load_table(_TABLES / "icd10cm-drug-April-1-2026-XML.xml.xz", codeset=cm)
+    firsts = []
+    for _ in range(r):  # the key index is built on the first lookup of a fresh table
+        fresh = medcodes.icd10cm.load_table(drugs.source.path)
+        gc.collect()
+        start = time.perf_counter()
+        fresh.get("Acetaminophen")
+        firsts.append(time.perf_counter() - start)
+    first = min(firsts)
+    rng = random.Random(1)
+    rows = [row for row in rng.sample(drugs.rows, 2000) if row.codes[0] is not None]
+    paths = [row.path for row in rows]
+    named = [p for p in paths if drugs.get(p) is not None]
+    print(
+        f"  drugs[path] ({len(named)} random rows)          "
+        f"{per_call(drugs.get, named, r) * 1e6:8.2f} us/call"
+    )
+    print(
+        f"  drugs.codes(path)                           "
+        f"{per_call(drugs.codes, named, r) * 1e6:8.2f} us/call"
+    )
+    col = medcodes.icd10cm.DrugColumn.ACCIDENTAL
+    print(
+        f"  drugs.lookup(path, col, encounter='A')      "
+        f"{per_call(lambda p: drugs.lookup(p, col, encounter='A'), named, r) * 1e6:8.2f} us/call"
+    )
+    print(f"  first lookup on a fresh table (builds its key index) {first * 1e3:6.1f} ms")
 
 
 def _hcpcs_figures(r: int) -> None:

@@ -301,6 +301,10 @@ class Node:
         return (_node_at, (self._cs, self._i))
 
 
+def _table(data: _TableData, codeset: Codeset) -> Table:
+    return Table(data, codeset)
+
+
 def _same_release(node: Node, other: object) -> Node:
     """``other``, when it is a node of ``node``'s release (nodes of two releases
     have no order: compare their keys)."""
@@ -343,6 +347,7 @@ class Codeset:
         "_roots",
         "_rules",
         "_store",
+        "_tables",
         "_term_index",
     )
 
@@ -352,10 +357,12 @@ class Codeset:
         release: Release,
         index: Index | None = None,
         eindex: Index | None = None,
+        tables: tuple[_TableData, ...] = (),
     ) -> None:
         init = object.__setattr__
         init(self, "_term_index", index)
         init(self, "_eindex", eindex)
+        init(self, "_tables", {t.kind: t for t in tables})
         init(self, "_nodes", None)
         init(self, "_rules", None)  # the guidelines index, built on first use
         init(self, "_billable", None)
@@ -373,6 +380,7 @@ class Codeset:
     _store: _Store
     _term_index: Index | None
     _eindex: Index | None
+    _tables: dict[str, _TableData]
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a Codeset is immutable")
@@ -449,6 +457,20 @@ class Codeset:
         return self._eindex
 
     @property
+    def drugs(self) -> Table | None:
+        """The Table of Drugs and Chemicals of this release, when it was loaded
+        from a folder or zip that holds one (the "table and index" files)."""
+        data = self._tables.get("drugs")
+        return None if data is None else _table(data, self)
+
+    @property
+    def neoplasms(self) -> Table | None:
+        """The Table of Neoplasms of this release, when it was loaded from a
+        folder or zip that holds one."""
+        data = self._tables.get("neoplasms")
+        return None if data is None else _table(data, self)
+
+    @property
     def has_notes(self) -> bool:
         """Loaded from a tabular XML, so it holds the instructional notes (an
         order or codes file alone has none: the guideline methods then raise
@@ -497,7 +519,16 @@ class Codeset:
         return f"<Codeset {self._release.label}: {len(self)} nodes>"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Codeset, (self._store, self._release, self._term_index, self._eindex))
+        return (
+            Codeset,
+            (
+                self._store,
+                self._release,
+                self._term_index,
+                self._eindex,
+                tuple(self._tables.values()),
+            ),
+        )
 
     # -- collections ---------------------------------------------------------
     def billable_codes(self) -> tuple[Node, ...]:
@@ -709,4 +740,6 @@ from .index import Index  # noqa: E402
 from .model import Note  # noqa: E402
 from .references import CodeRef  # noqa: E402
 from .rules import Conflict, EffectiveNote, Finding, Resolution, _Index  # noqa: E402
+from .tables import Table  # noqa: E402
+from .tables import _Data as _TableData  # noqa: E402
 from .validity import CodeCheck, _check_code, _on_day  # noqa: E402

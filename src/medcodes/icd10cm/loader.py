@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +33,8 @@ from .hierarchy import apply_order, build_from_codes, build_from_order
 from .index import EINDEX_NAME, INDEX_NAME, _load_indexes
 from .model import Release
 from .order import parse_order
+from .tables import DRUG_NAME, MAX_BYTES_TABLE, NEOPLASM_NAME, parse_table
+from .tables import _Data as _TableData
 from .tabular import parse_tabular
 
 __all__ = ["BUNDLED", "load"]
@@ -196,11 +199,17 @@ def load(
         )
         if ord_c is None:
             raise _no_match(cands, "ICD-10-CM order file", str(order_in))
+    # A "table and index" folder or zip: its drug and neoplasm tables come along.
+    tables = [
+        c
+        for pattern, what in ((DRUG_NAME, "a drug table"), (NEOPLASM_NAME, "a neoplasm table"))
+        if (c := _pick(offered, pattern, what, str(given))) is not None
+    ] if offered else []  # fmt: skip
     if codes_c is not None:
         with paused_gc():
-            return _load_codes(codes_c, fiscal_year, effective, max_bytes)
+            return _load_codes(codes_c, fiscal_year, effective, max_bytes, tables)
     with paused_gc():  # ~400,000 objects, none of them cyclic garbage
-        cs = _load_files(tab_c, ord_c, fiscal_year, effective, max_bytes)
+        cs = _load_files(tab_c, ord_c, fiscal_year, effective, max_bytes, tables)
     if offered:
         cs = _with_indexes(cs, offered, str(given), max_bytes)
     return cs
@@ -219,7 +228,7 @@ def _with_indexes(cs: Codeset, offered: list[_Candidate], where: str, max_bytes:
                 f"{cs.release.fiscal_year}",
                 file=str(ix.source) if ix.source is not None else where,
             )
-    return Codeset(cs._store, cs.release, index, eindex)
+    return Codeset(cs._store, cs.release, index, eindex, tuple(cs._tables.values()))
 
 
 _XML_SUFFIXES = (".xml", ".xml.gz", ".xml.xz")
@@ -231,6 +240,14 @@ def _sniff(c: _Candidate) -> str:
     for kind, pattern in (("tabular", TABULAR_NAME), ("order", ORDER_NAME), ("codes", CODES_NAME)):
         if pattern.search(c.name):
             return kind  # an official name: no need to open the file
+    if DRUG_NAME.search(c.name) or NEOPLASM_NAME.search(c.name):
+        raise ParseError(
+            "a drug or neoplasm table, not a release: read it with "
+            "medcodes.icd10cm.load_table(), or load the folder or zip that holds it "
+            "with its tabular",
+            file=c.label,
+            line=1,
+        )
     if c.name.lower().endswith(_XML_SUFFIXES):
         return "tabular"
     head = _head(c).lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -263,6 +280,7 @@ def _load_files(
     fiscal_year: int | None,
     effective: dt.date | None,
     max_bytes: int,
+    tables: Sequence[_Candidate] = (),
 ) -> Codeset:
     sources: list[SourceFile] = []
     names: list[str] = []
@@ -298,7 +316,27 @@ def _load_files(
     label = first.label if first is not None else ""
     fy = _fiscal_year(fiscal_year, version, names, label)
     day = _effective(fy, effective, any("april" in n.lower() for n in names))
-    return Codeset(store, Release("ICD-10-CM", fy, day, tuple(sources)))
+    data = _read_tables(tables, max_bytes, fy)
+    return Codeset(store, Release("ICD-10-CM", fy, day, tuple(sources)), tables=data)
+
+
+def _read_tables(
+    tables: Sequence[_Candidate], max_bytes: int, fiscal_year: int
+) -> tuple[_TableData, ...]:
+    """The drug and neoplasm tables found beside a release's files (of the
+    same fiscal year, else :class:`~medcodes.errors.MismatchError`)."""
+    out = []
+    for c in tables:
+        src = _read(c, min(max_bytes, MAX_BYTES_TABLE))
+        data = parse_table(src.data, src.label, src.describe("table"))
+        del src
+        if data.version != fiscal_year:
+            raise MismatchError(
+                f"a table of {data.kind} of {data.version} beside a release of {fiscal_year}",
+                file=c.label,
+            )
+        out.append(data)
+    return tuple(out)
 
 
 def _fiscal_year(given: int | None, version: int | None, names: list[str], label: str) -> int:
@@ -338,7 +376,11 @@ def _year_from_names(names: list[str]) -> int | None:
 
 
 def _load_codes(
-    codes_c: _Candidate, fiscal_year: int | None, effective: dt.date | None, max_bytes: int
+    codes_c: _Candidate,
+    fiscal_year: int | None,
+    effective: dt.date | None,
+    max_bytes: int,
+    tables: Sequence[_Candidate] = (),
 ) -> Codeset:
     src = _read(codes_c, max_bytes)
     codes = parse_codes(src.data, src.label)
@@ -346,7 +388,8 @@ def _load_codes(
     del src
     fy = _fiscal_year(fiscal_year, None, [codes_c.name], codes_c.label)
     day = _effective(fy, effective, "april" in codes_c.name.lower())
-    return Codeset(build_from_codes(codes), Release("ICD-10-CM", fy, day, (source,)))
+    data = _read_tables(tables, max_bytes, fy)
+    return Codeset(build_from_codes(codes), Release("ICD-10-CM", fy, day, (source,)), tables=data)
 
 
 def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -> Codeset:
