@@ -19,7 +19,17 @@ from .diff import Change, ChangeKind, DiffSummary, ReleaseDiff, diff
 from .hierarchy import SEVENTH_CHARACTER_EXCEPTIONS, SeventhCharacterException
 from .history import CodeEvent, EventKind, ReleaseHistory
 from .loader import load
-from .model import Kind, Note, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
+from .model import (
+    IntroSection,
+    Kind,
+    Note,
+    NoteKind,
+    Notes,
+    Release,
+    SectionRef,
+    SeventhCharacter,
+    SeventhCharacterRule,
+)
 from .order import OrderFile, OrderRecord
 from .references import CodeRef, parse_references
 from .rules import (
@@ -55,6 +65,7 @@ __all__ = [
     "EventKind",
     "Finding",
     "FindingKind",
+    "IntroSection",
     "Kind",
     "Node",
     "Note",
@@ -67,6 +78,7 @@ __all__ = [
     "ReleaseDiff",
     "ReleaseHistory",
     "Resolution",
+    "SectionRef",
     "SeventhCharacter",
     "SeventhCharacterException",
     "SeventhCharacterRule",

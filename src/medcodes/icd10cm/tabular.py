@@ -28,7 +28,14 @@ from .hierarchy import (
     _Store,
     active_exception,
 )
-from .model import Kind, NoteKind, SeventhCharacter, SeventhCharacterRule
+from .model import (
+    IntroSection,
+    Kind,
+    NoteKind,
+    SectionRef,
+    SeventhCharacter,
+    SeventhCharacterRule,
+)
 
 __all__: list[str] = []
 
@@ -39,9 +46,6 @@ ROOT_TAG = "ICD10CM.tabular"
 DIAG_NAME = re.compile(r"[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?")
 
 _NOTE_KINDS = {k.value: k for k in NoteKind}
-# Elements that hold nothing the hierarchy needs and that repeat what is kept
-# elsewhere: the section index repeats each section's title.
-_SKIPPED = frozenset({"sectionIndex"})
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -121,6 +125,7 @@ def parse_tabular(data: bytes, label: str) -> _Tabular:
             f"<version> is {version!r}, expected a fiscal year", file=label, line=root.sourceline
         )
     builder = _Builder(label)
+    builder.introduction(root)
     found = False
     for chapter in root.iterchildren("chapter"):
         builder.chapter(chapter)
@@ -198,6 +203,38 @@ class _Builder:
         extras = self.store.extras
         extras[i] = (*extras.get(i, ()), raw)
 
+    def introduction(self, root: Any) -> None:
+        """Keep the ``<introSection>``\\ s of the ``<introduction>``, exactly."""
+        intros = list(root.iterchildren("introduction"))
+        if not intros:
+            return
+        if len(intros) > 1:
+            _defect("a second <introduction>, ignored", self.label, intros[1].sourceline)
+        sections: list[IntroSection] = []
+        for sec in intros[0].iterchildren("introSection"):
+            title = sec.find("title")
+            notes = tuple(_text(n) for ins in sec.iterchildren("instruction") for n in ins)
+            if title is None:
+                raise self._error("<introSection> without <title>", sec)
+            sections.append(IntroSection(sec.get("type") or "", _text(title), notes))
+        self.store.introduction = tuple(sections)
+
+    def _section_index(self, el: Any, ci: int) -> None:
+        """Keep a chapter's ``<sectionIndex>``: its ``<sectionRef>``\\ s."""
+        st = self.store
+        if ci in st.section_index:
+            raise self._error("unexpected second <sectionIndex>", el)
+        refs: list[SectionRef] = []
+        for ref in el:
+            if ref.tag != "sectionRef":
+                continue
+            sid = (ref.get("id") or "").strip()
+            if not sid:
+                raise self._error("<sectionRef> without an id", ref)
+            title = _text(ref).strip()
+            refs.append(SectionRef(sid, ref.get("first") or "", ref.get("last") or "", title))
+        st.section_index[ci] = tuple(refs)
+
     def chapter(self, el: Any) -> None:
         st = self.store
         ci = self._group("", Kind.CHAPTER, -1)
@@ -217,7 +254,9 @@ class _Builder:
                 sections.append(self.section(c, ci))
             elif tag in _NOTE_KINDS:
                 self._notes(c, notes)
-            elif tag in _SKIPPED or not isinstance(tag, str):
+            elif tag == "sectionIndex":
+                self._section_index(c, ci)
+            elif not isinstance(tag, str):
                 continue
             elif tag in _STRUCTURE:
                 raise self._error(f"<{tag}> directly inside a <chapter>", c)
@@ -296,10 +335,8 @@ class _Builder:
                 if key or not DIAG_NAME.fullmatch(name):
                     raise self._error(f"unexpected <diag> name {name!r}", c)
                 key = name.replace(".", "")
-                if not key.startswith(within) or key == within:
-                    raise self._error(
-                        f"<diag> {name} is not a sub-code of its parent {_display(within)}", c
-                    )
+                if key == within or not key.startswith(within):
+                    self._odd_child(key, within, c)
                 keys[i] = key
                 if st.codes.setdefault(key, i) != i:
                     _defect(
@@ -355,6 +392,24 @@ class _Builder:
             self._extend(i, key, rule, el)
         st.ends[i] = len(keys)
         return key
+
+    def _odd_child(self, key: str, within: str, el: Any) -> None:
+        """A ``diag`` nested under a code whose name it does not extend (FY2021
+        nests ``H54.512A`` under ``H54.511``). The file's structure is kept
+        when it is self-consistent: a longer code of the same category, listed
+        in the same order by the order file (checked when one is given).
+        Anything else (a shorter code, another category, the code itself) is
+        refused."""
+        if not within or len(key) <= len(within) or key[:3] != within[:3]:
+            raise self._error(
+                f"<diag> {_display(key)} is not a sub-code of its parent {_display(within)}", el
+            )
+        _defect(
+            f"<diag> {_display(key)} does not extend the name of its parent "
+            f"{_display(within)}; kept under it, as the file nests it",
+            self.label,
+            el.sourceline,
+        )
 
     def _extend(self, i: int, key: str, rule: SeventhCharacterRule, el: Any) -> None:
         """Add the 7th-character codes of leaf ``i``: the key padded with ``X``
