@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import lzma
 import os
 import re
@@ -114,7 +113,10 @@ def _open(path: Path) -> IO[bytes]:
 
 def _is_zip(path: Path) -> bool:
     with _open(path) as fh:
-        return fh.read(4) == _ZIP_MAGIC
+        try:
+            return fh.read(4) == _ZIP_MAGIC
+        except OSError as exc:  # a device error, /proc/self/mem ...
+            raise SourceError(f"cannot read ({exc.strerror or exc})", file=str(path)) from exc
 
 
 def _check_max_bytes(max_bytes: object) -> int:
@@ -243,13 +245,13 @@ def _read_bounded(fh: IO[bytes] | gzip.GzipFile, max_bytes: int, label: str) -> 
 def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
     try:
         if data.startswith(_GZIP_MAGIC):
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-                data = _read_bounded(gz, max_bytes, label)
+            gz = zlib.decompressobj(wbits=31)  # one gzip member, header and trailer checked
+            data = gz.decompress(data, max_bytes + 1)
+            _one_stream(gz.eof, gz.unused_data, len(data) > max_bytes, "gzip", label)
         elif data.startswith(_XZ_MAGIC):
-            dec = lzma.LZMADecompressor()
-            data = dec.decompress(data, max_length=max_bytes + 1)
-            if not dec.eof and len(data) <= max_bytes:
-                raise SourceError("truncated .xz data", file=label)
+            xz = lzma.LZMADecompressor()
+            data = xz.decompress(data, max_length=max_bytes + 1)
+            _one_stream(xz.eof, xz.unused_data, len(data) > max_bytes, "xz", label)
     except ParseError:
         raise  # ours, already naming the file
     except CORRUPT_DATA as exc:
@@ -259,12 +261,29 @@ def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
     return data
 
 
+def _one_stream(eof: bool, rest: bytes, over: bool, fmt: str, label: str) -> None:
+    """Refuse compressed data cut short, or followed by anything (a second
+    stream, which a reader stopping at the first would silently drop, or
+    garbage): the official files are compressed as one stream."""
+    if over:
+        return  # refused as too large by the caller
+    if not eof:
+        raise ParseError(f"truncated .{fmt} data (an interrupted download?)", file=label)
+    if rest:
+        what = "a second stream" if rest.startswith((_GZIP_MAGIC, _XZ_MAGIC)) else "bytes"
+        raise ParseError(
+            f"{what} after the end of the .{fmt} data ({len(rest)} bytes): "
+            "concatenated or damaged file",
+            file=label,
+        )
+
+
 def _head(path: Path, size: int = 512) -> bytes:
     """The first bytes of a plain file, decompressed if it is .gz or .xz (to
     sniff its kind without reading it whole)."""
-    with _open(path) as fh:
-        magic = fh.read(6)
     try:
+        with _open(path) as fh:
+            magic = fh.read(6)
         if magic.startswith(_GZIP_MAGIC):
             with gzip.open(path, "rb") as gz:
                 return gz.read(size)

@@ -100,6 +100,7 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
     first: tuple[int, str] | None = None  # (line number, first line) of the open record
     pieces: list[str] = []
     code = ""  # the code field of the open record
+    expected = 200  # the sequence number of its next continuation line
     start = _START.match
     for n, line in enumerate(lines, 1):
         if not line or line.isspace():
@@ -145,9 +146,17 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
                     file=label,
                     line=n,
                 )
+            if line[5:10] != "00100":
+                raise ParseError(
+                    f"first record of {line[:5].strip()} has sequence number {line[5:10]}, "
+                    "expected 00100",
+                    file=label,
+                    line=n,
+                )
             first = (n, line)
             code = line[:5] + _CONTINUATION[ric]
             pieces = [line[11:91].strip()]
+            expected = 200
         elif ric in ("4", "8"):
             if code != line[:5] + ric:
                 raise ParseError(
@@ -155,6 +164,14 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
                     file=label,
                     line=n,
                 )
+            if line[5:10] != f"{expected:05d}":
+                raise ParseError(
+                    f"continuation record of {line[:5].strip()} has sequence number "
+                    f"{line[5:10]}, expected {expected:05d} (a line out of order or missing)",
+                    file=label,
+                    line=n,
+                )
+            expected += 100
             pieces.append(line[11:91].strip())
         else:
             raise ParseError(f"unknown record id {ric!r}", file=label, line=n)

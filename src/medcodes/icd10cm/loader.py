@@ -104,6 +104,8 @@ def load(
         not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool)
     ):
         raise UsageError(f"fiscal_year must be an int such as 2025, not {fiscal_year!r}")
+    if fiscal_year is not None and not 2000 <= fiscal_year <= 2999:
+        raise UsageError(f"fiscal_year={fiscal_year} is not a fiscal year of ICD-10-CM")
     if effective is not None:
         effective = as_date(effective, "effective")
     max_bytes = _check_max_bytes(max_bytes)

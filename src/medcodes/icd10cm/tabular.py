@@ -120,11 +120,11 @@ def parse_tabular(data: bytes, label: str) -> _Tabular:
             line=root.sourceline,
         )
     version = (root.findtext("version") or "").strip()
-    if not re.fullmatch(r"\d{4}", version):
+    if not re.fullmatch(r"\d{4}", version) or not 2000 <= int(version) <= 2999:
         raise ParseError(
             f"<version> is {version!r}, expected a fiscal year", file=label, line=root.sourceline
         )
-    builder = _Builder(label)
+    builder = _Builder(label, len(data))
     builder.introduction(root)
     found = False
     for chapter in root.iterchildren("chapter"):
@@ -158,10 +158,12 @@ class _Builder:
     """Appends the nodes of a tabular file to a :class:`_Store` in document
     (pre-)order, in one pass over the elements."""
 
-    __slots__ = ("exceptions", "label", "patterns", "store")
+    __slots__ = ("exceptions", "label", "max_nodes", "patterns", "size", "store")
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, size: int) -> None:
         self.label = label
+        self.size = size
+        self.max_nodes = size // _BYTES_PER_NODE + 1000
         self.store = _Store()
         # Category -> its active prose exception (or None), decided once.
         self.exceptions: dict[str, SeventhCharacterException | None] = {}
@@ -430,6 +432,12 @@ class _Builder:
             for code in new:
                 if code in keys:
                     codes[code] = keys.index(code)
+        if start + n > self.max_nodes:
+            raise self._error(
+                f"{start + n} nodes from {self.size} bytes: more than one per "
+                f"{_BYTES_PER_NODE} bytes of input (not an official file)",
+                el,
+            )
         keys.extend(new)
         st.titles.extend(suffixes)  # see _Store.title
         st.kinds.extend(kinds)
@@ -465,9 +473,17 @@ class _Builder:
             tag = c.tag
             if tag == "extension":
                 char = (c.get("char") or "").strip()
-                if len(char) != 1 or not char.isalnum():
+                if len(char) != 1 or char not in _SEVENTH_CHARS:
                     raise self._error(
-                        f"<extension char={char!r}>: a 7th character must be one letter or digit",
+                        f"<extension char={char!r}>: a 7th character must be one of 0-9 A-Z",
+                        c,
+                    )
+                if any(char == seen for seen, _, _ in chars):
+                    raise self._error(f"<extension char={char!r}> appears twice", c)
+                if len(chars) == _MAX_SEVENTH:
+                    raise self._error(
+                        f"<sevenChrDef> of {_display(key)} defines more than "
+                        f"{_MAX_SEVENTH} characters",
                         c,
                     )
                 chars.append((char, _text(c).strip(), []))
@@ -483,6 +499,14 @@ class _Builder:
 
 
 _GENERATED_CODE = bytes([BILLABLE | GENERATED])
+#: The 7th characters the official rules use, and the most one rule defines
+#: (16, under S52); a rule outside these is damage or an attack (5,000 CJK
+#: characters over 1,000 leaves would make 5 million nodes).
+_SEVENTH_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_MAX_SEVENTH = 16
+#: At most one node per this many bytes of input (the official files: one per
+#: ~100 bytes): a bound on the memory and time a small file can cost.
+_BYTES_PER_NODE = 8
 _STRUCTURE = frozenset({"chapter", "section", "diag"})
 _UNSET: Any = object()
 
