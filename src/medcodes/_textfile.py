@@ -3,7 +3,14 @@ addenda, HCPCS): the damage a decoder would let through."""
 
 from __future__ import annotations
 
-from .errors import ParseError
+import re
+import warnings
+
+from .errors import DefectWarning, ParseError
+
+#: What str.splitlines() takes for a line end besides ``\n`` and ``\r\n``:
+#: inside an official line it is text, never the start of another record.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def check_complete(data: bytes, label: str) -> bytes:
@@ -29,3 +36,31 @@ def check_complete(data: bytes, label: str) -> bytes:
             line=line,
         )
     return data.rstrip(b"\x1a") if data.endswith(b"\x1a") else data
+
+
+def split_lines(text: str, label: str) -> list[str]:
+    """The lines of a text file, ended by ``\\n`` or ``\\r\\n`` only.
+
+    A line separator inside a line (U+2028, NEL, a lone carriage return ...)
+    is kept as part of its text with a
+    :class:`~medcodes.errors.DefectWarning` naming the line: split there, a
+    title could carry a whole extra record.
+    """
+    lines = text.splitlines()
+    if len(lines) == text.count("\n") + (not text.endswith("\n")):
+        return lines  # no other separator (the usual case: one fast pass)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    for n, line in enumerate(lines, 1):
+        m = _OTHER_BREAKS.search(line)
+        if m is not None:
+            warnings.warn(
+                f"{label}, line {n}: a line separator (U+{ord(m.group()):04X}) inside the "
+                "line, kept as part of its text",
+                DefectWarning,
+                stacklevel=3,
+            )
+            break
+    return lines

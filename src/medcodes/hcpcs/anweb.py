@@ -16,7 +16,7 @@ import re
 import warnings
 from typing import Any
 
-from .._textfile import check_complete
+from .._textfile import check_complete, split_lines
 from ..errors import DefectWarning, ParseError
 from .model import (
     ActionCode,
@@ -90,7 +90,7 @@ def decode(data: bytes, label: str) -> str:
 
 def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
     """The procedure codes and the modifiers of an ANWEB file, in file order."""
-    lines = decode(data, label).splitlines()
+    lines = split_lines(decode(data, label), label)
     procedures: list[Record] = []
     modifiers: list[Record] = []
     out = (procedures, modifiers)

@@ -17,6 +17,7 @@ import re
 
 from attrs import frozen
 
+from .._textfile import split_lines
 from ..errors import MismatchError, ParseError, UsageError
 from ..sources import (
     MAX_BYTES_ADDENDA,
@@ -191,7 +192,7 @@ def load_addenda(
 def parse_addenda(data: bytes, label: str, source: SourceFile | None = None) -> Addenda:
     """Parse the bytes of an order or codes addenda file."""
     text = decode_text(data, label).removeprefix("\ufeff")  # a byte order mark
-    lines = text.splitlines()
+    lines = split_lines(text, label)
     kind: AddendaType | None = None
     changes: list[AddendaLine] = []
     blocks: dict[str, dict[str, int]] = {}

@@ -217,7 +217,7 @@ def _load_files(
     # exists, which keeps the peak memory of a load low.
     if ord_c is not None:
         src = _read(ord_c, max_bytes)
-        orders = parse_order(src.data, src.label)
+        orders = parse_order(src.data, src.label, check_structure=tab_c is None)
         order_label = src.label
         order_source = src.describe("order")
         del src
