@@ -35,6 +35,8 @@ def _xml(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
         raise ParseError(f"workbook member {name} is damaged ({exc})", file=label) from exc
     if b"<!DOCTYPE" in data[:2048]:
         raise ParseError("document type declarations are not allowed", file=label)
+    if data.count(b"<") > _MAX_TAGS:
+        raise ParseError(f"workbook member {name} has more than {_MAX_TAGS} tags", file=label)
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -43,6 +45,11 @@ def _xml(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
 
 #: Excel's sheets have 16,384 columns (A to XFD).
 _MAX_COLUMNS = 16_384
+#: The most cells read from a sheet, empty ones included: CMS's workbooks
+#: have a few hundred thousand (the ANWEB copy: 8,600 rows of 50 columns).
+_MAX_CELLS = 2_000_000
+#: The most XML tags in a sheet member, checked before it is parsed.
+_MAX_TAGS = 4_000_000
 
 
 def _column(letters: str) -> int:
@@ -80,6 +87,7 @@ def read_rows(data: bytes, label: str) -> list[list[str]]:
         if sheet is None:
             raise ParseError("the workbook has no first worksheet", file=label)
     rows: list[list[str]] = []
+    total = 0  # cells kept, empty ones included
     for row in sheet.iter(f"{_NS}row"):
         cells: list[str] = []
         for c in row.iter(f"{_NS}c"):
@@ -98,6 +106,14 @@ def read_rows(data: bytes, label: str) -> list[list[str]]:
                 text = "".join(str(t) for t in c.itertext())
             else:
                 text = v.text if v is not None and v.text is not None else ""
+            if col >= len(cells):
+                total += col + 1 - len(cells)
+                if total > _MAX_CELLS:
+                    raise ParseError(
+                        f"cell {c.get('r')}: more than {_MAX_CELLS} cells (counting the empty "
+                        "ones before it): not one of CMS's small workbooks",
+                        file=label,
+                    )
             cells.extend([""] * (col - len(cells)))
             cells.append(text)
         rows.append(cells)

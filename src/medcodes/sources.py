@@ -147,8 +147,35 @@ CORRUPT_DATA = (
 )
 
 
+#: The most members a zip may list: official zips hold fewer than 20. Checked
+#: in the zip's end record before the listing is read (a listing of a million
+#: empty members costs over 600 MB).
+MAX_ZIP_MEMBERS = 10_000
+
+
+def _check_zip_size(fh: IO[bytes], label: str) -> None:
+    """Refuse a zip whose end record announces more than MAX_ZIP_MEMBERS
+    members (a zip64 end record: always more than 65,534)."""
+    end = fh.seek(0, os.SEEK_END)
+    fh.seek(max(0, end - (1 << 16) - 22))
+    tail = fh.read()
+    fh.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return  # zipfile says what is wrong
+    count = struct.unpack_from("<H", tail, at + 10)[0]
+    if count > MAX_ZIP_MEMBERS:
+        raise ParseError(
+            f"a zip of {count if count != 0xFFFF else 'over 65,534'} members, more than "
+            f"{MAX_ZIP_MEMBERS}: not an official zip (refused before listing it)",
+            file=label,
+        )
+
+
 def _zip_members(path: Path) -> list[_Candidate]:
     try:
+        with _open(path) as raw:
+            _check_zip_size(raw, str(path))
         with zipfile.ZipFile(path) as zf:
             members = [_Candidate(path, i.filename) for i in zf.infolist() if not i.is_dir()]
     except ParseError:
@@ -298,26 +325,47 @@ def _head(path: Path, size: int = 512) -> bytes:
         raise ParseError(f"cannot read ({exc})", file=str(path)) from exc
 
 
+def _stamp(fh: IO[bytes]) -> tuple[int, int]:
+    """The size and modification time of an open file."""
+    st = os.fstat(fh.fileno())
+    return st.st_size, st.st_mtime_ns
+
+
+def _check_unchanged(fh: IO[bytes], before: tuple[int, int], label: str) -> None:
+    """Refuse a file written to while it was read: what was read may mix two
+    versions of it."""
+    if _stamp(fh) != before:
+        raise SourceError(
+            "the file changed while it was read (size or modification time): "
+            "read it again once it is complete",
+            file=label,
+        )
+
+
 def _read(candidate: _Candidate, max_bytes: int) -> _Source:
     label = candidate.label
     try:
         if candidate.member is None:
             with _open(candidate.path) as fh:
-                if os.fstat(fh.fileno()).st_size > max_bytes and not candidate.name.endswith(
-                    (".gz", ".xz")
-                ):
+                before = _stamp(fh)
+                if before[0] > max_bytes and not candidate.name.endswith((".gz", ".xz")):
                     raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
                 data = _read_bounded(fh, max_bytes, label)
+                _check_unchanged(fh, before, label)
         else:
-            with _open(candidate.path) as raw, zipfile.ZipFile(raw) as zf:
-                info = zf.getinfo(candidate.member)
-                if info.file_size > max_bytes:
-                    raise SourceError(
-                        f"zip member is {info.file_size} bytes, over the limit of {max_bytes}",
-                        file=label,
-                    )
-                with zf.open(info) as fh:
-                    data = _read_bounded(fh, max_bytes, label)
+            with _open(candidate.path) as raw:
+                before = _stamp(raw)
+                _check_zip_size(raw, label)
+                with zipfile.ZipFile(raw) as zf:
+                    info = zf.getinfo(candidate.member)
+                    if info.file_size > max_bytes:
+                        raise SourceError(
+                            f"zip member is {info.file_size} bytes, over the limit of {max_bytes}",
+                            file=label,
+                        )
+                    with zf.open(info) as fh:
+                        data = _read_bounded(fh, max_bytes, label)
+                _check_unchanged(raw, before, label)
     except ParseError:
         raise  # ours, already naming the file
     except (*CORRUPT_DATA, KeyError) as exc:
