@@ -274,7 +274,7 @@ def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
         if data.startswith(_GZIP_MAGIC):
             gz = zlib.decompressobj(wbits=31)  # one gzip member, header and trailer checked
             data = gz.decompress(data, max_bytes + 1)
-            _one_stream(gz.eof, gz.unused_data, len(data) > max_bytes, "gzip", label)
+            _one_stream(gz.eof, gz.unused_data, len(data) > max_bytes, "gz", label)
         elif data.startswith(_XZ_MAGIC):
             xz = lzma.LZMADecompressor()
             data = xz.decompress(data, max_length=max_bytes + 1)
