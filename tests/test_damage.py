@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import lzma
 import os
 import re
+import subprocess
+import sys
 import threading
 import zipfile
 from collections.abc import Callable
@@ -441,7 +444,7 @@ def test_counts_are_bounded_before_anything_is_built(tmp_path: Path) -> None:
             b"".join(b'<row r="%d"><c r="XFC%d"/></row>' % (k, k) for k in range(200)) + b"<row ",
         ),
     )
-    with pytest.raises(ParseError, match="more than 2000000 cells"):
+    with pytest.raises(ParseError, match="more than 500000 cells and rows"):
         hcpcs.load_corrections(_write(tmp_path, HCPCS_2025_CORRECTIONS.name, wide))
 
 
@@ -458,3 +461,54 @@ def test_plain_python_errors_never_escape(tmp_path: Path, hcpcs_bytes: bytes) ->
     for load in (medcodes.icd10cm.load, hcpcs.load, medcodes.icd10cm.load_addenda):
         with pytest.raises(SourceError, match="cannot read"):
             load("/proc/self/mem")
+
+
+_PEAK_RSS = """
+import sys, warnings, medcodes
+warnings.simplefilter("ignore")
+load = {"icd10cm": medcodes.icd10cm.load, "corrections": medcodes.hcpcs.load_corrections}
+try:
+    load[sys.argv[1]](*sys.argv[2:])
+    print("loaded", end=" ")
+except medcodes.errors.MedcodesError:
+    print("refused", end=" ")
+with open("/proc/self/status") as fh:
+    print(next(int(x.split()[1]) for x in fh if x.startswith("VmHWM:")) * 1024)
+"""
+
+
+def _peak(*args: str) -> tuple[str, int]:
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS, *args], capture_output=True, text=True, check=True
+    )
+    outcome, peak = out.stdout.split()
+    return outcome, int(peak)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's VmHWM")
+def test_peak_memory_is_bounded_by_the_input(tmp_path: Path) -> None:
+    """Peak RSS of a load <= 20 x its input + the peak of loading a normal release."""
+    outcome, normal = _peak("icd10cm")
+    assert outcome == "loaded"
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    codes = ("A" + "".join(p) for p in itertools.product(digits, repeat=6))
+    tiny = b"".join(next(codes).encode() + b" x\r\n" for _ in range(300_000))
+    rows = b'<row r="9"/>' * 600_000
+    cases = {
+        "icd10cm_codes_2099.txt": ("icd10cm", tiny, "loaded"),  # 300,000 tiny lines
+        "t.xml": (  # 990,000 elements the model does not know
+            "icd10cm",
+            _tabular(_rule("A")).replace(b"</desc>", b"</desc>" + b"<x/>" * 990_000, 1),
+            "refused",
+        ),
+        HCPCS_2025_CORRECTIONS.name: (
+            "corrections",
+            _edit_sheet(HCPCS_2025_CORRECTIONS.read_bytes(), (b"<row ", rows + b"<row ")),
+            "refused",
+        ),
+    }
+    for name, (kind, data, expected) in cases.items():
+        path = _write(tmp_path, name, data)
+        outcome, peak = _peak(kind, str(path))
+        assert outcome == expected, name
+        assert peak <= 20 * len(data) + normal, (name, len(data), peak, normal)

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -15,12 +16,11 @@ from .errors import ParseError
 from .sources import CORRUPT_DATA
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _MAX_MEMBER = 64 << 20
 _CELL = re.compile(r"([A-Z]+)(\d+)")
 
 
-def _xml(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
+def _member(zf: zipfile.ZipFile, name: str, label: str) -> bytes | None:
     try:
         info = zf.getinfo(name)
     except KeyError:
@@ -37,8 +37,27 @@ def _xml(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
         raise ParseError("document type declarations are not allowed", file=label)
     if data.count(b"<") > _MAX_TAGS:
         raise ParseError(f"workbook member {name} has more than {_MAX_TAGS} tags", file=label)
+    return data
+
+
+def _each(data: bytes, tag: str, name: str, label: str) -> Iterator[etree._Element]:
+    """The ``tag`` elements of a member, one at a time, each freed once the
+    caller is done with it (the whole tree would cost a hundred bytes per tag)."""
+    events = etree.iterparse(
+        io.BytesIO(data),
+        events=("end",),
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
     try:
-        return etree.fromstring(data, _PARSER)
+        for _, el in events:
+            yield el
+            el.clear()
+            while el.getprevious() is not None:
+                del el.getparent()[0]
     except etree.XMLSyntaxError as exc:
         raise ParseError(f"{name}: not well-formed XML ({exc.msg})", file=label) from exc
 
@@ -46,10 +65,11 @@ def _xml(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
 #: Excel's sheets have 16,384 columns (A to XFD).
 _MAX_COLUMNS = 16_384
 #: The most cells read from a sheet, empty ones included: CMS's workbooks
-#: have a few hundred thousand (the ANWEB copy: 8,600 rows of 50 columns).
-_MAX_CELLS = 2_000_000
-#: The most XML tags in a sheet member, checked before it is parsed.
-_MAX_TAGS = 4_000_000
+#: have far fewer (the 2025 transaction report: about 160,000).
+_MAX_CELLS = 500_000
+#: The most XML tags ("<") in a workbook member, checked before it is parsed
+#: (the 2025 transaction report: 155,000).
+_MAX_TAGS = 1_000_000
 
 
 def _column(letters: str) -> int:
@@ -77,19 +97,24 @@ def read_rows(data: bytes, label: str) -> list[list[str]]:
     except CORRUPT_DATA as exc:
         raise ParseError(f"not an .xlsx workbook ({exc})", file=label) from exc
     with zf:
-        strings_root = _xml(zf, "xl/sharedStrings.xml", label)
-        strings = (
-            ["".join(str(t) for t in si.itertext()) for si in strings_root.iter(f"{_NS}si")]
-            if strings_root is not None
-            else []
-        )
-        sheet = _xml(zf, "xl/worksheets/sheet1.xml", label)
-        if sheet is None:
-            raise ParseError("the workbook has no first worksheet", file=label)
+        shared = _member(zf, "xl/sharedStrings.xml", label)
+        sheet = _member(zf, "xl/worksheets/sheet1.xml", label)
+    if sheet is None:
+        raise ParseError("the workbook has no first worksheet", file=label)
+    strings = (
+        [
+            "".join(str(t) for t in si.itertext())
+            for si in _each(shared, f"{_NS}si", "strings", label)
+        ]
+        if shared is not None
+        else []
+    )
+    del shared
     rows: list[list[str]] = []
-    total = 0  # cells kept, empty ones included
-    for row in sheet.iter(f"{_NS}row"):
+    total = 0  # cells kept, empty ones included, and rows
+    for row in _each(sheet, f"{_NS}row", "xl/worksheets/sheet1.xml", label):
         cells: list[str] = []
+        total += 1
         for c in row.iter(f"{_NS}c"):
             m = _CELL.fullmatch(c.get("r") or "")
             col = _column(m.group(1)) if m else len(cells)
@@ -108,13 +133,15 @@ def read_rows(data: bytes, label: str) -> list[list[str]]:
                 text = v.text if v is not None and v.text is not None else ""
             if col >= len(cells):
                 total += col + 1 - len(cells)
-                if total > _MAX_CELLS:
-                    raise ParseError(
-                        f"cell {c.get('r')}: more than {_MAX_CELLS} cells (counting the empty "
-                        "ones before it): not one of CMS's small workbooks",
-                        file=label,
-                    )
+            if total > _MAX_CELLS:
+                raise ParseError(
+                    f"cell {c.get('r')}: more than {_MAX_CELLS} cells and rows (counting the "
+                    "empty ones): not one of CMS's small workbooks",
+                    file=label,
+                )
             cells.extend([""] * (col - len(cells)))
             cells.append(text)
+        if total > _MAX_CELLS:
+            raise ParseError(f"more than {_MAX_CELLS} cells and rows", file=label)
         rows.append(cells)
     return rows

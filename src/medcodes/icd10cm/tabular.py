@@ -88,10 +88,12 @@ def _parse_xml(data: bytes, label: str) -> Any:
 
 #: Bounds on what a tabular file may hold, checked before the tree is built
 #: (each element or attribute costs a hundred bytes or more in the tree): about
-#: five times the official file's counts (365,000 tags and 3,200 "=" in April
-#: 2026; an attribute needs an "=").
-MAX_ELEMENTS = 2_000_000
+#: three times the official file's counts (365,000 "<" and 3,200 "=" in April
+#: 2026; an attribute needs an "=", an element one or two "<").
+MAX_ELEMENTS = 1_000_000
 MAX_ATTRIBUTES = 100_000
+#: The most elements kept verbatim (the model has no field for them).
+MAX_RAW = 1_000
 
 
 def _check_counts(data: bytes, label: str) -> None:
@@ -178,12 +180,13 @@ class _Builder:
     """Appends the nodes of a tabular file to a :class:`_Store` in document
     (pre-)order, in one pass over the elements."""
 
-    __slots__ = ("exceptions", "label", "max_nodes", "patterns", "size", "store")
+    __slots__ = ("exceptions", "label", "max_nodes", "patterns", "raw_count", "size", "store")
 
     def __init__(self, label: str, size: int) -> None:
         self.label = label
         self.size = size
         self.max_nodes = size // _BYTES_PER_NODE + 1000
+        self.raw_count = 0
         self.store = _Store()
         # Category -> its active prose exception (or None), decided once.
         self.exceptions: dict[str, SeventhCharacterException | None] = {}
@@ -221,6 +224,13 @@ class _Builder:
     def _raw(self, el: Any, i: int) -> None:
         """Keep an element the model has no field for (the visual-impairment
         table under H54.8) verbatim."""
+        if self.raw_count >= MAX_RAW:
+            raise self._error(
+                f"more than {MAX_RAW} elements medcodes does not model (an official "
+                "tabular has one, the visual-impairment table)",
+                el,
+            )
+        self.raw_count += 1
         raw = etree.tostring(el, encoding="unicode", with_tail=False)
         extras = self.store.extras
         extras[i] = (*extras.get(i, ()), raw)
