@@ -512,3 +512,25 @@ def test_peak_memory_is_bounded_by_the_input(tmp_path: Path) -> None:
         outcome, peak = _peak(kind, str(path))
         assert outcome == expected, name
         assert peak <= 20 * len(data) + normal, (name, len(data), peak, normal)
+
+
+_LOW_MEMORY = """
+import resource, sys, medcodes
+with open("/proc/self/status") as fh:
+    size = next(int(x.split()[1]) for x in fh if x.startswith("VmSize:")) * 1024
+resource.setrlimit(resource.RLIMIT_AS, (size + (40 << 20), size + (40 << 20)))
+try:
+    medcodes.icd10cm.load(sys.argv[1])
+except medcodes.errors.MedcodesError as exc:
+    print(type(exc).__name__, exc)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's VmSize")
+def test_running_out_of_memory_is_a_medcodes_error(tmp_path: Path) -> None:
+    # 300 KB that decompress to 56 MB, in a process allowed 40 MB more.
+    path = _write(tmp_path, "icd10cm_codes_2099.txt.gz", gzip.compress(b"A000 x\r\n" * 7_000_000))
+    out = subprocess.run(
+        [sys.executable, "-c", _LOW_MEMORY, str(path)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.startswith("SourceError ") and "not enough memory" in out.stdout

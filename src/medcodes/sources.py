@@ -370,4 +370,9 @@ def _read(candidate: _Candidate, max_bytes: int) -> _Source:
         raise  # ours, already naming the file
     except (*CORRUPT_DATA, KeyError) as exc:
         raise ParseError(f"cannot read ({exc})", file=label) from exc
-    return _Source(_decompress(data, label, max_bytes), candidate)
+    except MemoryError:
+        raise SourceError("not enough memory to read it (lower max_bytes?)", file=label) from None
+    try:
+        return _Source(_decompress(data, label, max_bytes), candidate)
+    except MemoryError:
+        raise SourceError("not enough memory to decompress it", file=label) from None
