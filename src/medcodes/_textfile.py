@@ -29,13 +29,6 @@ def check_complete(data: bytes, label: str) -> bytes:
 
     :raises ~medcodes.errors.ParseError: naming the line.
     """
-    lines = data.count(b"\n")
-    if lines > MAX_LINES:
-        raise ParseError(
-            f"{lines} lines, more than the {MAX_LINES} any official file comes near "
-            "(refused before reading them, to bound memory)",
-            file=label,
-        )
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
@@ -59,9 +52,16 @@ def split_lines(text: str, label: str) -> list[str]:
     :class:`~medcodes.errors.DefectWarning` naming the line: split there, a
     title could carry a whole extra record.
     """
+    ends = text.count("\n")
+    if ends > MAX_LINES:
+        raise ParseError(
+            f"{ends} lines, more than the {MAX_LINES} any official file comes near "
+            "(refused before splitting them, to bound memory)",
+            file=label,
+        )
     lines = text.splitlines()
-    if len(lines) == text.count("\n") + (not text.endswith("\n")):
-        return lines  # no other separator (the usual case: one fast pass)
+    if len(lines) == ends + (not text.endswith("\n")):
+        return lines  # no other separator (the usual case)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -33,6 +33,9 @@ __all__: list[str] = []
 _START = re.compile(r"(?:   [A-Z0-9]{2}|[A-Z][0-9]{4})[0-9]{5}")
 _FIRST_LINE_MIN = 293  # through the action code (column 293)
 _CONTINUATION = {"3": "4", "7": "8"}
+#: The sequence number of a record's next continuation line, by the number of
+#: lines read: 00200, 00300, ... (a sequence number has 5 digits).
+_SEQUENCE = {k: f"{(k + 1) * 100:05d}" for k in range(1, 999)}
 
 
 def _enum_lookup(enum_cls: Any) -> dict[str, Any]:
@@ -100,7 +103,6 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
     first: tuple[int, str] | None = None  # (line number, first line) of the open record
     pieces: list[str] = []
     code = ""  # the code field of the open record
-    expected = 200  # the sequence number of its next continuation line
     start = _START.match
     for n, line in enumerate(lines, 1):
         if not line or line.isspace():
@@ -156,7 +158,6 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
             first = (n, line)
             code = line[:5] + _CONTINUATION[ric]
             pieces = [line[11:91].strip()]
-            expected = 200
         elif ric in ("4", "8"):
             if code != line[:5] + ric:
                 raise ParseError(
@@ -164,14 +165,14 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
                     file=label,
                     line=n,
                 )
-            if line[5:10] != f"{expected:05d}":
+            if line[5:10] != _SEQUENCE.get(len(pieces)):
                 raise ParseError(
                     f"continuation record of {line[:5].strip()} has sequence number "
-                    f"{line[5:10]}, expected {expected:05d} (a line out of order or missing)",
+                    f"{line[5:10]}, expected {(len(pieces) + 1) * 100:05d} "
+                    "(a line out of order or missing)",
                     file=label,
                     line=n,
                 )
-            expected += 100
             pieces.append(line[11:91].strip())
         else:
             raise ParseError(f"unknown record id {ric!r}", file=label, line=n)
