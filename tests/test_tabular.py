@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import lzma
+import pickle
 import time
 import warnings
 import zipfile
@@ -221,6 +222,8 @@ def test_the_fy2017_tabular_loads_whole_without_a_warning() -> None:
     assert written == names and len(names) > 40_000
     assert "U07.1" not in cs and cs["S72.001A"].parent.code == "S72.001"
     assert cs.introduction[0].title == "ICD-10-CM TABULAR LIST of DISEASES and INJURIES"
+    refs = [r.id for ch in cs.chapters() for r in ch.section_index]
+    assert refs == root.xpath("//chapter/sectionIndex/sectionRef/@id") and len(refs) > 250
 
 
 def _fy2021_nesting(xml: bytes, order: bytes) -> tuple[bytes, bytes]:
@@ -306,7 +309,8 @@ def test_the_introduction_is_kept_exactly(cm: Codeset, xml2026: bytes) -> None:
             "define, or give examples of, the content of the category.",
         ),
     )
-    # An order file alone has no introduction.
+    # Kept through pickling (process pools), and absent from an order file alone.
+    assert pickle.loads(pickle.dumps(cm)).introduction == cm.introduction
     assert medcodes.icd10cm.load(CDC_2026_ZIP.parent / CDC_2026_ZIP.name).introduction == ()
 
 
