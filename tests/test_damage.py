@@ -396,9 +396,12 @@ def test_a_file_rewritten_while_read_is_refused(tmp_path: Path, hcpcs_bytes: byt
     assert refused == 1, loaded
 
 
+@pytest.mark.parametrize("end", ["\r\n", "\n"])
 @pytest.mark.parametrize("separator", ["\u2028", "\x85", "\u2029", "\x0b", "\r"])
-def test_a_line_separator_inside_a_title_never_adds_a_code(tmp_path: Path, separator: str) -> None:
-    data = _official("icd10cm_codes_2025.txt").decode("ascii")
+def test_a_line_separator_inside_a_title_never_adds_a_code(
+    tmp_path: Path, separator: str, end: str
+) -> None:
+    data = _official("icd10cm_codes_2025.txt").decode("ascii").replace("\r\n", end)
     injected = "Cholera" + separator + "Z9999   Injected code"
     text = data.replace("Cholera", injected, 1)
     path = _write(tmp_path, "icd10cm_codes_2025.txt", text.encode("utf-8"))

@@ -52,16 +52,19 @@ def split_lines(text: str, label: str) -> list[str]:
     :class:`~medcodes.errors.DefectWarning` naming the line: split there, a
     title could carry a whole extra record.
     """
-    ends = text.count("\n")
-    if ends > MAX_LINES:
+    lines = text.splitlines()  # (at most ~60 bytes a line: within the memory bound)
+    n = len(lines)
+    if n > MAX_LINES:
         raise ParseError(
-            f"{ends} lines, more than the {MAX_LINES} any official file comes near "
-            "(refused before splitting them, to bound memory)",
+            f"{n} lines, more than the {MAX_LINES} any official file comes near "
+            "(refused before parsing them, to bound memory)",
             file=label,
         )
-    lines = text.splitlines()
-    if len(lines) == ends + (not text.endswith("\n")):
-        return lines  # no other separator (the usual case)
+    size = sum(map(len, lines))
+    if size + 2 * n == len(text):
+        return lines  # every line ends with \r\n, the only 2-character line end
+    if size + n == len(text) and text.count("\n") == n:
+        return lines  # every line ends with \n
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -96,8 +96,12 @@ MAX_ATTRIBUTES = 100_000
 MAX_RAW = 1_000
 
 
+_NOT_MARKS = bytes(b for b in range(256) if b not in b"<=")
+
+
 def _check_counts(data: bytes, label: str) -> None:
-    tags, equals = data.count(b"<"), data.count(b"=")
+    marks = data.translate(None, _NOT_MARKS)  # one pass for both counts
+    tags, equals = marks.count(b"<"), marks.count(b"=")
     if tags > MAX_ELEMENTS or equals > MAX_ATTRIBUTES:
         what = f"{tags} tags" if tags > MAX_ELEMENTS else f"{equals} attributes (or '=')"
         raise ParseError(
