@@ -104,7 +104,7 @@ def read_rows(data: bytes, label: str) -> list[list[str]]:
     strings = (
         [
             "".join(str(t) for t in si.itertext())
-            for si in _each(shared, f"{_NS}si", "strings", label)
+            for si in _each(shared, f"{_NS}si", "xl/sharedStrings.xml", label)
         ]
         if shared is not None
         else []
