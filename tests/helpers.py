@@ -24,6 +24,7 @@ ADDENDA_APRIL_2026 = (
     DATA / "icd10cm-codes-addenda-April-1-2026.txt",
 )
 TABULAR_2026_APRIL = BUNDLED / "icd10c-tabular-April-1-2026.xml.gz"
+TABULAR_2017 = DATA / "icd10cm-2017" / "icd10cm_tabular_2017.xml.xz"
 CDC_2026_ZIP = BUNDLED / "icd10cm-Code-Descriptions-2026.zip"
 
 

@@ -14,7 +14,9 @@ from .helpers import CDC_2026_ZIP
 
 _SHORT = "Diffuse large B-cell lymphoma, extrnod and solid organ sites"
 _LONG = "Diffuse large B-cell lymphoma, extranodal and solid organ sites"
-_TOTALS = "  74044 codes in icd10cm_order_2024.txt\r\n  74260 codes in icd10cm_order_2025.txt\r\n"
+# An excerpt: its totals agree with its own lines (1 code deleted; none).
+_TOTALS = "  74261 codes in icd10cm_order_2024.txt\r\n  74260 codes in icd10cm_order_2025.txt\r\n"
+_SAME = "  74260 codes in icd10cm_codes_2024.txt\r\n  74260 codes in icd10cm_codes_2025.txt\r\n"
 ORDER = (
     f"Delete:      1 C8339   {_SHORT} {_LONG}\r\n"
     f"Add:         0 C8339   {_SHORT} {_LONG}\r\n"
@@ -37,14 +39,14 @@ def test_order_addenda_lines_and_summary() -> None:
     )
     assert first.short_title == _SHORT
     assert first.long_title == _LONG
-    assert a.codes is not None and (a.codes.old_total, a.codes.deletions) == (74044, 1)
+    assert a.codes is not None and (a.codes.old_total, a.codes.deletions) == (74261, 1)
 
 
 def test_codes_addenda() -> None:
     text = (
         "Revise from: A7741   Ehrlichiosis chafeensis\r\n"
         "Revise to:   A7741   Ehrlichiosis chaffeensis\r\n\r\n"
-        f"Codes\r\n{_TOTALS}      0 additions\r\n      0 deletions\r\n      1 revisions\r\n"
+        f"Codes\r\n{_SAME}      0 additions\r\n      0 deletions\r\n      1 revisions\r\n"
     )
     a = parse_addenda(text.encode(), "x")
     assert a.type is AddendaType.CODES

@@ -1,6 +1,8 @@
 """A seeded mutation corpus built from the real files: truncated, bit-flipped,
 byte-inserted, re-encoded, shuffled and duplicated inputs, with dropped lines
-and dropped required XML elements. Every outcome is a
+and dropped required XML elements, and the damage of issue 14 (line
+separators inside a line, second streams and trailing bytes, swapped lines,
+repeated or out-of-range 7th characters). Every outcome is a
 successful load or a medcodes ParseError naming the file; nothing else, and
 damage that can be detected is (a truncated tabular never loads)."""
 
@@ -40,6 +42,18 @@ def _small_tabular() -> bytes:
     return data[:end] + b"\r\n</ICD10CM.tabular>\r\n"
 
 
+def _seventh_tabular() -> bytes:
+    """The real 2026 XML with only its chapter 4, whose 7th-character rules
+    (E08-E13) the fuzzing damages."""
+    data = tabular_bytes(TABULAR_2026_APRIL)
+    first = data.index(b"<chapter>")
+    at = first
+    for _ in range(3):
+        at = data.index(b"<chapter>", at + 1)
+    end = data.index(b"</chapter>", at) + len(b"</chapter>")
+    return data[:first] + data[at:end] + b"\r\n</ICD10CM.tabular>\r\n"
+
+
 def _zip_member(path: Path, name: str, lines: int) -> bytes:
     with zipfile.ZipFile(path) as zf:
         return b"\r\n".join(zf.read(name).splitlines()[:lines]) + b"\r\n"
@@ -51,7 +65,9 @@ def _hcpcs() -> bytes:
 
 
 def _mutate(data: bytes, rng: random.Random) -> bytes:
-    kind = rng.randrange(8)
+    kind = rng.randrange(12)
+    if kind >= 8:
+        return _mutate_issue14(data, rng, kind)
     if kind == 0:  # truncate anywhere
         return data[: rng.randrange(len(data))]
     if kind == 1:  # flip bytes
@@ -94,6 +110,41 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
     return data[:at] + b"A" * 2_000_000 + data[at:]
 
 
+#: Line separators other than a line end: inside a line they are text.
+_SEPARATORS = ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\r"]
+
+
+def _mutate_issue14(data: bytes, rng: random.Random, kind: int) -> bytes:
+    """The damage issue 14 checks for: line separators inside a line, a
+    second compressed stream or trailing bytes, swapped or renumbered lines,
+    and 7th-character definitions that are repeated or out of range."""
+    if kind == 8:  # a line separator (U+2028, NEL ...) inside a line
+        at = rng.randrange(len(data))
+        sep = rng.choice(_SEPARATORS).encode("utf-8")
+        return data[:at] + sep + data[at:]
+    if kind == 9:  # a second stream of the same compression, or bytes after the data
+        if data.startswith(b"\x1f\x8b"):
+            return data + gzip.compress(data[:100])
+        if data.startswith(b"\xfd7zXZ"):
+            return data + lzma.compress(b"more")
+        return data + rng.choice([b"\x00\x00\x00\x00", b"garbage"])
+    if kind == 10:  # two neighbouring lines swapped (sequence and order numbers)
+        lines = data.split(b"\n")
+        k = rng.randrange(max(len(lines) - 1, 1))
+        lines[k : k + 2] = lines[k : k + 2][::-1]
+        return b"\n".join(lines)
+    # a 7th-character definition repeated, or its character out of range
+    at = data.find(b'<extension char="')
+    if at < 0:
+        return data[: rng.randrange(len(data))]
+    end = data.index(b"</extension>", at) + len(b"</extension>")
+    if rng.random() < 0.5:
+        return data[:end] + data[at:end] * rng.randint(1, 40) + data[end:]
+    char = rng.choice(["a", "\u4e00", "\u0661", "*", "AB", ""]).encode("utf-8")
+    at += len(b'<extension char="')
+    return data[:at] + char + data[at + 1 :]
+
+
 def _in_zip(make: Callable[[], bytes], member: str) -> Callable[[], bytes]:
     def zipped() -> bytes:
         out = io.BytesIO()
@@ -110,6 +161,11 @@ def _order_sample() -> bytes:
 
 _FORMATS: dict[str, tuple[Callable[[], bytes], str, Callable[[Path], object]]] = {
     "tabular XML": (_small_tabular, "icd10cm_tabular_2026.xml", medcodes.icd10cm.load),
+    "tabular XML, 7th characters": (
+        _seventh_tabular,
+        "icd10cm_tabular_2026.xml",
+        medcodes.icd10cm.load,
+    ),
     "order file": (
         lambda: _zip_member(CDC_2026_ZIP, "icd10cm-order-2026.txt", 400),
         "icd10cm_order_2026.txt",
@@ -175,7 +231,7 @@ def test_mutated_files_load_or_raise_parse_error(
             outcomes["refused"] += 1
         else:
             outcomes["loaded"] += 1
-            if fmt == "tabular XML" and original.startswith(data):
+            if fmt in ("tabular XML", "tabular XML, 7th characters") and original.startswith(data):
                 # A cut tabular never loads as a smaller release (only a cut of
                 # the line break after the root's end tag is harmless).
                 assert data.rstrip().endswith(b"</ICD10CM.tabular>"), case

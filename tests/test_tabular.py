@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import gzip
+import lzma
+import pickle
 import time
 import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 import medcodes
 from medcodes.errors import DefectWarning, ParseError
-from medcodes.icd10cm import Codeset, Kind, NoteKind
+from medcodes.icd10cm import Codeset, IntroSection, Kind, NoteKind, SectionRef
+
+from .helpers import CDC_2026_ZIP, TABULAR_2017
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -197,3 +203,135 @@ def test_utf8_declared_as_latin1_is_refused(tmp_path: Path, xml2026: bytes) -> N
     latin = data.decode("utf-8").encode("latin-1")
     cs = medcodes.icd10cm.load(_write(tmp_path, "icd10cm_tabular_2026.xml", latin))
     assert cs["M14.6"].title.startswith("Charc\u00f4t")
+
+
+# -- every official release loads (issue 14) ------------------------------------
+
+
+def test_the_fy2017_tabular_loads_whole_without_a_warning() -> None:
+    data = lzma.decompress(TABULAR_2017.read_bytes())
+    root = etree.fromstring(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cs = medcodes.icd10cm.load(TABULAR_2017)
+    assert cs.release.fiscal_year == 2017
+    assert [c.code for c in cs.chapters()] == [str(n) for n in range(1, 22)]  # no chapter 22
+    # Every <diag> of the file is a node, in file order, under its own parent.
+    names = [n.replace(".", "") for n in root.xpath("//diag/name/text()")]
+    written = [n.key for n in cs if n.kind not in (Kind.CHAPTER, Kind.BLOCK) and not n.is_extension]
+    assert written == names and len(names) > 40_000
+    assert "U07.1" not in cs and cs["S72.001A"].parent.code == "S72.001"
+    assert cs.introduction[0].title == "ICD-10-CM TABULAR LIST of DISEASES and INJURIES"
+    refs = [r.id for ch in cs.chapters() for r in ch.section_index]
+    assert refs == root.xpath("//chapter/sectionIndex/sectionRef/@id") and len(refs) > 250
+
+
+def _fy2021_nesting(xml: bytes, order: bytes) -> tuple[bytes, bytes]:
+    """The April 2026 files with H54.512A nested under H54.511 (no H54.512),
+    as the FY2021 tabular and order file have it."""
+    start = xml.index(b"<name>H54.511A</name>")
+    open_512 = xml.index(b"<diag>", start)
+    name_512 = xml.index(b"<name>H54.512</name>")
+    # Drop H54.511's end tag and H54.512's start, name and title: its own end
+    # tag now closes H54.511.
+    close_511 = xml.rindex(b"</diag>", start, open_512)
+    desc_end = xml.index(b"</desc>", name_512) + len(b"</desc>")
+    xml = xml[:close_511] + xml[desc_end:]
+    lines = order.split(b"\r\n")
+    order = b"\r\n".join(line for line in lines if line[6:14] != b"H54512  ")
+    return xml, order
+
+
+def test_a_code_that_does_not_extend_its_parent_loads_with_a_warning(
+    tmp_path: Path, xml2026: bytes
+) -> None:
+    with zipfile.ZipFile(CDC_2026_ZIP) as zf:
+        order = zf.read("icd10cm-order-2026.txt")
+    xml, order = _fy2021_nesting(xml2026, order)
+    line = xml[: xml.index(b"<name>H54.512A</name>")].count(b"\n") + 1
+    tab = _write(tmp_path, "icd10cm_tabular_2026.xml", xml)
+    with pytest.warns(DefectWarning) as seen:
+        cs = medcodes.icd10cm.load(tab, order=_write(tmp_path, "icd10cm-order-2026.txt", order))
+    messages = [str(w.message) for w in seen]
+    assert messages == [
+        f"{tab}, line {line}: <diag> H54.512A does not extend the name of its parent "
+        "H54.511; kept under it, as the file nests it"
+    ]
+    # The file's structure is kept, and the order-file equality held (else MismatchError).
+    assert cs["H54.512A"].parent.code == "H54.511" and cs["H54.512A"].billable
+    assert [c.code for c in cs["H54.511"].children] == ["H54.511A", "H54.512A"]
+    assert "H54.512" not in cs and cs["H54.512A"].short_title
+    assert cs["H54.512A"].title == "Low vision right eye category 2, normal vision left eye"
+
+
+def test_the_fy2021_nesting_in_a_small_file(tmp_path: Path) -> None:
+    xml = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n<ICD10CM.tabular><version>2021</version>\n'
+        b"<chapter><name>7</name><desc>Eye</desc>\n"
+        b'<section id="H53-H54"><desc>Visual disturbances</desc>\n'
+        b"<diag><name>H54</name><desc>Blindness</desc>\n"
+        b"<diag><name>H54.5</name><desc>Low vision, one eye</desc>\n"
+        b"<diag><name>H54.51</name><desc>Low vision, right eye</desc>\n"
+        b"<diag><name>H54.511</name><desc>Low vision, right eye, category 1-2</desc>\n"
+        b"<diag><name>H54.511A</name><desc>Category 1</desc></diag>\n"
+        b"<diag><name>H54.512A</name><desc>Category 2</desc>\n"
+        b"<diag><name>H54.512AB</name><desc>Deeper</desc></diag></diag>\n"
+        b"</diag></diag></diag></diag></section></chapter></ICD10CM.tabular>\n"
+    )
+    with (
+        pytest.warns(DefectWarning, match=r"t\.xml, line 10: <diag> H54\.512A does not extend"),
+        pytest.raises(ParseError, match=r"line 11: unexpected <diag> name 'H54.512AB'"),
+    ):
+        medcodes.icd10cm.load(_write(tmp_path, "t.xml", xml))
+    xml = xml.replace(b"<diag><name>H54.512AB</name><desc>Deeper</desc></diag>", b"")
+    with pytest.warns(DefectWarning, match=r"line 10: <diag> H54\.512A does not extend"):
+        cs = medcodes.icd10cm.load(_write(tmp_path, "t.xml", xml))
+    assert [n.code for n in cs["H54.511"].children] == ["H54.511A", "H54.512A"]
+    assert cs["H54.512A"].billable and cs["H54.511"].kind is Kind.SUBCATEGORY
+
+
+# -- nothing official dropped: introduction and section index (issue 14) ------
+
+
+def test_the_introduction_is_kept_exactly(cm: Codeset, xml2026: bytes) -> None:
+    root = etree.fromstring(xml2026)
+    sections = root.find("introduction").findall("introSection")
+    assert len(cm.introduction) == len(sections) == 9
+    for kept, el in zip(cm.introduction, sections, strict=True):
+        assert kept.type == el.get("type")
+        assert kept.title == el.findtext("title")
+        assert kept.notes == tuple(n.text for n in el.iterfind("instruction/note"))
+    assert cm.introduction[2] == IntroSection(
+        "instruction",
+        "Includes:",
+        (
+            "The word 'Includes' appears immediately under certain categories to further "
+            "define, or give examples of, the content of the category.",
+        ),
+    )
+    # Kept through pickling (process pools), and absent from an order file alone.
+    assert pickle.loads(pickle.dumps(cm)).introduction == cm.introduction
+    assert medcodes.icd10cm.load(CDC_2026_ZIP.parent / CDC_2026_ZIP.name).introduction == ()
+
+
+def test_each_chapter_keeps_its_section_index(cm: Codeset) -> None:
+    refs = [r for ch in cm.chapters() for r in ch.section_index]
+    assert all(ch.section_index for ch in cm.chapters())
+    assert cm["A00"].section_index == () and cm["A00-A09"].section_index == ()
+    assert cm.chapter(1).section_index[0] == SectionRef(
+        "A00-A09", "A00", "A09", "Intestinal infectious diseases"
+    )
+    # Every entry names a block of the release; three are worded differently
+    # from the block's own title in April 2026.
+    differ = {}
+    for r in refs:
+        own = cm.block(r.id).title
+        assert own.endswith(f" ({r.id})")
+        if own[: -len(r.id) - 3].strip() != r.title:  # QA0 starts with a space
+            differ[r.id] = r.title
+    assert differ == {
+        "F70-F79": "Intellectual disabilities",
+        "T36-T50": "Poisoning by, adverse effect of and underdosing of drugs, medicaments "
+        "and biological substances",
+        "Z68": "Body mass index (BMI)",
+    }

@@ -116,7 +116,10 @@ def _open(path: Path) -> IO[bytes]:
 
 def _is_zip(path: Path) -> bool:
     with _open(path) as fh:
-        return fh.read(4) == _ZIP_MAGIC
+        try:
+            return fh.read(4) == _ZIP_MAGIC
+        except OSError as exc:  # a device error, /proc/self/mem ...
+            raise SourceError(f"cannot read ({exc.strerror or exc})", file=str(path)) from exc
 
 
 def _check_max_bytes(max_bytes: object) -> int:
@@ -147,8 +150,38 @@ CORRUPT_DATA = (
 )
 
 
+#: The most members a zip may list: official zips hold fewer than 20. Checked
+#: in the zip's end record before the listing is read (a listing of a million
+#: empty members costs over 600 MB).
+MAX_ZIP_MEMBERS = 10_000
+
+
+def _check_zip_size(fh: IO[bytes], label: str) -> None:
+    """Refuse a zip whose end record announces more than MAX_ZIP_MEMBERS
+    members (a zip64 end record: always more than 65,534)."""
+    end = fh.seek(0, os.SEEK_END)
+    fh.seek(max(0, end - (1 << 16) - 22))
+    tail = fh.read()
+    fh.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return  # zipfile says what is wrong
+    count = struct.unpack_from("<H", tail, at + 10)[0]
+    if count > MAX_ZIP_MEMBERS:
+        raise ParseError(
+            f"a zip of {count if count != 0xFFFF else 'over 65,534'} members, more than "
+            f"{MAX_ZIP_MEMBERS}: not an official zip (refused before listing it)",
+            file=label,
+        )
+
+
 def _zip_members(path: Path, data: bytes | None = None) -> list[_Candidate]:
     try:
+        if data is None:
+            with _open(path) as raw:
+                _check_zip_size(raw, str(path))
+        else:
+            _check_zip_size(io.BytesIO(data), str(path))
         with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as zf:
             members = [
                 _Candidate(path, i.filename, data) for i in zf.infolist() if not i.is_dir()
@@ -291,13 +324,13 @@ def _read_bounded(fh: IO[bytes] | gzip.GzipFile, max_bytes: int, label: str) -> 
 def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
     try:
         if data.startswith(_GZIP_MAGIC):
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-                data = _read_bounded(gz, max_bytes, label)
+            gz = zlib.decompressobj(wbits=31)  # one gzip member, header and trailer checked
+            data = gz.decompress(data, max_bytes + 1)
+            _one_stream(gz.eof, gz.unused_data, len(data) > max_bytes, "gz", label)
         elif data.startswith(_XZ_MAGIC):
-            dec = lzma.LZMADecompressor()
-            data = dec.decompress(data, max_length=max_bytes + 1)
-            if not dec.eof and len(data) <= max_bytes:
-                raise SourceError("truncated .xz data", file=label)
+            xz = lzma.LZMADecompressor()
+            data = xz.decompress(data, max_length=max_bytes + 1)
+            _one_stream(xz.eof, xz.unused_data, len(data) > max_bytes, "xz", label)
     except ParseError:
         raise  # ours, already naming the file
     except CORRUPT_DATA as exc:
@@ -305,6 +338,23 @@ def _decompress(data: bytes, label: str, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
     return data
+
+
+def _one_stream(eof: bool, rest: bytes, over: bool, fmt: str, label: str) -> None:
+    """Refuse compressed data cut short, or followed by anything (a second
+    stream, which a reader stopping at the first would silently drop, or
+    garbage): the official files are compressed as one stream."""
+    if over:
+        return  # refused as too large by the caller
+    if not eof:
+        raise ParseError(f"truncated .{fmt} data (an interrupted download?)", file=label)
+    if rest:
+        what = "a second stream" if rest.startswith((_GZIP_MAGIC, _XZ_MAGIC)) else "bytes"
+        raise ParseError(
+            f"{what} after the end of the .{fmt} data ({len(rest)} bytes): "
+            "concatenated or damaged file",
+            file=label,
+        )
 
 
 def _head(path: Path | _Candidate, size: int = 512) -> bytes:
@@ -322,9 +372,9 @@ def _head(path: Path | _Candidate, size: int = 512) -> bytes:
             return path.data[:size]
         except CORRUPT_DATA as exc:
             raise ParseError(f"cannot read ({exc})", file=path.label) from exc
-    with _open(path) as fh:
-        magic = fh.read(6)
     try:
+        with _open(path) as fh:
+            magic = fh.read(6)
         if magic.startswith(_GZIP_MAGIC):
             with gzip.open(path, "rb") as gz:
                 return gz.read(size)
@@ -355,6 +405,7 @@ def _read_memory(candidate: _Candidate, data: bytes, max_bytes: int) -> bytes:
         if len(data) > max_bytes and not data.startswith((_GZIP_MAGIC, _XZ_MAGIC)):
             raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
         return data
+    _check_zip_size(io.BytesIO(data), label)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         info = zf.getinfo(candidate.member)
         if info.file_size > max_bytes:
@@ -366,6 +417,23 @@ def _read_memory(candidate: _Candidate, data: bytes, max_bytes: int) -> bytes:
             return _read_bounded(fh, max_bytes, label)
 
 
+def _stamp(fh: IO[bytes]) -> tuple[int, int]:
+    """The size and modification time of an open file."""
+    st = os.fstat(fh.fileno())
+    return st.st_size, st.st_mtime_ns
+
+
+def _check_unchanged(fh: IO[bytes], before: tuple[int, int], label: str) -> None:
+    """Refuse a file written to while it was read: what was read may mix two
+    versions of it."""
+    if _stamp(fh) != before:
+        raise SourceError(
+            "the file changed while it was read (size or modification time): "
+            "read it again once it is complete",
+            file=label,
+        )
+
+
 def _read(candidate: _Candidate, max_bytes: int) -> _Source:
     label = candidate.label
     try:
@@ -373,23 +441,32 @@ def _read(candidate: _Candidate, max_bytes: int) -> _Source:
             data = _read_memory(candidate, candidate.data, max_bytes)
         elif candidate.member is None:
             with _open(candidate.path) as fh:
-                if os.fstat(fh.fileno()).st_size > max_bytes and not candidate.name.endswith(
-                    (".gz", ".xz")
-                ):
+                before = _stamp(fh)
+                if before[0] > max_bytes and not candidate.name.endswith((".gz", ".xz")):
                     raise SourceError(f"larger than the limit of {max_bytes} bytes", file=label)
                 data = _read_bounded(fh, max_bytes, label)
+                _check_unchanged(fh, before, label)
         else:
-            with _open(candidate.path) as raw, zipfile.ZipFile(raw) as zf:
-                info = zf.getinfo(candidate.member)
-                if info.file_size > max_bytes:
-                    raise SourceError(
-                        f"zip member is {info.file_size} bytes, over the limit of {max_bytes}",
-                        file=label,
-                    )
-                with zf.open(info) as fh:
-                    data = _read_bounded(fh, max_bytes, label)
+            with _open(candidate.path) as raw:
+                before = _stamp(raw)
+                _check_zip_size(raw, label)
+                with zipfile.ZipFile(raw) as zf:
+                    info = zf.getinfo(candidate.member)
+                    if info.file_size > max_bytes:
+                        raise SourceError(
+                            f"zip member is {info.file_size} bytes, over the limit of {max_bytes}",
+                            file=label,
+                        )
+                    with zf.open(info) as fh:
+                        data = _read_bounded(fh, max_bytes, label)
+                _check_unchanged(raw, before, label)
     except ParseError:
         raise  # ours, already naming the file
     except (*CORRUPT_DATA, KeyError) as exc:
         raise ParseError(f"cannot read ({exc})", file=label) from exc
-    return _Source(_decompress(data, label, max_bytes), candidate)
+    except MemoryError:
+        raise SourceError("not enough memory to read it (lower max_bytes?)", file=label) from None
+    try:
+        return _Source(_decompress(data, label, max_bytes), candidate)
+    except MemoryError:
+        raise SourceError("not enough memory to decompress it", file=label) from None

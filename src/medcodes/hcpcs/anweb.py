@@ -16,7 +16,7 @@ import re
 import warnings
 from typing import Any
 
-from .._textfile import check_complete
+from .._textfile import check_complete, split_lines
 from ..errors import DefectWarning, ParseError
 from .model import (
     ActionCode,
@@ -33,6 +33,9 @@ __all__: list[str] = []
 _START = re.compile(r"(?:   [A-Z0-9]{2}|[A-Z][0-9]{4})[0-9]{5}")
 _FIRST_LINE_MIN = 293  # through the action code (column 293)
 _CONTINUATION = {"3": "4", "7": "8"}
+#: The sequence number of a record's next continuation line, by the number of
+#: lines read: 00200, 00300, ... (a sequence number has 5 digits).
+_SEQUENCE = {k: f"{(k + 1) * 100:05d}" for k in range(1, 999)}
 
 
 def _enum_lookup(enum_cls: Any) -> dict[str, Any]:
@@ -90,7 +93,7 @@ def decode(data: bytes, label: str) -> str:
 
 def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
     """The procedure codes and the modifiers of an ANWEB file, in file order."""
-    lines = decode(data, label).splitlines()
+    lines = split_lines(decode(data, label), label)
     procedures: list[Record] = []
     modifiers: list[Record] = []
     out = (procedures, modifiers)
@@ -145,6 +148,13 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
                     file=label,
                     line=n,
                 )
+            if line[5:10] != "00100":
+                raise ParseError(
+                    f"first record of {line[:5].strip()} has sequence number {line[5:10]}, "
+                    "expected 00100",
+                    file=label,
+                    line=n,
+                )
             first = (n, line)
             code = line[:5] + _CONTINUATION[ric]
             pieces = [line[11:91].strip()]
@@ -152,6 +162,14 @@ def parse_anweb(data: bytes, label: str) -> tuple[list[Record], list[Record]]:
             if code != line[:5] + ric:
                 raise ParseError(
                     f"continuation record of {line[:5].strip()} without its first record",
+                    file=label,
+                    line=n,
+                )
+            if line[5:10] != _SEQUENCE.get(len(pieces)):
+                raise ParseError(
+                    f"continuation record of {line[:5].strip()} has sequence number "
+                    f"{line[5:10]}, expected {(len(pieces) + 1) * 100:05d} "
+                    "(a line out of order or missing)",
                     file=label,
                     line=n,
                 )

@@ -137,7 +137,9 @@ def _year(names: list[str]) -> int | None:
         )
         if m:
             y = int(m.group(1))
-            return 2000 + y if y < 100 else y
+            y = 2000 + y if y < 100 else y
+            if 1983 <= y <= 2999:  # else not a year of HCPCS ("HCPC9999"): not one said
+                return y
     return None
 
 

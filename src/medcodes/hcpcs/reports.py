@@ -17,6 +17,7 @@ import re
 
 from attrs import frozen
 
+from .._textfile import split_lines
 from .._xlsx import read_rows
 from ..errors import ParseError
 from ..sources import (
@@ -159,7 +160,7 @@ def parse_transaction_workbook(data: bytes, label: str) -> TransactionReport:
 
 def parse_transaction_report(data: bytes, label: str) -> TransactionReport:
     """Parse the bytes of a transaction report."""
-    lines = decode(data, label).splitlines()
+    lines = split_lines(decode(data, label), label)
     head = next((n for n, line in enumerate(lines) if _HEADER.match(line)), None)
     if head is None:
         raise ParseError("no 'HCPCS/MOD' header line: not a transaction report", file=label)

@@ -36,7 +36,17 @@ from .index import (
     load_index,
 )
 from .loader import load
-from .model import Kind, Note, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
+from .model import (
+    IntroSection,
+    Kind,
+    Note,
+    NoteKind,
+    Notes,
+    Release,
+    SectionRef,
+    SeventhCharacter,
+    SeventhCharacterRule,
+)
 from .order import OrderFile, OrderRecord
 from .references import CodeRef, parse_references
 from .rules import (
@@ -99,6 +109,7 @@ __all__ = [
     "Index",
     "IndexDiff",
     "IndexKind",
+    "IntroSection",
     "Kind",
     "NeoplasmColumn",
     "Node",
@@ -117,6 +128,7 @@ __all__ = [
     "ReleaseHistory",
     "Resolution",
     "RuleKind",
+    "SectionRef",
     "SeventhCharacter",
     "SeventhCharacterException",
     "SeventhCharacterRule",

@@ -17,6 +17,7 @@ import re
 
 from attrs import frozen
 
+from .._textfile import split_lines
 from ..errors import MismatchError, ParseError, UsageError
 from ..sources import (
     MAX_BYTES_ADDENDA,
@@ -191,12 +192,14 @@ def load_addenda(
 def parse_addenda(data: bytes, label: str, source: SourceFile | None = None) -> Addenda:
     """Parse the bytes of an order or codes addenda file."""
     text = decode_text(data, label).removeprefix("\ufeff")  # a byte order mark
-    lines = text.splitlines()
+    lines = split_lines(text, label)
     kind: AddendaType | None = None
     changes: list[AddendaLine] = []
     blocks: dict[str, dict[str, int]] = {}
     block: dict[str, int] | None = None
     totals: list[int] = []
+    at: dict[tuple[int, str], int] = {}  # (block, count) -> its line
+    starts: list[int] = []  # the line of each change
     for n, raw in enumerate(lines, 1):
         line = raw.rstrip()
         if not line.strip():
@@ -210,6 +213,7 @@ def parse_addenda(data: bytes, label: str, source: SourceFile | None = None) -> 
             if m is None or this is not kind:
                 raise ParseError("not an addenda change line", file=label, line=n)
             changes.append(_change(m, kind, label, n))
+            starts.append(n)
             continue
         word = line.strip()
         if word in ("Headers", "Codes"):
@@ -229,10 +233,12 @@ def parse_addenda(data: bytes, label: str, source: SourceFile | None = None) -> 
             if len(totals) > 2:
                 raise ParseError("more than two totals in a summary", file=label, line=n)
             block["old_total" if len(totals) == 1 else "new_total"] = value
+            at[id(block), "old_total" if len(totals) == 1 else "new_total"] = n
         elif what in _COUNT_NAMES:
             if _COUNT_NAMES[what] in block:
                 raise ParseError(f"the summary gives {what!r} twice", file=label, line=n)
             block[_COUNT_NAMES[what]] = value
+            at[id(block), _COUNT_NAMES[what]] = n
         else:
             raise ParseError(f"unexpected summary line {line.strip()!r}", file=label, line=n)
     if kind is None:
@@ -240,6 +246,10 @@ def parse_addenda(data: bytes, label: str, source: SourceFile | None = None) -> 
         kind = AddendaType.ORDER if "Headers" in blocks else AddendaType.CODES
     if not blocks:
         raise ParseError("no summary (not an addenda file, or truncated)", file=label)
+    _check_lines(kind, changes, starts, label)
+    for name, block in blocks.items():
+        flag = None if kind is AddendaType.CODES else name == "Codes"
+        _check_summary(name, block, [c for c in changes if c.billable is flag], at, label)
     return Addenda(
         kind,
         tuple(changes),
@@ -272,3 +282,85 @@ def _counts(block: dict[str, int] | None, label: str) -> AddendaCounts | None:
     if missing:
         raise ParseError(f"summary lacks {', '.join(missing)}", file=label)
     return AddendaCounts(**block)
+
+
+def _check_lines(
+    kind: AddendaType, changes: list[AddendaLine], starts: list[int], label: str
+) -> None:
+    """Refuse change lines that contradict each other: a "Revise from" without
+    its "Revise to" of the same code just after it, or a code added (or
+    deleted) twice with the same flag."""
+    seen: dict[tuple[AddendaAction, str, bool | None], int] = {}
+    pending: AddendaLine | None = None
+    for line, n in zip(changes, starts, strict=True):
+        if pending is not None:
+            if line.action is not AddendaAction.REVISE_TO or line.code != pending.code:
+                raise ParseError(
+                    f'"Revise from" of {pending.code} is not followed by its "Revise to"',
+                    file=label,
+                    line=n - 1,
+                )
+            pending = None
+            continue
+        if line.action is AddendaAction.REVISE_FROM:
+            pending = line
+            continue
+        if line.action is AddendaAction.REVISE_TO:
+            raise ParseError(
+                f'"Revise to" of {line.code} without its "Revise from"', file=label, line=n
+            )
+        first = seen.setdefault((line.action, line.code, line.billable), n)
+        if first != n:
+            raise ParseError(
+                f"{line.action.value} {line.code} twice (first on line {first})",
+                file=label,
+                line=n,
+            )
+    if pending is not None:
+        raise ParseError(
+            f'"Revise from" of {pending.code} is the last line: its "Revise to" is missing',
+            file=label,
+            line=starts[-1],
+        )
+
+
+def _check_summary(
+    name: str,
+    block: dict[str, int],
+    changes: list[AddendaLine],
+    at: dict[tuple[int, str], int],
+    label: str,
+) -> None:
+    """The summary's counts against the change lines and against each other
+    (every official addenda agrees with itself)."""
+    actions = [c.action for c in changes]
+    found = {
+        "additions": actions.count(AddendaAction.ADD),
+        "deletions": actions.count(AddendaAction.DELETE),
+        "revisions": actions.count(AddendaAction.REVISE_FROM),
+    }
+    word = name.lower()
+    for key, count in found.items():
+        said = block.get(key)
+        if said is not None and said != count:
+            raise ParseError(
+                f"the summary gives {said} {word} {key} but the file has {count} such lines",
+                file=label,
+                line=at.get((id(block), key)),
+            )
+    old, new = block.get("old_total"), block.get("new_total")
+    if old is not None and new is not None and old + found["additions"] - found["deletions"] != new:
+        raise ParseError(
+            f"{word}: {old} + {found['additions']} added - {found['deletions']} deleted "
+            f"is not the new total {new}",
+            file=label,
+            line=at.get((id(block), "new_total")),
+        )
+    parts = [block.get(k) for k in ("both_titles", "long_title_only", "short_title_only")]
+    if all(p is not None for p in parts) and sum(p or 0 for p in parts) != found["revisions"]:
+        raise ParseError(
+            f"{word}: the kinds of revision add up to {sum(p or 0 for p in parts)}, "
+            f"not to the {found['revisions']} revisions",
+            file=label,
+            line=at.get((id(block), "both_titles")),
+        )

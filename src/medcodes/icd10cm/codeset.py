@@ -17,7 +17,16 @@ from .._args import text_arg, upper_key
 from .._gc import paused_gc
 from ..errors import UnknownCodeError, UsageError
 from .hierarchy import BILLABLE, GENERATED, GROUP, PLACEHOLDER, _Store
-from .model import Kind, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
+from .model import (
+    IntroSection,
+    Kind,
+    NoteKind,
+    Notes,
+    Release,
+    SectionRef,
+    SeventhCharacter,
+    SeventhCharacterRule,
+)
 
 __all__ = ["Codeset", "Node", "display_code", "normalize_code"]
 
@@ -291,6 +300,20 @@ class Node:
         visual-impairment table of ``H54.8``)."""
         return self._cs._store.extras.get(self._i, ())
 
+    @property
+    def section_index(self) -> tuple[SectionRef, ...]:
+        """For a chapter, its ``<sectionIndex>``: the blocks as the chapter's
+        table of contents lists them, in file order, with the titles written
+        there; ``()`` for any other node (and for a release loaded without its
+        tabular XML).
+
+        >>> import medcodes
+        >>> ch = medcodes.icd10cm.load().chapter(19)
+        >>> [(r.id, r.title) for r in ch.section_index[:1]]
+        [('S00-S09', 'Injuries to the head')]
+        """
+        return self._cs._store.section_index.get(self._i, ())
+
     def __repr__(self) -> str:
         return f"<Node {self.code} {self.kind.value}: {self.title!r}>"
 
@@ -469,6 +492,18 @@ class Codeset:
         folder or zip that holds one."""
         data = self._tables.get("neoplasms")
         return None if data is None else _table(data, self)
+
+    @property
+    def introduction(self) -> tuple[IntroSection, ...]:
+        """The tabular's ``<introduction>``: its ``<introSection>``\\ s in file
+        order, with their exact text (the official statement of the
+        conventions); ``()`` when the release was loaded without its tabular XML.
+
+        >>> import medcodes
+        >>> [s.type for s in medcodes.icd10cm.load().introduction][:3]
+        ['title', 'subtitle', 'instruction']
+        """
+        return self._store.introduction
 
     @property
     def has_notes(self) -> bool:

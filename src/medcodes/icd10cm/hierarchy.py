@@ -27,7 +27,15 @@ from attrs import frozen
 
 from ..errors import DefectWarning, MismatchError
 from .codes import CodesFile
-from .model import Kind, Note, NoteKind, Notes, SeventhCharacterRule
+from .model import (
+    IntroSection,
+    Kind,
+    Note,
+    NoteKind,
+    Notes,
+    SectionRef,
+    SeventhCharacterRule,
+)
 from .order import OrderFile
 
 __all__ = ["SEVENTH_CHARACTER_EXCEPTIONS", "SeventhCharacterException"]
@@ -86,11 +94,13 @@ class _Store:
         "ends",
         "extras",
         "flags",
+        "introduction",
         "keys",
         "kinds",
         "notes",
         "parents",
         "rules",
+        "section_index",
         "short_titles",
         "titles",
     )
@@ -105,6 +115,8 @@ class _Store:
         self.notes: dict[int, tuple[RawNote, ...]] = {}
         self.rules: dict[int, SeventhCharacterRule] = {}
         self.extras: dict[int, tuple[str, ...]] = {}
+        self.introduction: tuple[IntroSection, ...] = ()
+        self.section_index: dict[int, tuple[SectionRef, ...]] = {}  # chapter node -> entries
         self.short_titles: dict[str, str] | None = None  # code key -> short title
         self.codes: dict[str, int] = {}
         self.chapters: dict[str, int] = {}

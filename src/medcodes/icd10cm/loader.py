@@ -128,6 +128,8 @@ def load(
         not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool)
     ):
         raise UsageError(f"fiscal_year must be an int such as 2025, not {fiscal_year!r}")
+    if fiscal_year is not None and not 2000 <= fiscal_year <= 2999:
+        raise UsageError(f"fiscal_year={fiscal_year} is not a fiscal year of ICD-10-CM")
     if effective is not None:
         effective = as_date(effective, "effective")
     max_bytes = _check_max_bytes(max_bytes)
@@ -291,7 +293,7 @@ def _load_files(
     # exists, which keeps the peak memory of a load low.
     if ord_c is not None:
         src = _read(ord_c, max_bytes)
-        orders = parse_order(src.data, src.label)
+        orders = parse_order(src.data, src.label, check_structure=tab_c is None)
         order_label = src.label
         order_source = src.describe("order")
         del src

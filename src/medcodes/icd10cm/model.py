@@ -18,11 +18,13 @@ if TYPE_CHECKING:
     from .references import CodeRef
 
 __all__ = [
+    "IntroSection",
     "Kind",
     "Note",
     "NoteKind",
     "Notes",
     "Release",
+    "SectionRef",
     "SeventhCharacter",
     "SeventhCharacterRule",
 ]
@@ -223,6 +225,53 @@ class SeventhCharacterRule:
             if c.char == char:
                 return c
         return None
+
+
+@frozen
+class IntroSection:
+    """One ``<introSection>`` of the tabular's ``<introduction>``: the official
+    statement of the conventions (what "Excludes1" means, the placeholder X ...).
+
+    :ivar type: the section's ``type`` attribute, as in the file (``"title"``,
+        ``"subtitle"``, ``"instruction"``).
+    :ivar title: the text of its ``<title>``, exactly.
+    :ivar notes: the text of each ``<note>`` of its ``<instruction>``, exactly.
+
+    >>> import medcodes
+    >>> intro = medcodes.icd10cm.load().introduction
+    >>> [s.title for s in intro[:2]]
+    ['ICD-10-CM TABULAR LIST of DISEASES and INJURIES', 'Instructional Notations']
+    >>> intro[4].title, intro[4].notes[0][:35]
+    ('Excludes1', 'A type 1 Excludes note is a pure ex')
+    """
+
+    type: str
+    title: str
+    notes: tuple[str, ...] = ()
+
+
+@frozen
+class SectionRef:
+    """One entry of a chapter's ``<sectionIndex>``: a block as the chapter's
+    table of contents lists it. Its title may be worded differently from the
+    block's own ``<desc>`` (three are in April 2026).
+
+    :ivar id: the block's range, e.g. ``"A00-A09"`` (the ``id`` attribute).
+    :ivar first: the first category of the range (``first``).
+    :ivar last: the last category of the range (``last``).
+    :ivar title: the entry's text, without the line breaks and indentation
+        around it.
+
+    >>> import medcodes
+    >>> ref = medcodes.icd10cm.load().chapter(1).section_index[0]
+    >>> ref.id, ref.first, ref.last, ref.title
+    ('A00-A09', 'A00', 'A09', 'Intestinal infectious diseases')
+    """
+
+    id: str
+    first: str
+    last: str
+    title: str
 
 
 def _fy_start(fiscal_year: int) -> dt.date:

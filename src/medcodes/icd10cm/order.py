@@ -19,7 +19,7 @@ from operator import itemgetter
 
 from attrs import frozen
 
-from .._textfile import check_complete
+from .._textfile import check_complete, split_lines
 from ..errors import DefectWarning, ParseError
 
 __all__ = ["OrderFile", "OrderRecord"]
@@ -27,6 +27,7 @@ __all__ = ["OrderFile", "OrderRecord"]
 # A record: 5-digit order number, code (7 columns), flag, 60-column short title, long title.
 _RECORD = re.compile(r"\d{5} [A-Z][0-9A-Z]{2}[0-9A-Z ]{4} [01] .{60} \S")
 _CODE_FIELD = re.compile(r"[A-Z][0-9A-Z]{2}[0-9A-Z]{0,4} *")
+_NUMBERS = itemgetter(slice(0, 5))
 _CODES = itemgetter(slice(6, 13))
 _FLAGS = itemgetter(14)
 _SHORTS = itemgetter(slice(16, 76))
@@ -58,12 +59,31 @@ def decode_text(data: bytes, label: str) -> str:
     data = check_complete(data, label)
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        warnings.warn(
-            f"{label}, line {line}: not UTF-8/ASCII, read as cp1252", DefectWarning, stacklevel=3
-        )
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8: cp1252 (Windows text), unless other lines are UTF-8 text.
+    lines = data.split(b"\n")
+    first_bad = utf8 = None
+    for n, raw in enumerate(lines, 1):
+        if raw.isascii():
+            continue
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            first_bad = first_bad or n
+        else:
+            utf8 = utf8 or n
+        if first_bad and utf8:
+            raise ParseError(
+                f"mixed encodings: line {utf8} is UTF-8 text, line {first_bad} is not "
+                "(a file put together from two sources?)",
+                file=label,
+                line=first_bad,
+            )
+    warnings.warn(
+        f"{label}, line {first_bad}: not UTF-8/ASCII, read as cp1252", DefectWarning, stacklevel=3
+    )
+    return data.decode("cp1252", errors="replace")
 
 
 def text_lines(data: bytes, label: str) -> list[str]:
@@ -74,7 +94,7 @@ def text_lines(data: bytes, label: str) -> list[str]:
     text = decode_text(data, label)
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines()
+    lines = split_lines(text, label)
     del text  # keep one copy of the file's text in memory, not two
     while lines and not lines[-1].strip():
         lines.pop()
@@ -132,8 +152,17 @@ class OrderFile:
             )
 
 
-def parse_order(data: bytes, label: str) -> OrderFile:
-    """Parse the bytes of an order file; ``label`` names it in errors."""
+def parse_order(data: bytes, label: str, *, check_structure: bool = True) -> OrderFile:
+    """Parse the bytes of an order file; ``label`` names it in errors.
+
+    With ``check_structure`` (the default) the file must be numbered 1, 2, 3 ...
+    and list every code after its parent (the nearest shorter code of the file
+    that it extends), as every official file does: a line dropped, moved or
+    swapped is refused rather than giving a silently missing code or a code
+    without its parent. The loader turns it off when a tabular of the same
+    release is given too: the order file must then equal the tabular's codes,
+    line for line, which checks more.
+    """
     lines = text_lines(data, label)
     if not all(map(_RECORD.match, lines)):
         _raise_first_bad_line(lines, label)
@@ -142,12 +171,63 @@ def parse_order(data: bytes, label: str) -> OrderFile:
     if keep is not None:
         lines = [lines[k] for k in keep]
         codes = [codes[k] for k in keep]
+    if check_structure:  # (a repeated line, warned and dropped, keeps its number)
+        _check_numbers(lines, label, keep)
+        _check_hierarchy(codes, label, keep)
     return OrderFile(
         tuple(codes),
         "".join(map(_FLAGS, lines)),
         tuple(map(str.rstrip, map(_SHORTS, lines))),
         tuple(map(str.rstrip, map(_LONGS, lines))),
     )
+
+
+def _check_numbers(lines: list[str], label: str, kept: list[int] | None) -> None:
+    if list(map(int, map(_NUMBERS, lines))) == list(range(1, len(lines) + 1)):
+        return
+    for n, line in enumerate(lines, 1):
+        if int(line[:5]) != n:
+            raise ParseError(
+                f"order number {line[:5]}, expected {n:05d} (a line missing, added or moved)",
+                file=label,
+                line=kept[n - 1] + 1 if kept is not None else n,
+            )
+
+
+def _check_hierarchy(codes: list[str], label: str, kept: list[int] | None) -> None:
+    """Every code longer than a category after its parent: the nearest shorter
+    code of the file that it extends."""
+    where: dict[str, int] = {}
+    for n, code in enumerate(codes):
+        where.setdefault(code, n)
+    get = where.get
+    for n, code in enumerate(codes):
+        size = len(code)
+        if size <= 3:
+            continue
+        for cut in range(size - 1, 2, -1):
+            p = get(code[:cut])
+            if p is not None:
+                if p > n:
+                    raise ParseError(
+                        f"code {code} comes before its parent {code[:cut]} "
+                        f"(line {_line(p, kept)}): lines moved or swapped",
+                        file=label,
+                        line=_line(n, kept),
+                    )
+                break
+        else:
+            raise ParseError(
+                f"code {code} has no parent in the file (not even its category "
+                f"{code[:3]}): a line missing",
+                file=label,
+                line=_line(n, kept),
+            )
+
+
+def _line(n: int, kept: list[int] | None) -> int:
+    """The file line of kept line ``n`` (0-based)."""
+    return (kept[n] if kept is not None else n) + 1
 
 
 def _raise_first_bad_line(lines: list[str], label: str) -> None:

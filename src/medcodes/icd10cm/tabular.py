@@ -28,7 +28,14 @@ from .hierarchy import (
     _Store,
     active_exception,
 )
-from .model import Kind, NoteKind, SeventhCharacter, SeventhCharacterRule
+from .model import (
+    IntroSection,
+    Kind,
+    NoteKind,
+    SectionRef,
+    SeventhCharacter,
+    SeventhCharacterRule,
+)
 
 __all__: list[str] = []
 
@@ -39,9 +46,6 @@ ROOT_TAG = "ICD10CM.tabular"
 DIAG_NAME = re.compile(r"[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?")
 
 _NOTE_KINDS = {k.value: k for k in NoteKind}
-# Elements that hold nothing the hierarchy needs and that repeat what is kept
-# elsewhere: the section index repeats each section's title.
-_SKIPPED = frozenset({"sectionIndex"})
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -70,6 +74,7 @@ def _parse_xml(data: bytes, label: str) -> Any:
         )
     if not data.strip():
         raise ParseError("the file is empty", file=label, line=1)
+    _check_counts(data, label)
     _check_declared_encoding(data, label)
     try:
         root = etree.fromstring(data, _PARSER)
@@ -79,6 +84,31 @@ def _parse_xml(data: bytes, label: str) -> Any:
     if root.getroottree().docinfo.internalDTD is not None:
         raise ParseError("document type declarations are not allowed", file=label, line=1)
     return root
+
+
+#: Bounds on what a tabular file may hold, checked before the tree is built
+#: (each element or attribute costs a hundred bytes or more in the tree): about
+#: three times the official file's counts (365,000 "<" and 3,200 "=" in April
+#: 2026; an attribute needs an "=", an element one or two "<").
+MAX_ELEMENTS = 1_000_000
+MAX_ATTRIBUTES = 100_000
+#: The most elements kept verbatim (the model has no field for them).
+MAX_RAW = 1_000
+
+
+_NOT_MARKS = bytes(b for b in range(256) if b not in b"<=")
+
+
+def _check_counts(data: bytes, label: str) -> None:
+    marks = data.translate(None, _NOT_MARKS)  # one pass for both counts
+    tags, equals = marks.count(b"<"), marks.count(b"=")
+    if tags > MAX_ELEMENTS or equals > MAX_ATTRIBUTES:
+        what = f"{tags} tags" if tags > MAX_ELEMENTS else f"{equals} attributes (or '=')"
+        raise ParseError(
+            f"{what}: far more than an official tabular holds (refused before "
+            "building the tree, to bound memory)",
+            file=label,
+        )
 
 
 _DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -116,11 +146,12 @@ def parse_tabular(data: bytes, label: str) -> _Tabular:
             line=root.sourceline,
         )
     version = (root.findtext("version") or "").strip()
-    if not re.fullmatch(r"\d{4}", version):
+    if not re.fullmatch(r"\d{4}", version) or not 2000 <= int(version) <= 2999:
         raise ParseError(
             f"<version> is {version!r}, expected a fiscal year", file=label, line=root.sourceline
         )
-    builder = _Builder(label)
+    builder = _Builder(label, len(data))
+    builder.introduction(root)
     found = False
     for chapter in root.iterchildren("chapter"):
         builder.chapter(chapter)
@@ -153,10 +184,13 @@ class _Builder:
     """Appends the nodes of a tabular file to a :class:`_Store` in document
     (pre-)order, in one pass over the elements."""
 
-    __slots__ = ("exceptions", "label", "patterns", "store")
+    __slots__ = ("exceptions", "label", "max_nodes", "patterns", "raw_count", "size", "store")
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, size: int) -> None:
         self.label = label
+        self.size = size
+        self.max_nodes = size // _BYTES_PER_NODE + 1000
+        self.raw_count = 0
         self.store = _Store()
         # Category -> its active prose exception (or None), decided once.
         self.exceptions: dict[str, SeventhCharacterException | None] = {}
@@ -194,9 +228,48 @@ class _Builder:
     def _raw(self, el: Any, i: int) -> None:
         """Keep an element the model has no field for (the visual-impairment
         table under H54.8) verbatim."""
+        if self.raw_count >= MAX_RAW:
+            raise self._error(
+                f"more than {MAX_RAW} elements medcodes does not model (an official "
+                "tabular has one, the visual-impairment table)",
+                el,
+            )
+        self.raw_count += 1
         raw = etree.tostring(el, encoding="unicode", with_tail=False)
         extras = self.store.extras
         extras[i] = (*extras.get(i, ()), raw)
+
+    def introduction(self, root: Any) -> None:
+        """Keep the ``<introSection>``\\ s of the ``<introduction>``, exactly."""
+        intros = list(root.iterchildren("introduction"))
+        if not intros:
+            return
+        if len(intros) > 1:
+            _defect("a second <introduction>, ignored", self.label, intros[1].sourceline)
+        sections: list[IntroSection] = []
+        for sec in intros[0].iterchildren("introSection"):
+            title = sec.find("title")
+            notes = tuple(_text(n) for ins in sec.iterchildren("instruction") for n in ins)
+            if title is None:
+                raise self._error("<introSection> without <title>", sec)
+            sections.append(IntroSection(sec.get("type") or "", _text(title), notes))
+        self.store.introduction = tuple(sections)
+
+    def _section_index(self, el: Any, ci: int) -> None:
+        """Keep a chapter's ``<sectionIndex>``: its ``<sectionRef>``\\ s."""
+        st = self.store
+        if ci in st.section_index:
+            raise self._error("unexpected second <sectionIndex>", el)
+        refs: list[SectionRef] = []
+        for ref in el:
+            if ref.tag != "sectionRef":
+                continue
+            sid = (ref.get("id") or "").strip()
+            if not sid:
+                raise self._error("<sectionRef> without an id", ref)
+            title = _text(ref).strip()
+            refs.append(SectionRef(sid, ref.get("first") or "", ref.get("last") or "", title))
+        st.section_index[ci] = tuple(refs)
 
     def chapter(self, el: Any) -> None:
         st = self.store
@@ -217,7 +290,9 @@ class _Builder:
                 sections.append(self.section(c, ci))
             elif tag in _NOTE_KINDS:
                 self._notes(c, notes)
-            elif tag in _SKIPPED or not isinstance(tag, str):
+            elif tag == "sectionIndex":
+                self._section_index(c, ci)
+            elif not isinstance(tag, str):
                 continue
             elif tag in _STRUCTURE:
                 raise self._error(f"<{tag}> directly inside a <chapter>", c)
@@ -296,10 +371,8 @@ class _Builder:
                 if key or not DIAG_NAME.fullmatch(name):
                     raise self._error(f"unexpected <diag> name {name!r}", c)
                 key = name.replace(".", "")
-                if not key.startswith(within) or key == within:
-                    raise self._error(
-                        f"<diag> {name} is not a sub-code of its parent {_display(within)}", c
-                    )
+                if key == within or not key.startswith(within):
+                    self._odd_child(key, within, c)
                 keys[i] = key
                 if st.codes.setdefault(key, i) != i:
                     _defect(
@@ -356,6 +429,24 @@ class _Builder:
         st.ends[i] = len(keys)
         return key
 
+    def _odd_child(self, key: str, within: str, el: Any) -> None:
+        """A ``diag`` nested under a code whose name it does not extend (FY2021
+        nests ``H54.512A`` under ``H54.511``). The file's structure is kept
+        when it is self-consistent: a longer code of the same category, listed
+        in the same order by the order file (checked when one is given).
+        Anything else (a shorter code, another category, the code itself) is
+        refused."""
+        if not within or len(key) <= len(within) or key[:3] != within[:3]:
+            raise self._error(
+                f"<diag> {_display(key)} is not a sub-code of its parent {_display(within)}", el
+            )
+        _defect(
+            f"<diag> {_display(key)} does not extend the name of its parent "
+            f"{_display(within)}; kept under it, as the file nests it",
+            self.label,
+            el.sourceline,
+        )
+
     def _extend(self, i: int, key: str, rule: SeventhCharacterRule, el: Any) -> None:
         """Add the 7th-character codes of leaf ``i``: the key padded with ``X``
         to 6 characters plus each character, titled "<leaf title>, <label>"."""
@@ -375,6 +466,12 @@ class _Builder:
             for code in new:
                 if code in keys:
                     codes[code] = keys.index(code)
+        if start + n > self.max_nodes:
+            raise self._error(
+                f"{start + n} nodes from {self.size} bytes: more than one per "
+                f"{_BYTES_PER_NODE} bytes of input (not an official file)",
+                el,
+            )
         keys.extend(new)
         st.titles.extend(suffixes)  # see _Store.title
         st.kinds.extend(kinds)
@@ -410,9 +507,17 @@ class _Builder:
             tag = c.tag
             if tag == "extension":
                 char = (c.get("char") or "").strip()
-                if len(char) != 1 or not char.isalnum():
+                if len(char) != 1 or char not in _SEVENTH_CHARS:
                     raise self._error(
-                        f"<extension char={char!r}>: a 7th character must be one letter or digit",
+                        f"<extension char={char!r}>: a 7th character must be one of 0-9 A-Z",
+                        c,
+                    )
+                if any(char == seen for seen, _, _ in chars):
+                    raise self._error(f"<extension char={char!r}> appears twice", c)
+                if len(chars) == _MAX_SEVENTH:
+                    raise self._error(
+                        f"<sevenChrDef> of {_display(key)} defines more than "
+                        f"{_MAX_SEVENTH} characters",
                         c,
                     )
                 chars.append((char, _text(c).strip(), []))
@@ -428,6 +533,14 @@ class _Builder:
 
 
 _GENERATED_CODE = bytes([BILLABLE | GENERATED])
+#: The 7th characters the official rules use, and the most one rule defines
+#: (16, under S52); a rule outside these is damage or an attack (5,000 CJK
+#: characters over 1,000 leaves would make 5 million nodes).
+_SEVENTH_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_MAX_SEVENTH = 16
+#: At most one node per this many bytes of input (the official files: one per
+#: ~100 bytes): a bound on the memory and time a small file can cost.
+_BYTES_PER_NODE = 8
 _STRUCTURE = frozenset({"chapter", "section", "diag"})
 _UNSET: Any = object()
 
