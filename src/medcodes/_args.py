@@ -29,6 +29,31 @@ def upper_key(text: str) -> str:
     return key.upper() if key.isascii() else key
 
 
+def is_missing(value: object) -> bool:
+    """True for the values that stand for "no value" in Python and dataframes:
+    ``None``, a float NaN (numpy's too), pandas' ``NA`` and ``NaT``. Neither
+    pandas nor numpy is imported: their missing values are recognized by type.
+
+    >>> is_missing(None), is_missing(float("nan")), is_missing(""), is_missing(0)
+    (True, True, False, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    cls = type(value)
+    return cls.__name__ in _MISSING_TYPES and cls.__module__.startswith("pandas")
+
+
+#: The types of pandas' missing-value singletons (``pd.NA``, ``pd.NaT``).
+_MISSING_TYPES = frozenset({"NAType", "NaTType"})
+
+
+def missing_message(value: object) -> str:
+    """The message of a check of a missing value."""
+    return f"no code: the value is missing ({value!r})"
+
+
 def text_arg(value: object, name: str) -> str:
     """``value``, which must be text.
 

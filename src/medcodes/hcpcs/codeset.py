@@ -13,7 +13,7 @@ from typing import overload
 
 from attrs import field, frozen
 
-from .._args import CPT_CODE, upper_key
+from .._args import CPT_CODE, is_missing, missing_message, upper_key
 from .._dates import as_date
 from ..errors import UnknownCodeError
 from .model import Record, Release
@@ -162,6 +162,8 @@ class Node:
 class Problem(enum.Enum):
     """Why a code may not be reported on a date of service."""
 
+    #: No value at all: ``None``, NaN, ``pd.NA``; :attr:`CodeCheck.text` is then ``None``.
+    MISSING = "missing"
     MALFORMED = "not HCPCS Level II syntax"
     UNKNOWN = "unknown code"
     MODIFIER_NOT_PROCEDURE = "a modifier, not a procedure code"
@@ -175,7 +177,8 @@ class Problem(enum.Enum):
 class CodeCheck:
     """The result of :meth:`Codeset.check_code` (the same shape as ICD-10-CM's).
 
-    :ivar text: the input as given.
+    :ivar text: the input as given (the ``repr`` of a value that is not text;
+        ``None`` for a missing value).
     :ivar code: the normalized code, ``None`` if malformed.
     :ivar problem: why it is not valid, or ``None``.
     :ivar message: a sentence for a person.
@@ -190,7 +193,7 @@ class CodeCheck:
     ('UNKNOWN', ('G2001', 'G4001', 'G6001'))
     """
 
-    text: str
+    text: str | None
     code: str | None
     problem: Problem | None
     message: str
@@ -387,6 +390,8 @@ class Codeset:
         """
         day = as_date(on, "on") if on is not None else self._release.effective
         if not isinstance(text, str):
+            if is_missing(text):
+                return CodeCheck(None, None, Problem.MISSING, missing_message(text), (), day)
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string", (), day)
         key = upper_key(text)
         record = self._codes.get(key)

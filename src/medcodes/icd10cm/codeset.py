@@ -336,6 +336,7 @@ class Codeset:
     __slots__ = (
         "__weakref__",
         "_billable",
+        "_deletions",
         "_has_notes",
         "_nodes",
         "_release",
@@ -349,6 +350,7 @@ class Codeset:
         init(self, "_nodes", None)
         init(self, "_rules", None)  # the guidelines index, built on first use
         init(self, "_billable", None)
+        init(self, "_deletions", None)  # the typo index of suggestions, built on first use
         init(self, "_roots", tuple(i for i, p in enumerate(store.parents) if p < 0))
         init(self, "_release", release)
         init(self, "_store", store)
@@ -357,6 +359,7 @@ class Codeset:
     _nodes: list[Node] | None
     _rules: _Index | None
     _billable: tuple[int, ...] | None
+    _deletions: dict[str, tuple[int, ...]] | None
     _has_notes: bool
     _roots: tuple[int, ...]
     _release: Release

@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from attrs import evolve, field, frozen
 
+from .._args import is_missing, missing_message
 from .._dates import as_date
 from ..errors import UsageError
 from .codeset import Codeset, display_code, normalize_code
@@ -156,6 +157,8 @@ class ReleaseHistory:
         if cs is not None:
             return cs.check_code(text, on)
         if not self.releases:
+            if is_missing(text):
+                return CodeCheck(None, None, Problem.MISSING, missing_message(text), (), on)
             key = normalize_code(text) if isinstance(text, str) else ""
             if not CODE_SYNTAX.fullmatch(key):  # junk is malformed whatever is loaded
                 shown = repr(text)
@@ -164,7 +167,7 @@ class ReleaseHistory:
                 text, display_code(key), Problem.OUTSIDE_RELEASE, self._uncovered(on), (), on
             )
         check = self.releases[-1].check_code(text)
-        if check.problem is Problem.MALFORMED:
+        if check.problem is Problem.MALFORMED or check.problem is Problem.MISSING:
             return evolve(check, day=on)
         message = self._uncovered(on)
         return CodeCheck(check.text, check.code, Problem.OUTSIDE_RELEASE, message, (), on)

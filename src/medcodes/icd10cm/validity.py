@@ -26,7 +26,7 @@ from itertools import combinations
 
 from attrs import evolve, field, frozen
 
-from .._args import CPT_CODE, upper_key
+from .._args import CPT_CODE, is_missing, missing_message, upper_key
 from .._dates import as_date
 from .codeset import Codeset, Node, display_code, normalize_code
 from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
@@ -39,11 +39,15 @@ __all__ = ["CodeCheck", "Problem", "check_code"]
 CODE_SYNTAX = re.compile(r"[A-Z][0-9A-Z]{2}[0-9A-Z]{0,4}")
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _MAX_SUGGESTIONS = 12
+_MAX_TYPOS = 16
 
 
 class Problem(enum.Enum):
     """Why a code may not be reported."""
 
+    #: No value at all: ``None``, NaN, ``pd.NA`` (a blank cell of a claims file);
+    #: :attr:`CodeCheck.text` is then ``None``.
+    MISSING = "missing"
     #: Not ICD-10-CM code syntax (a letter, two letters/digits, then up to 4 more).
     MALFORMED = "malformed"
     #: Well formed, but not a code of this release.
@@ -67,7 +71,8 @@ class Problem(enum.Enum):
 class CodeCheck:
     """The result of :func:`check_code`.
 
-    :ivar text: the input as given.
+    :ivar text: the input as given (the ``repr`` of a value that is not text;
+        ``None`` for a missing value).
     :ivar code: the normalized written form (``"E11.65"``), ``None`` if malformed.
     :ivar problem: why not, or ``None`` when valid.
     :ivar message: a sentence for a person.
@@ -85,7 +90,7 @@ class CodeCheck:
     ('E11.00', 'E11.01', 'E11.10')
     """
 
-    text: str
+    text: str | None
     code: str | None
     problem: Problem | None
     message: str
@@ -142,7 +147,7 @@ def check_code(codeset: Codeset, text: str | Node, on: dt.date | None = None) ->
 def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
     """``check`` (of ``codeset``) for the date of service ``on``: see :func:`check_code`."""
     day = as_date(on, "on")
-    if check.problem is Problem.MALFORMED:
+    if check.problem is Problem.MALFORMED or check.problem is Problem.MISSING:
         return evolve(check, day=day)
     release = codeset.release
     if not release.effective <= day <= release.valid_through:
@@ -169,15 +174,42 @@ def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
     return evolve(check, day=day)
 
 
-def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
-    """:func:`check_code` without a date of service (the hot path)."""
+def _check_code(codeset: Codeset, text: str | Node, suggest: bool = True) -> CodeCheck:
+    """:func:`check_code` without a date of service (the hot path); ``suggest``
+    false leaves out the suggestions that cost a search (bulk checks)."""
+    check = _check(codeset, text, suggest)
+    problem = check.problem
+    if suggest and problem in _TYPO_PROBLEMS and isinstance(text, str):
+        typos = _typos(codeset, text)
+        if typos:
+            check = evolve(check, suggestions=tuple(dict.fromkeys(check.suggestions + typos)))
+    return check
+
+
+#: The answers whose suggestions are completed with the codes one typing
+#: mistake away (:func:`_typos`); UNKNOWN searches them itself.
+_TYPO_PROBLEMS = frozenset(
+    {
+        Problem.MALFORMED,
+        Problem.NOT_BILLABLE,
+        Problem.MISSING_SEVENTH_CHARACTER,
+        Problem.SEVENTH_CHARACTER_NOT_ALLOWED,
+        Problem.EXTRA_CHARACTERS,
+        Problem.MISSING_PLACEHOLDER,
+    }
+)
+
+
+def _check(codeset: Codeset, text: str | Node, suggest: bool) -> CodeCheck:
     if not isinstance(text, str):
         if not isinstance(text, Node):
+            if is_missing(text):
+                return CodeCheck(None, None, Problem.MISSING, missing_message(text))
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
         if text.kind is Kind.CHAPTER or text.kind is Kind.BLOCK:  # not the category B10
             i = codeset._find(text)
             if i is not None:
-                return _header(codeset, text.code, codeset._node(i))
+                return _header(codeset, text.code, codeset._node(i), suggest)
         text = text.code  # a node (of this or another release): check its code
     st = codeset._store
     # The hot path, inlined: a billable code written in any form; the written
@@ -205,7 +237,7 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
                 code = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
             node = codeset._node(i)
             return CodeCheck(text, code, None, code + " is a valid code", (), None, node)
-        return _header(codeset, text, codeset._node(i))
+        return _header(codeset, text, codeset._node(i), suggest)
     key = normalize_code(text)
     if key.isdigit() and len(key) <= 2:  # a chapter number this release does not have
         chapters = codeset.chapters()
@@ -232,10 +264,10 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
             f"digits, and up to four more characters (a dot after the third){hint}"
         )
         return CodeCheck(text, None, Problem.MALFORMED, message, near)
-    return _diagnose(codeset, text, key)
+    return _diagnose(codeset, text, key, suggest)
 
 
-def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
+def _header(codeset: Codeset, text: str, node: Node, suggest: bool = True) -> CodeCheck:
     kind = node.kind
     if kind is Kind.CHAPTER or kind is Kind.BLOCK:
         return CodeCheck(
@@ -258,7 +290,7 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
             tuple(c.code for c in children),
             node=node,
         )
-    below = [d.code for d in node.descendants() if d.billable][:_MAX_SUGGESTIONS]
+    below = [d.code for d in node.descendants() if d.billable][:_MAX_SUGGESTIONS] if suggest else []
     return CodeCheck(
         text,
         node.code,
@@ -269,7 +301,7 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
     )
 
 
-def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
+def _diagnose(codeset: Codeset, text: str, key: str, suggest: bool = True) -> CodeCheck:
     st = codeset._store
     codes = st.codes
     code = display_code(key)
@@ -346,7 +378,7 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
         code,
         Problem.UNKNOWN,
         f"{code} is not a code of {codeset.release.label}",
-        close_codes(codeset, key, prefix),
+        (_typos(codeset, text) or close_codes(codeset, key, prefix)) if suggest else (),
     )
 
 
@@ -386,6 +418,69 @@ def _placeholder_candidates(key: str) -> Iterator[str]:
             for spots in combinations(range(3, 6), k):
                 if all(key[p] != "X" for p in spots):
                     yield "".join("X" if p in spots else ch for p, ch in enumerate(key))
+
+
+def _deletion_index(codeset: Codeset) -> dict[str, tuple[int, ...]]:
+    """Each billable code's key with one character deleted -> those codes
+    (a symmetric-delete index): built on first use, once per codeset."""
+    index = codeset._deletions
+    if index is None:
+        st = codeset._store
+        flags = st.flags
+        found: dict[str, list[int]] = {}
+        for key, i in st.codes.items():
+            if flags[i] & BILLABLE:
+                for p in range(len(key)):
+                    found.setdefault(key[:p] + key[p + 1 :], []).append(i)
+        index = {k: tuple(v) for k, v in found.items()}
+        object.__setattr__(codeset, "_deletions", index)
+    return index
+
+
+def _typos(codeset: Codeset, text: str) -> tuple[str, ...]:
+    """Billable codes one typing mistake away from ``text``, closest first: a
+    misplaced dot or blank (distance 0), then a transposed pair or a wrong
+    character, then a character too many or too few (a placeholder ``X``
+    among them); ties in official order."""
+    q = "".join(upper_key(text).replace(".", "").split())
+    if not 2 <= len(q) <= 8 or not q.isascii() or not q.isalnum():
+        return ()
+    st = codeset._store
+    codes, flags, keys = st.codes, st.flags, st.keys
+    index = _deletion_index(codeset)
+    ranked: dict[int, int] = {}
+    i = codes.get(q)
+    if i is not None and flags[i] & BILLABLE:
+        ranked[i] = 0
+    for i in index.get(q, ()):  # a character missing
+        ranked.setdefault(i, 3)
+    for p in range(len(q)):
+        d = q[:p] + q[p + 1 :]
+        i = codes.get(d)
+        if i is not None and flags[i] & BILLABLE:  # a character too many
+            ranked.setdefault(i, 3)
+        for i in index.get(d, ()):
+            if i not in ranked:
+                rank = _same_length_edit(q, keys[i])
+                if rank:
+                    ranked[i] = rank
+    if not ranked:
+        return ()
+    best = sorted(ranked, key=lambda i: (ranked[i], i))[:_MAX_TYPOS]
+    return tuple(display_code(keys[i]) for i in best)
+
+
+def _same_length_edit(a: str, b: str) -> int:
+    """1 when ``b`` is ``a`` with two neighbours swapped, 2 when one character
+    differs, else 0."""
+    diffs = [p for p in range(len(a)) if a[p] != b[p]]
+    if len(diffs) == 1:
+        return 2
+    if len(diffs) == 2:
+        p, q = diffs
+        if q == p + 1 and a[p] == b[q] and a[q] == b[p]:
+            return 1
+    return 0
 
 
 def close_codes(codeset: Codeset, key: str, prefix: Node | None = None) -> tuple[str, ...]:
