@@ -15,6 +15,7 @@ from attrs import field, frozen
 
 from .._args import CPT_CODE, is_missing, missing_message, upper_key
 from .._dates import as_date
+from ..bulk import CodeChecks, check_many
 from ..errors import UnknownCodeError
 from .model import Record, Release
 
@@ -435,6 +436,39 @@ class Codeset:
             message = self._before_file(f"{key} is not in this release", day) + hint
             return CodeCheck(text, key, Problem.UNKNOWN, message, close, day)
         return self._dated(text, record, Node(self, Kind.CODE, key), day)
+
+    def check_codes(
+        self, values: object, *, on: dt.date | None = None, suggest: bool = False
+    ) -> CodeChecks:
+        """Check many procedure codes at once, each as :meth:`check_code` does,
+        doing the work once per distinct value; see :mod:`medcodes.bulk`.
+
+        :param values: a list or any iterable of codes, a pandas or polars
+            Series, a pyarrow or numpy array. Missing values (``None``, NaN,
+            ``pd.NA``) are :attr:`Problem.MISSING`, other values that are not
+            text MALFORMED.
+        :param on: the date of service (default: the release's effective date).
+        :param suggest: keep the suggestions (close codes, replacements).
+        :raises ~medcodes.errors.UsageError: ``values`` is not a collection (a
+            ``str``, a ``dict``, a number, a whole data frame), or ``on`` is not a date.
+
+        >>> import medcodes
+        >>> medcodes.hcpcs.load().check_codes(["j9308", "J9308", "99213", None]).valid
+        [True, True, False, False]
+        """
+        day = as_date(on, "on") if on is not None else self._release.effective
+
+        def check(value: str) -> CodeCheck:
+            return self.check_code(value, day)
+
+        return check_many(
+            values,
+            check,
+            release=self._release.label,
+            day=day,
+            suggest=suggest,
+            check_class=CodeCheck,
+        )
 
     def check_modifier(self, text: str, on: dt.date | None = None) -> CodeCheck:
         """Check a modifier (``"RT"``, ``"ma"``) for a date of service, as

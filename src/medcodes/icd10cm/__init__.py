@@ -32,7 +32,7 @@ from .rules import (
     Resolution,
     Severity,
 )
-from .validity import CodeCheck, Problem, check_code
+from .validity import CodeCheck, Problem, check_code, check_codes
 
 __all__ = [
     "EXCLUDES1_EXCEPTION",
@@ -72,6 +72,7 @@ __all__ = [
     "SeventhCharacterRule",
     "Severity",
     "check_code",
+    "check_codes",
     "diff",
     "display_code",
     "load",

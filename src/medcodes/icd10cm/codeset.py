@@ -15,6 +15,7 @@ from typing import Any, overload
 
 from .._args import text_arg, upper_key
 from .._gc import paused_gc
+from ..bulk import CodeChecks
 from ..errors import UnknownCodeError, UsageError
 from .hierarchy import BILLABLE, GENERATED, GROUP, PLACEHOLDER, _Store
 from .model import Kind, NoteKind, Notes, Release, SeventhCharacter, SeventhCharacterRule
@@ -552,6 +553,13 @@ class Codeset:
         check = _check_code(self, text)
         return check if on is None else _on_day(self, check, on)
 
+    def check_codes(
+        self, values: object, *, on: dt.date | None = None, suggest: bool = False
+    ) -> CodeChecks:
+        """Check a whole column of codes at once (once per distinct value), in
+        input order: see :func:`~medcodes.icd10cm.check_codes`."""
+        return _check_codes(self, values, on=on, suggest=suggest)
+
     def is_billable(self, text: str | Node) -> bool:
         """True when ``text`` is a code of this release that may be reported."""
         i = self._find(text)
@@ -644,3 +652,4 @@ from . import rules as _rules  # noqa: E402
 from .references import CodeRef  # noqa: E402
 from .rules import Conflict, EffectiveNote, Finding, Resolution, _Index  # noqa: E402
 from .validity import CodeCheck, _check_code, _on_day  # noqa: E402
+from .validity import check_codes as _check_codes  # noqa: E402

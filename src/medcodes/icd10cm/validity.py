@@ -28,11 +28,12 @@ from attrs import evolve, field, frozen
 
 from .._args import CPT_CODE, is_missing, missing_message, upper_key
 from .._dates import as_date
+from ..bulk import CodeChecks, check_many
 from .codeset import Codeset, Node, display_code, normalize_code
 from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
 from .model import Kind
 
-__all__ = ["CodeCheck", "Problem", "check_code"]
+__all__ = ["CodeCheck", "Problem", "check_code", "check_codes"]
 
 #: ICD-10-CM code syntax after normalization (no dot): a pre-filter only;
 #: validity is membership in the release.
@@ -142,6 +143,35 @@ def check_code(codeset: Codeset, text: str | Node, on: dt.date | None = None) ->
     """
     check = _check_code(codeset, text)
     return check if on is None else _on_day(codeset, check, on)
+
+
+def check_codes(
+    codeset: Codeset, values: object, *, on: dt.date | None = None, suggest: bool = False
+) -> CodeChecks:
+    """Check many values at once, each as :func:`check_code` does, doing the
+    work once per distinct value: see :mod:`medcodes.bulk`.
+
+    :param values: a list or any iterable of codes, a pandas or polars Series, a
+        pyarrow or numpy array. Missing values (``None``, NaN, ``pd.NA``) are
+        :attr:`Problem.MISSING`, other values that are not text MALFORMED.
+    :param on: the date of service, as in :func:`check_code`.
+    :param suggest: build the suggestions too (they cost a search per invalid value).
+    :raises ~medcodes.errors.UsageError: ``values`` is not a collection (a
+        ``str``, a ``dict``, a number, a whole data frame), or ``on`` is not a date.
+
+    >>> import medcodes
+    >>> cm = medcodes.icd10cm.load()
+    >>> cm.check_codes(["E1165", "Z99.99", float("nan")])  # doctest: +ELLIPSIS
+    <CodeChecks of 3 values against ICD-10-CM FY2026 ...: 1 valid, 1 UNKNOWN, 1 MISSING>
+    """
+    day = as_date(on, "on") if on is not None else None
+
+    def check(value: str | Node) -> CodeCheck:
+        found = _check_code(codeset, value, suggest)
+        return found if day is None else _on_day(codeset, found, day)
+
+    label = codeset.release.label
+    return check_many(values, check, release=label, day=day, suggest=suggest, check_class=CodeCheck)
 
 
 def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
