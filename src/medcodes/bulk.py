@@ -85,8 +85,8 @@ class CodeChecks:
     >>> checks = medcodes.icd10cm.load().check_codes(["I10", "I10.1", "i10"], suggest=True)
     >>> checks.counts()
     {None: 2, <Problem.EXTRA_CHARACTERS: 'extra characters'>: 1}
-    >>> checks.suggestions[1]
-    ('I10',)
+    >>> checks.suggestions[1][:3]  # the complete code, then codes one typo away
+    ('I10', 'I01.1', 'I11.0')
     """
 
     release: str
@@ -222,13 +222,15 @@ class CodeChecks:
         return table.take(pa.array(self._index, type=pa.uint32()))
 
     def to_pandas(self) -> Any:
-        """A :class:`pandas.DataFrame`, one row per value (``problem`` as text).
+        """A :class:`pandas.DataFrame`, one row per value: text columns of
+        pandas' ``string`` type (missing as ``pd.NA``), ``problem`` as text.
 
         Needs the ``pandas`` extra (``pip install medcodes[pandas]``).
         """
         pd = _require("pandas", "pandas")
         np = _require("numpy", "pandas")
-        distinct = pd.DataFrame(self._distinct_columns())
+        text = {"text": "string", "code": "string", "problem": "string", "message": "string"}
+        distinct = pd.DataFrame(self._distinct_columns()).astype(text)
         take = np.frombuffer(self._index, dtype=np.uint32) if len(self._index) else []
         return distinct.take(take).reset_index(drop=True)
 

@@ -13,7 +13,7 @@ from typing import overload
 
 from attrs import field, frozen
 
-from .._args import CPT_CODE, is_missing, missing_message, upper_key
+from .._args import CPT_CODE, MISSING_MESSAGE, is_missing, upper_key
 from .._dates import as_date
 from ..bulk import CodeChecks, check_many
 from ..errors import UnknownCodeError
@@ -392,7 +392,7 @@ class Codeset:
         day = as_date(on, "on") if on is not None else self._release.effective
         if not isinstance(text, str):
             if is_missing(text):
-                return CodeCheck(None, None, Problem.MISSING, missing_message(text), (), day)
+                return CodeCheck(None, None, Problem.MISSING, MISSING_MESSAGE, (), day)
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string", (), day)
         key = upper_key(text)
         record = self._codes.get(key)

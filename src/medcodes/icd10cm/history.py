@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from attrs import evolve, field, frozen
 
-from .._args import is_missing, missing_message
+from .._args import MISSING_MESSAGE, is_missing
 from .._dates import as_date
 from ..errors import UsageError
 from .codeset import Codeset, display_code, normalize_code
@@ -158,7 +158,7 @@ class ReleaseHistory:
             return cs.check_code(text, on)
         if not self.releases:
             if is_missing(text):
-                return CodeCheck(None, None, Problem.MISSING, missing_message(text), (), on)
+                return CodeCheck(None, None, Problem.MISSING, MISSING_MESSAGE, (), on)
             key = normalize_code(text) if isinstance(text, str) else ""
             if not CODE_SYNTAX.fullmatch(key):  # junk is malformed whatever is loaded
                 shown = repr(text)

@@ -26,7 +26,7 @@ from itertools import combinations
 
 from attrs import evolve, field, frozen
 
-from .._args import CPT_CODE, is_missing, missing_message, upper_key
+from .._args import CPT_CODE, MISSING_MESSAGE, is_missing, upper_key
 from .._dates import as_date
 from ..bulk import CodeChecks, check_many
 from .codeset import Codeset, Node, display_code, normalize_code
@@ -234,7 +234,7 @@ def _check(codeset: Codeset, text: str | Node, suggest: bool) -> CodeCheck:
     if not isinstance(text, str):
         if not isinstance(text, Node):
             if is_missing(text):
-                return CodeCheck(None, None, Problem.MISSING, missing_message(text))
+                return CodeCheck(None, None, Problem.MISSING, MISSING_MESSAGE)
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
         if text.kind is Kind.CHAPTER or text.kind is Kind.BLOCK:  # not the category B10
             i = codeset._find(text)
