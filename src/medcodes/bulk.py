@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 from attrs import frozen
 
 from ._args import is_missing
+from ._gc import paused_gc
 from .errors import UsageError
 
 if TYPE_CHECKING:
@@ -290,30 +291,41 @@ _HTML_ROWS = 10
 
 def check_many(
     values: object,
-    check: Callable[[Any], _Check],
+    row: Callable[[Any], _Row],
     *,
     release: str,
     day: dt.date | None,
     suggest: bool,
     check_class: type,
 ) -> CodeChecks:
-    """The :class:`CodeChecks` of ``values``, calling ``check`` once per
-    distinct value (what each system's ``check_codes`` runs).
+    """The :class:`CodeChecks` of ``values``, calling ``row`` (the row of a
+    value: see :func:`row_of`) once per distinct value (what each system's
+    ``check_codes`` runs).
 
     :raises ~medcodes.errors.UsageError: ``values`` is not a collection of
         values (a ``str``, a mapping, a number, a data frame).
     """
     seq = _sequence(values)
+    with paused_gc():  # many small tuples, no cycles: see medcodes._gc
+        rows, index = _rows(seq, row)
+    return CodeChecks(release, day, suggest, tuple(rows), index, check_class)
+
+
+def _rows(
+    seq: list[object] | tuple[object, ...], row: Callable[[Any], _Row]
+) -> tuple[list[_Row], array[int]]:
+    """The distinct rows of ``seq`` and the row of each value."""
     rows: list[_Row] = []
     try:
         seen: dict[Any, int] = dict.fromkeys(seq, 0)
-        plain = all(type(v) is str or is_missing(v) for v in seen)
+        types = set(map(type, seen))
+        plain = types <= {str} or all(type(v) is str or is_missing(v) for v in seen)
     except TypeError:  # an unhashable value
         plain = False
     if plain:
-        for r, v in enumerate(seen):
-            rows.append(_row(check(v), suggest))
-            seen[v] = r
+        distinct = list(seen)
+        rows = list(map(row, distinct))
+        seen = dict(zip(distinct, range(len(distinct)), strict=True))
         index = array("I", map(seen.__getitem__, seq))
     else:  # values of several types: 1, 1.0 and True are equal keys, not equal texts
         keyed: dict[object, int] = {}
@@ -326,14 +338,15 @@ def check_many(
                 key, r = None, -1
             if r < 0:
                 r = len(rows)
-                rows.append(_row(check(v), suggest))
+                rows.append(row(v))
                 if key is not None:
                     keyed[key] = r
             index.append(r)
-    return CodeChecks(release, day, suggest, tuple(rows), index, check_class)
+    return rows, index
 
 
-def _row(check: _Check, suggest: bool) -> _Row:
+def row_of(check: _Check, suggest: bool) -> _Row:
+    """The row of a ``CodeCheck`` (without its suggestions unless ``suggest``)."""
     return (
         check.text,
         check.code,

@@ -9,13 +9,13 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Iterator, Mapping
-from typing import overload
+from typing import Any, overload
 
 from attrs import field, frozen
 
 from .._args import CPT_CODE, MISSING_MESSAGE, is_missing, upper_key
 from .._dates import as_date
-from ..bulk import CodeChecks, check_many
+from ..bulk import CodeChecks, check_many, row_of
 from ..errors import UnknownCodeError
 from .model import Record, Release
 
@@ -458,12 +458,12 @@ class Codeset:
         """
         day = as_date(on, "on") if on is not None else self._release.effective
 
-        def check(value: str) -> CodeCheck:
-            return self.check_code(value, day)
+        def row(value: str) -> Any:
+            return row_of(self.check_code(value, day), suggest)
 
         return check_many(
             values,
-            check,
+            row,
             release=self._release.label,
             day=day,
             suggest=suggest,

@@ -23,12 +23,13 @@ import enum
 import re
 from collections.abc import Iterator
 from itertools import combinations
+from typing import Any
 
 from attrs import evolve, field, frozen
 
 from .._args import CPT_CODE, MISSING_MESSAGE, is_missing, upper_key
 from .._dates import as_date
-from ..bulk import CodeChecks, check_many
+from ..bulk import CodeChecks, check_many, row_of
 from .codeset import Codeset, Node, display_code, normalize_code
 from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
 from .model import Kind
@@ -38,7 +39,6 @@ __all__ = ["CodeCheck", "Problem", "check_code", "check_codes"]
 #: ICD-10-CM code syntax after normalization (no dot): a pre-filter only;
 #: validity is membership in the release.
 CODE_SYNTAX = re.compile(r"[A-Z][0-9A-Z]{2}[0-9A-Z]{0,4}")
-_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _MAX_SUGGESTIONS = 12
 _MAX_TYPOS = 16
 
@@ -165,13 +165,39 @@ def check_codes(
     <CodeChecks of 3 values against ICD-10-CM FY2026 ...: 1 valid, 1 UNKNOWN, 1 MISSING>
     """
     day = as_date(on, "on") if on is not None else None
+    st = codeset._store
+    codes, flags = st.codes, st.flags
 
-    def check(value: str | Node) -> CodeCheck:
-        found = _check_code(codeset, value, suggest)
-        return found if day is None else _on_day(codeset, found, day)
+    def row(value: Any) -> Any:
+        if type(value) is str:  # the hot path of _check, without a CodeCheck or a Node
+            i = codes.get(value)
+            if i is not None:
+                key = value
+            else:
+                key = value.strip()  # upper_key, inlined
+                if key.isascii():
+                    key = key.upper()
+                if len(key) > 3 and key[3] == ".":
+                    key = key[:3] + key[4:]
+                i = codes.get(key)
+            if i is not None and flags[i] & BILLABLE:
+                code = key if len(key) <= 3 else key[:3] + "." + key[3:]
+                return (value, code, None, code + " is a valid code", ())
+        return row_of(_check_code(codeset, value, suggest), suggest)
+
+    def row_on_day(value: Any) -> Any:
+        assert day is not None
+        return row_of(_on_day(codeset, _check_code(codeset, value, suggest), day), suggest)
 
     label = codeset.release.label
-    return check_many(values, check, release=label, day=day, suggest=suggest, check_class=CodeCheck)
+    return check_many(
+        values,
+        row if day is None else row_on_day,
+        release=label,
+        day=day,
+        suggest=suggest,
+        check_class=CodeCheck,
+    )
 
 
 def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
@@ -408,7 +434,7 @@ def _diagnose(codeset: Codeset, text: str, key: str, suggest: bool = True) -> Co
         code,
         Problem.UNKNOWN,
         f"{code} is not a code of {codeset.release.label}",
-        (_typos(codeset, text) or close_codes(codeset, key, prefix)) if suggest else (),
+        (_typos(codeset, text) or _under_prefix(codeset, key, prefix)) if suggest else (),
     )
 
 
@@ -437,17 +463,28 @@ def _longest_prefix(codeset: Codeset, key: str) -> Node | None:
 
 def _placeholder_candidates(key: str) -> Iterator[str]:
     """``key`` with X inserted, or padding characters turned into X."""
-    n = len(key)
+    for template in _PLACEHOLDER_TEMPLATES.get(len(key), ()):
+        yield template.format(*key)
+
+
+def _placeholder_templates(n: int) -> tuple[str, ...]:
+    """Format strings giving a key of ``n`` characters with X inserted after its
+    3rd character (as many as a 7-character code allows), or, for 7 characters,
+    with some of its 4th to 6th characters (padding) turned into X."""
+    out = []
     for k in range(1, 8 - n):
         total = n + k
         for spots in combinations(range(3, total), k):
-            chars = iter(key)
-            yield "".join("X" if p in spots else next(chars) for p in range(total))
-    if n == 7:
+            chars = iter(range(n))
+            out.append("".join("X" if p in spots else f"{{{next(chars)}}}" for p in range(total)))
+    if n == 7:  # a spot that is already X gives a candidate made before: no matter
         for k in range(1, 4):
             for spots in combinations(range(3, 6), k):
-                if all(key[p] != "X" for p in spots):
-                    yield "".join("X" if p in spots else ch for p, ch in enumerate(key))
+                out.append("".join("X" if p in spots else f"{{{p}}}" for p in range(7)))
+    return tuple(out)
+
+
+_PLACEHOLDER_TEMPLATES = {n: _placeholder_templates(n) for n in range(1, 8)}
 
 
 def _deletion_index(codeset: Codeset) -> dict[str, tuple[int, ...]]:
@@ -513,28 +550,9 @@ def _same_length_edit(a: str, b: str) -> int:
     return 0
 
 
-def close_codes(codeset: Codeset, key: str, prefix: Node | None = None) -> tuple[str, ...]:
-    """Billable codes one typing mistake away from ``key`` (headers only when
-    none is billable), else billable codes under its longest known prefix."""
-    st = codeset._store
-    codes = st.codes
-    found: set[str] = set()
-    n = len(key)
-    for p in range(n):
-        for ch in _ALPHABET:
-            found.add(key[:p] + ch + key[p + 1 :])
-            found.add(key[:p] + ch + key[p:])
-        found.add(key[:p] + key[p + 1 :])
-        if p + 1 < n:
-            found.add(key[:p] + key[p + 1] + key[p] + key[p + 2 :])
-    for ch in _ALPHABET:
-        found.add(key + ch)
-    found.discard(key)
-    hits = sorted(codes[c] for c in found if c in codes)
-    billable = [i for i in hits if st.flags[i] & BILLABLE]
-    hits = billable or hits  # headers only when no billable code is that close
-    if hits:
-        return tuple(codeset._node(i).code for i in hits[:_MAX_SUGGESTIONS])
+def _under_prefix(codeset: Codeset, key: str, prefix: Node | None = None) -> tuple[str, ...]:
+    """Billable codes under the longest known prefix of ``key`` (the suggestions
+    of an unknown code when no code is one typing mistake away)."""
     if prefix is None:
         prefix = _longest_prefix(codeset, key)
     if prefix is None:
