@@ -235,7 +235,12 @@ def _check_code(codeset: Codeset, text: str | Node, suggest: bool = True) -> Cod
     false leaves out the suggestions that cost a search (bulk checks)."""
     check = _check(codeset, text, suggest)
     problem = check.problem
-    if suggest and problem in _TYPO_PROBLEMS and isinstance(text, str):
+    if (
+        suggest
+        and problem in _TYPO_PROBLEMS
+        and isinstance(text, str)
+        and not (problem is Problem.MISSING_SEVENTH_CHARACTER and check.suggestions)
+    ):  # a code lacking only its 7th character has its answer (its extensions)
         typos = _typos(codeset, text)
         if typos:
             check = evolve(check, suggestions=tuple(dict.fromkeys(check.suggestions + typos)))
