@@ -327,3 +327,14 @@ def test_check_codes_is_exported_for_both_systems() -> None:
     assert HC.check_codes(["J9308"]).day == HC.release.effective
     with pytest.raises(UsageError):
         CM.check_codes(["E11.65"], on="2026-05-01")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("typo", "problem"),
+    [("J93088", "MALFORMED"), ("9J308", "MALFORMED"), ("J3908", "UNKNOWN"), ("X9308", "UNKNOWN")],
+)
+def test_hcpcs_suggestions_cover_more_than_a_wrong_digit(typo: str, problem: str) -> None:
+    check = HC.check_code(typo)
+    assert check.problem is not None and check.problem.name == problem
+    assert "J9308" in check.suggestions
+    assert HC.check_codes([typo], suggest=True).suggestions == [check.suggestions]

@@ -420,8 +420,10 @@ class Codeset:
             if not _PROCEDURE.fullmatch(key):
                 # Letters typed for look-alike digits ("J93O8"): the code meant, if any.
                 digits = key[:1] + key[1:].translate(_LOOK_ALIKES)
-                near = (digits,) if digits in self._codes else ()
-                hint = f"; did you mean {digits}?" if near else ""
+                near: tuple[str, ...] = (digits,) if digits in self._codes else ()
+                if not near and 4 <= len(key) <= 6 and key.isascii() and key.isalnum():
+                    near = self._close(key)  # a digit too many or too few, two swapped
+                hint = f"; did you mean {near[0]}?" if near else ""
                 return CodeCheck(
                     text,
                     None,
@@ -571,14 +573,19 @@ class Codeset:
         )
 
     def _close(self, key: str) -> tuple[str, ...]:
-        """Codes one character away from ``key`` (a typo), active ones first."""
-        found = []
-        for i in range(1, 5):
-            for c in "0123456789":
-                candidate = key[:i] + c + key[i + 1 :]
-                if candidate != key and candidate in self._codes:
-                    found.append(candidate)
-        return tuple(sorted(found, key=lambda c: self._codes[c].terminated is not None))[:10]
+        """Codes one typing mistake away from ``key``, active ones first: a wrong
+        digit, then a wrong letter, two characters swapped, one too many or too
+        few (``key`` may be of any length)."""
+        digits = "0123456789"
+        n = len(key)
+        candidates = [key[:i] + c + key[i + 1 :] for i in range(1, n) for c in digits]
+        candidates += [c + key[1:] for c in SECTIONS]
+        candidates += [key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(n - 1)]
+        candidates += [key[:i] + key[i + 1 :] for i in range(n)]
+        candidates += [key[:i] + c + key[i:] for i in range(1, n + 1) for c in digits]
+        codes = self._codes
+        found = [c for c in dict.fromkeys(candidates) if c != key and c in codes]
+        return tuple(sorted(found, key=lambda c: codes[c].terminated is not None))[:10]
 
 
 class _Modifiers(Mapping[str, Node]):
