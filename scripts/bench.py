@@ -5,7 +5,7 @@ Floors: a bare ``lxml.etree.parse`` of the same tabular XML file. Lookups are
 reported per call. Peak memory is the maximum RSS of a fresh process that only
 loads the bundled release. Benchmarks are not tests: nothing here asserts.
 
-Usage: python scripts/bench.py [--repeat N]
+Usage: python scripts/bench.py [--repeat N] [--only bulk]
 """
 
 from __future__ import annotations
@@ -43,6 +43,18 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
+def best_cpu(fn: Callable[[], object], repeat: int) -> float:
+    """The least CPU time of ``repeat`` runs: steadier than wall time when other
+    processes share the cores."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
 def per_call(fn: Callable[[T], object], items: list[T], repeat: int) -> float:
     def run() -> None:
         for item in items:
@@ -76,8 +88,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--index-only", action="store_true", help="only the index figures")
     ap.add_argument("--tables-only", action="store_true", help="only the drug/neoplasm tables")
+    ap.add_argument("--only", choices=["bulk"], help="run one section only")
     args = ap.parse_args()
     r = args.repeat
+    if args.only == "bulk":
+        _bulk_figures(r)
+        return
     if args.index_only or args.tables_only:
         if args.index_only:
             _index_figures(r)
@@ -199,6 +215,126 @@ def main() -> None:
     _hcpcs_figures(r)
     _pickle_figures(r, full)
     _index_figures(r)
+    _bulk_figures(r)
+
+
+def claim_values(
+    cm: medcodes.icd10cm.Codeset, n: int, seed: int = 1, bad_pool: int | None = 5000
+) -> list[str]:
+    """``n`` diagnosis codes as claims files hold them: drawn with Zipf-like
+    repetition over the billable codes, mostly without the dot, in mixed case,
+    some with blanks; 5% are malformed or unknown (one-character typos, junk,
+    headers). The bad values repeat like the good ones, drawn from a pool of
+    ``bad_pool`` distinct ones (``None``: each typo made afresh, nearly all distinct)."""
+    rng = random.Random(seed)
+    billable = [node.key for node in cm.billable_codes()]
+    rng.shuffle(billable)
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(len(billable))]
+    junk = ["", "N/A", "NONE", "0", "99213", "E11..65", "??", "ICD10", "E11", "S72.001"]
+
+    def typo() -> str:
+        key = rng.choices(billable, weights)[0]
+        if rng.random() < 0.5:
+            return rng.choice(junk)
+        p = rng.randrange(len(key))
+        return key[:p] + rng.choice("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") + key[p + 1 :]
+
+    pool = [typo() for _ in range(bad_pool)] if bad_pool else []
+    pool_weights = [1 / (rank + 1) ** 1.1 for rank in range(len(pool))]
+    keys = rng.choices(billable, weights, k=n)
+    out = []
+    for key in keys:
+        roll = rng.random()
+        if roll < 0.05:
+            key = rng.choices(pool, pool_weights)[0] if pool else typo()
+        elif roll < 0.15:
+            key = f"{key[:3]}.{key[3:]}" if len(key) > 3 else key
+        if rng.random() < 0.2:
+            key = key.lower()
+        if rng.random() < 0.05:
+            key = f" {key} "
+        out.append(key)
+    return out
+
+
+_BULK_RSS = """
+import resource, sys
+sys.path.insert(0, {scripts!r})
+import medcodes
+from bench import claim_values
+cm = medcodes.icd10cm.load()
+values = claim_values(cm, 1_000_000)
+def rss(field):
+    with open("/proc/self/status") as fh:
+        return next(int(x.split()[1]) for x in fh if x.startswith(field))
+before = rss("VmRSS:")
+checks = cm.check_codes(values)
+print(before, rss("VmHWM:"))
+"""
+
+
+def _bulk_figures(r: int) -> None:
+    print("Bulk checks: 1,000,000 claim-like values (Zipf over billable codes, 5% bad)")
+    cm = medcodes.icd10cm.load()
+    values = claim_values(cm, 1_000_000)
+    distinct = len(set(values))
+    billable_keys = {node.key for node in cm.billable_codes()}
+
+    def floor_of(values: list[str]) -> list[bool]:
+        ok = {}
+        for v in dict.fromkeys(values):
+            ok[v] = v.strip().upper().replace(".", "") in billable_keys
+        return list(map(ok.__getitem__, values))
+
+    def floor() -> list[bool]:
+        return floor_of(values)
+
+    cm.check_codes(values[:1000])  # warm
+    lo, bulk = best_cpu(floor, r), best_cpu(lambda: cm.check_codes(values), r)
+    lo_wall, bulk_wall = best(floor, r), best(lambda: cm.check_codes(values), r)
+    sample = values[:50_000]
+    loop = best_cpu(lambda: [cm.check_code(v) for v in sample], 1) * len(values) / len(sample)
+    suggest = best_cpu(lambda: cm.check_codes(values, suggest=True), 1)
+    fresh = claim_values(cm, 1_000_000, bad_pool=None)
+    fresh_floor = best_cpu(lambda: floor_of(fresh), r)
+    fresh_bulk = best_cpu(lambda: cm.check_codes(fresh), r)
+    print("  (CPU time, steadier than wall time under load; wall time in brackets)")
+    print(f"  distinct values                               {distinct:8,}")
+    print(f"  floor: dict dedupe + set of billable keys     {lo * 1e3:8.1f} ms/million ({lo_wall * 1e3:.1f})")
+    print(
+        f"  check_codes(values)                           {bulk * 1e3:8.1f} ms/million"
+        f"  = {bulk / lo:4.2f}x floor ({bulk_wall * 1e3:.1f} = {bulk_wall / lo_wall:4.2f}x)"
+    )
+    print(
+        f"  loop over check_code (50k, scaled)            {loop * 1e3:8.1f} ms/million"
+        f"  = check_codes {loop / bulk:4.1f}x faster"
+    )
+    print(f"  check_codes(values, suggest=True)             {suggest * 1e3:8.1f} ms/million")
+    print(
+        f"  same, every typo distinct ({len(set(fresh)):,} distinct)     {fresh_bulk * 1e3:8.1f} ms/million"
+        f"  = {fresh_bulk / fresh_floor:4.2f}x its floor"
+    )
+    script = _BULK_RSS.format(scripts=str(Path(__file__).parent))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    before, peak = map(int, out.stdout.split())
+    print(f"  peak RSS of check_codes above release+values  {(peak - before) / 1024:8.1f} MiB")
+    typos = [v for v in dict.fromkeys(values) if cm.check_code(v).problem is not None]
+    unknown = [v for v in typos if cm.check_code(v).problem.name == "UNKNOWN"][:2000]  # type: ignore[union-attr]
+    start = time.process_time()
+    for v in unknown:
+        cm.check_code(v)
+    cpu = (time.process_time() - start) / len(unknown)
+    print(
+        f"  check_code(unknown, a typo, with suggestions) "
+        f"{per_call(cm.check_code, unknown, r) * 1e6:8.2f} us/call ({cpu * 1e6:.2f} us CPU time; "
+        f"{len(unknown)} codes)"
+    )
+    hc = medcodes.hcpcs.load()
+    hc_codes = [n.code for n in hc]
+    hc_values = [rng_code.lower() if i % 5 == 0 else rng_code for i, rng_code in
+                 enumerate(random.Random(2).choices(hc_codes, k=1_000_000))]
+    hc_bulk = best(lambda: hc.check_codes(hc_values), r)
+    print(f"  HCPCS check_codes, 1,000,000 values           {hc_bulk * 1e3:8.1f} ms/million")
 
 
 _TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"

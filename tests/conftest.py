@@ -68,6 +68,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="run ten times more fuzz cases per format (3,000 instead of 300)",
     )
+    parser.addoption(
+        "--claims-rows",
+        type=int,
+        default=100_000,
+        help="claim rows of the Dask validation test (default 100,000; the issue's "
+        "figure: --claims-rows=1000000)",
+    )
 
 
 @pytest.fixture(scope="session")

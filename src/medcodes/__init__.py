@@ -2,6 +2,7 @@
 
 * :mod:`medcodes.icd10cm` - ICD-10-CM (diagnoses): hierarchy, validity, notes, diffs.
 * :mod:`medcodes.hcpcs` - HCPCS Level II (supplies, drugs, services) and modifiers.
+* :mod:`medcodes.bulk` - :class:`CodeChecks`, the checks of a whole column of codes.
 * :mod:`medcodes.catalog` - the official releases: where, when, in force on a date.
 * :func:`medcodes.fetch` - download a release into the local cache (never implicit).
 * :mod:`medcodes.errors` - the exceptions and warnings.
@@ -9,7 +10,8 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import catalog, errors, hcpcs, icd10cm
+from . import bulk, catalog, errors, hcpcs, icd10cm
+from .bulk import CodeChecks
 from .cache import ReleaseRow, cache_dir, fetch, releases
 from .errors import (
     DefectWarning,
@@ -32,6 +34,7 @@ except PackageNotFoundError:  # pragma: no cover - run from a source tree never 
     __version__ = "0+unknown"
 
 __all__ = [
+    "CodeChecks",
     "DefectWarning",
     "FetchError",
     "MedcodesError",
@@ -46,6 +49,7 @@ __all__ = [
     "UnknownCodeError",
     "UsageError",
     "__version__",
+    "bulk",
     "cache_dir",
     "catalog",
     "errors",

@@ -36,6 +36,37 @@ def upper_key(text: str) -> str:
     return key.upper() if key.isascii() else key
 
 
+def is_missing(value: object) -> bool:
+    """True for the values that stand for "no value" in Python and dataframes:
+    ``None``, a float NaN (numpy's too), pandas' ``NA`` and ``NaT``, numpy's
+    ``NaT``. Neither
+    pandas nor numpy is imported: their missing values are recognized by type.
+
+    >>> is_missing(None), is_missing(float("nan")), is_missing(""), is_missing(0)
+    (True, True, False, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    cls = type(value)
+    module = cls.__module__
+    if module == "numpy":  # numpy's other floats (float32, float16), datetime64("NaT")
+        try:
+            return bool(value != value)
+        except (TypeError, ValueError):
+            return False
+    return cls.__name__ in _MISSING_TYPES and module.startswith("pandas")
+
+
+#: The types of pandas' missing-value singletons (``pd.NA``, ``pd.NaT``).
+_MISSING_TYPES = frozenset({"NAType", "NaTType"})
+
+
+#: The message of the check of a missing value (whichever: None, NaN, pd.NA).
+MISSING_MESSAGE = "no code: the value is missing (an empty cell, None, NaN or NA)"
+
+
 def text_arg(value: object, name: str) -> str:
     """``value``, which must be text.
 

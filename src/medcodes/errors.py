@@ -144,8 +144,8 @@ class UnknownCodeError(MedcodesError, KeyError):
     >>> try:
     ...     medcodes.icd10cm.load()["E11.99"]
     ... except KeyError as exc:
-    ...     print(exc.suggestions)
-    ('E11.9',)
+    ...     print(exc.suggestions[:3])
+    ('E11.9', 'E11.29', 'E11.39')
     """
 
     def __init__(self, code: str, suggestions: tuple[str, ...] = (), detail: str = "") -> None:

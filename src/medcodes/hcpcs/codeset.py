@@ -9,12 +9,13 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Iterator, Mapping
-from typing import overload
+from typing import Any, overload
 
 from attrs import field, frozen
 
-from .._args import CPT_CODE, ICD10CM_CODE, upper_key
+from .._args import CPT_CODE, ICD10CM_CODE, MISSING_MESSAGE, is_missing, upper_key
 from .._dates import as_date
+from ..bulk import CodeChecks, check_many, row_of
 from ..errors import UnknownCodeError
 from .model import Record, Release
 
@@ -162,6 +163,8 @@ class Node:
 class Problem(enum.Enum):
     """Why a code may not be reported on a date of service."""
 
+    #: No value at all: ``None``, NaN, ``pd.NA``; :attr:`CodeCheck.text` is then ``None``.
+    MISSING = "missing"
     MALFORMED = "not HCPCS Level II syntax"
     UNKNOWN = "unknown code"
     MODIFIER_NOT_PROCEDURE = "a modifier, not a procedure code"
@@ -175,7 +178,8 @@ class Problem(enum.Enum):
 class CodeCheck:
     """The result of :meth:`Codeset.check_code` (the same shape as ICD-10-CM's).
 
-    :ivar text: the input as given.
+    :ivar text: the input as given (the ``repr`` of a value that is not text;
+        ``None`` for a missing value).
     :ivar code: the normalized code, ``None`` if malformed.
     :ivar problem: why it is not valid, or ``None``.
     :ivar message: a sentence for a person.
@@ -190,7 +194,7 @@ class CodeCheck:
     ('UNKNOWN', ('G2001', 'G4001', 'G6001'))
     """
 
-    text: str
+    text: str | None
     code: str | None
     problem: Problem | None
     message: str
@@ -387,6 +391,8 @@ class Codeset:
         """
         day = as_date(on, "on") if on is not None else self._release.effective
         if not isinstance(text, str):
+            if is_missing(text):
+                return CodeCheck(None, None, Problem.MISSING, MISSING_MESSAGE, (), day)
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string", (), day)
         key = upper_key(text)
         record = self._codes.get(key)
@@ -413,17 +419,19 @@ class Codeset:
             if not _PROCEDURE.fullmatch(key):
                 # Letters typed for look-alike digits ("J93O8"): the code meant, if any.
                 digits = key[:1] + key[1:].translate(_LOOK_ALIKES)
-                near = (digits,) if digits in self._codes else ()
-                hint = f"; did you mean {digits}?" if near else ""
+                near: tuple[str, ...] = (digits,) if digits in self._codes else ()
+                if not near and 4 <= len(key) <= 6 and key.isascii() and key.isalnum():
+                    near = self._close(key)  # a digit too many or too few, two swapped
+                hint = f"; did you mean {near[0]}?" if near else ""
                 message = (
                     f"{text!r} is not an HCPCS Level II code: expected a letter and four "
                     f"digits{hint}"
                 )
-                if not near and ICD10CM_CODE.fullmatch(key):
+                if digits not in self._codes and ICD10CM_CODE.fullmatch(key):
                     message = (
                         f"{text!r} has the form of an ICD-10-CM diagnosis code, not of an "
                         "HCPCS Level II one (a letter and four digits): check it with "
-                        "medcodes.icd10cm"
+                        f"medcodes.icd10cm{hint}"
                     )
                 return CodeCheck(text, None, Problem.MALFORMED, message, near, day)
             close = self._close(key)
@@ -431,6 +439,39 @@ class Codeset:
             message = self._before_file(f"{key} is not in this release", day) + hint
             return CodeCheck(text, key, Problem.UNKNOWN, message, close, day)
         return self._dated(text, record, Node(self, Kind.CODE, key), day)
+
+    def check_codes(
+        self, values: object, *, on: dt.date | None = None, suggest: bool = False
+    ) -> CodeChecks:
+        """Check many procedure codes at once, each as :meth:`check_code` does,
+        doing the work once per distinct value; see :mod:`medcodes.bulk`.
+
+        :param values: a list or any iterable of codes, a pandas or polars
+            Series, a pyarrow or numpy array. Missing values (``None``, NaN,
+            ``pd.NA``) are :attr:`Problem.MISSING`, other values that are not
+            text MALFORMED.
+        :param on: the date of service (default: the release's effective date).
+        :param suggest: keep the suggestions (close codes, replacements).
+        :raises ~medcodes.errors.UsageError: ``values`` is not a collection (a
+            ``str``, a ``dict``, a number, a whole data frame), or ``on`` is not a date.
+
+        >>> import medcodes
+        >>> medcodes.hcpcs.load().check_codes(["j9308", "J9308", "99213", None]).valid
+        [True, True, False, False]
+        """
+        day = as_date(on, "on") if on is not None else self._release.effective
+
+        def row(value: str) -> Any:
+            return row_of(self.check_code(value, day), suggest)
+
+        return check_many(
+            values,
+            row,
+            release=self._release.label,
+            day=day,
+            suggest=suggest,
+            check_class=CodeCheck,
+        )
 
     def check_modifier(self, text: str, on: dt.date | None = None) -> CodeCheck:
         """Check a modifier (``"RT"``, ``"ma"``) for a date of service, as
@@ -533,14 +574,19 @@ class Codeset:
         )
 
     def _close(self, key: str) -> tuple[str, ...]:
-        """Codes one character away from ``key`` (a typo), active ones first."""
-        found = []
-        for i in range(1, 5):
-            for c in "0123456789":
-                candidate = key[:i] + c + key[i + 1 :]
-                if candidate != key and candidate in self._codes:
-                    found.append(candidate)
-        return tuple(sorted(found, key=lambda c: self._codes[c].terminated is not None))[:10]
+        """Codes one typing mistake away from ``key``, active ones first: a wrong
+        digit, then a wrong letter, two characters swapped, one too many or too
+        few (``key`` may be of any length)."""
+        digits = "0123456789"
+        n = len(key)
+        candidates = [key[:i] + c + key[i + 1 :] for i in range(1, n) for c in digits]
+        candidates += [c + key[1:] for c in SECTIONS]
+        candidates += [key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(n - 1)]
+        candidates += [key[:i] + key[i + 1 :] for i in range(n)]
+        candidates += [key[:i] + c + key[i:] for i in range(1, n + 1) for c in digits]
+        codes = self._codes
+        found = [c for c in dict.fromkeys(candidates) if c != key and c in codes]
+        return tuple(sorted(found, key=lambda c: codes[c].terminated is not None))[:10]
 
 
 class _Modifiers(Mapping[str, Node]):

@@ -74,7 +74,7 @@ from .tables import (
     load_neoplasms,
     load_table,
 )
-from .validity import CodeCheck, Problem, check_code
+from .validity import CodeCheck, Problem, check_code, check_codes
 
 __all__ = [
     "EXCLUDES1_EXCEPTION",
@@ -140,6 +140,7 @@ __all__ = [
     "TableRow",
     "Term",
     "check_code",
+    "check_codes",
     "complete_code",
     "diff",
     "diff_index",

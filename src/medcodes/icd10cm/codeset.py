@@ -15,6 +15,7 @@ from typing import Any, overload
 
 from .._args import text_arg, upper_key
 from .._gc import paused_gc
+from ..bulk import CodeChecks
 from ..errors import UnknownCodeError, UsageError
 from .hierarchy import BILLABLE, GENERATED, GROUP, PLACEHOLDER, _Store
 from .model import (
@@ -363,6 +364,7 @@ class Codeset:
     __slots__ = (
         "__weakref__",
         "_billable",
+        "_deletions",
         "_eindex",
         "_has_notes",
         "_nodes",
@@ -389,6 +391,7 @@ class Codeset:
         init(self, "_nodes", None)
         init(self, "_rules", None)  # the guidelines index, built on first use
         init(self, "_billable", None)
+        init(self, "_deletions", None)  # the typo index of suggestions, built on first use
         init(self, "_roots", tuple(i for i, p in enumerate(store.parents) if p < 0))
         init(self, "_release", release)
         init(self, "_store", store)
@@ -397,6 +400,7 @@ class Codeset:
     _nodes: list[Node] | None
     _rules: _Index | None
     _billable: tuple[int, ...] | None
+    _deletions: dict[str, tuple[int, ...]] | None
     _has_notes: bool
     _roots: tuple[int, ...]
     _release: Release
@@ -651,6 +655,13 @@ class Codeset:
         """
         return self.check_code(code, on).valid
 
+    def check_codes(
+        self, values: object, *, on: dt.date | None = None, suggest: bool = False
+    ) -> CodeChecks:
+        """Check a whole column of codes at once (once per distinct value), in
+        input order: see :func:`~medcodes.icd10cm.check_codes`."""
+        return _check_codes(self, values, on=on, suggest=suggest)
+
     def is_billable(self, text: str | Node) -> bool:
         """True when ``text`` is a code of this release that may be reported."""
         i = self._find(text)
@@ -778,3 +789,4 @@ from .rules import Conflict, EffectiveNote, Finding, Resolution, _Index  # noqa:
 from .tables import Table  # noqa: E402
 from .tables import _Data as _TableData  # noqa: E402
 from .validity import CodeCheck, _check_code, _on_day  # noqa: E402
+from .validity import check_codes as _check_codes  # noqa: E402

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from attrs import evolve, field, frozen
 
+from .._args import MISSING_MESSAGE, is_missing
 from .._dates import as_date
 from ..cache import cached_files
 from ..catalog import CATALOG
@@ -193,6 +194,8 @@ class ReleaseHistory:
         if cs is not None:
             return cs.check_code(text, on)
         if not self.releases:
+            if is_missing(text):
+                return CodeCheck(None, None, Problem.MISSING, MISSING_MESSAGE, (), on)
             key = normalize_code(text) if isinstance(text, str) else ""
             if not CODE_SYNTAX.fullmatch(key):  # junk is malformed whatever is loaded
                 shown = repr(text)
@@ -201,7 +204,7 @@ class ReleaseHistory:
                 text, display_code(key), Problem.OUTSIDE_RELEASE, self._uncovered(on), (), on
             )
         check = self.releases[-1].check_code(text)
-        if check.problem is Problem.MALFORMED:
+        if check.problem is Problem.MALFORMED or check.problem is Problem.MISSING:
             return evolve(check, day=on)
         message = self._uncovered(on)
         return CodeCheck(check.text, check.code, Problem.OUTSIDE_RELEASE, message, (), on)

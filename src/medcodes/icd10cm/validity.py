@@ -23,27 +23,32 @@ import enum
 import re
 from collections.abc import Iterator
 from itertools import combinations
+from typing import Any
 
 from attrs import evolve, field, frozen
 
-from .._args import CPT_CODE, HCPCS_CODE, upper_key
+from .._args import CPT_CODE, HCPCS_CODE, MISSING_MESSAGE, is_missing, upper_key
 from .._dates import as_date
+from ..bulk import CodeChecks, check_many, row_of
 from .codeset import Codeset, Node, display_code, normalize_code
 from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
 from .model import Kind
 
-__all__ = ["CodeCheck", "Problem", "check_code"]
+__all__ = ["CodeCheck", "Problem", "check_code", "check_codes"]
 
 #: ICD-10-CM code syntax after normalization (no dot): a pre-filter only;
 #: validity is membership in the release.
 CODE_SYNTAX = re.compile(r"[A-Z][0-9A-Z]{2}[0-9A-Z]{0,4}")
-_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _MAX_SUGGESTIONS = 12
+_MAX_TYPOS = 16
 
 
 class Problem(enum.Enum):
     """Why a code may not be reported."""
 
+    #: No value at all: ``None``, NaN, ``pd.NA`` (a blank cell of a claims file);
+    #: :attr:`CodeCheck.text` is then ``None``.
+    MISSING = "missing"
     #: Not ICD-10-CM code syntax (a letter, two letters/digits, then up to 4 more).
     MALFORMED = "malformed"
     #: Well formed, but not a code of this release.
@@ -67,7 +72,8 @@ class Problem(enum.Enum):
 class CodeCheck:
     """The result of :func:`check_code`.
 
-    :ivar text: the input as given.
+    :ivar text: the input as given (the ``repr`` of a value that is not text;
+        ``None`` for a missing value).
     :ivar code: the normalized written form (``"E11.65"``), ``None`` if malformed.
     :ivar problem: why not, or ``None`` when valid.
     :ivar message: a sentence for a person.
@@ -85,7 +91,7 @@ class CodeCheck:
     ('E11.00', 'E11.01', 'E11.10')
     """
 
-    text: str
+    text: str | None
     code: str | None
     problem: Problem | None
     message: str
@@ -139,10 +145,65 @@ def check_code(codeset: Codeset, text: str | Node, on: dt.date | None = None) ->
     return check if on is None else _on_day(codeset, check, on)
 
 
+def check_codes(
+    codeset: Codeset, values: object, *, on: dt.date | None = None, suggest: bool = False
+) -> CodeChecks:
+    """Check many values at once, each as :func:`check_code` does, doing the
+    work once per distinct value: see :mod:`medcodes.bulk`.
+
+    :param values: a list or any iterable of codes, a pandas or polars Series, a
+        pyarrow or numpy array. Missing values (``None``, NaN, ``pd.NA``) are
+        :attr:`Problem.MISSING`, other values that are not text MALFORMED.
+    :param on: the date of service, as in :func:`check_code`.
+    :param suggest: build the suggestions too (they cost a search per invalid value).
+    :raises ~medcodes.errors.UsageError: ``values`` is not a collection (a
+        ``str``, a ``dict``, a number, a whole data frame), or ``on`` is not a date.
+
+    >>> import medcodes
+    >>> cm = medcodes.icd10cm.load()
+    >>> cm.check_codes(["E1165", "Z99.99", float("nan")])  # doctest: +ELLIPSIS
+    <CodeChecks of 3 values against ICD-10-CM FY2026 ...: 1 valid, 1 UNKNOWN, 1 MISSING>
+    """
+    day = as_date(on, "on") if on is not None else None
+    st = codeset._store
+    codes, flags = st.codes, st.flags
+
+    def row(value: Any) -> Any:
+        if type(value) is str:  # the hot path of _check, without a CodeCheck or a Node
+            i = codes.get(value)
+            if i is not None:
+                key = value
+            else:
+                key = value.strip()  # upper_key, inlined
+                if key.isascii():
+                    key = key.upper()
+                if len(key) > 3 and key[3] == ".":
+                    key = key[:3] + key[4:]
+                i = codes.get(key)
+            if i is not None and flags[i] & BILLABLE:
+                code = key if len(key) <= 3 else key[:3] + "." + key[3:]
+                return (value, code, None, code + " is a valid code", ())
+        return row_of(_check_code(codeset, value, suggest), suggest)
+
+    def row_on_day(value: Any) -> Any:
+        assert day is not None
+        return row_of(_on_day(codeset, _check_code(codeset, value, suggest), day), suggest)
+
+    label = codeset.release.label
+    return check_many(
+        values,
+        row if day is None else row_on_day,
+        release=label,
+        day=day,
+        suggest=suggest,
+        check_class=CodeCheck,
+    )
+
+
 def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
     """``check`` (of ``codeset``) for the date of service ``on``: see :func:`check_code`."""
     day = as_date(on, "on")
-    if check.problem is Problem.MALFORMED:
+    if check.problem is Problem.MALFORMED or check.problem is Problem.MISSING:
         return evolve(check, day=day)
     release = codeset.release
     if not release.effective <= day <= release.valid_through:
@@ -169,15 +230,47 @@ def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
     return evolve(check, day=day)
 
 
-def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
-    """:func:`check_code` without a date of service (the hot path)."""
+def _check_code(codeset: Codeset, text: str | Node, suggest: bool = True) -> CodeCheck:
+    """:func:`check_code` without a date of service (the hot path); ``suggest``
+    false leaves out the suggestions that cost a search (bulk checks)."""
+    check = _check(codeset, text, suggest)
+    problem = check.problem
+    if (
+        suggest
+        and problem in _TYPO_PROBLEMS
+        and isinstance(text, str)
+        and not (problem is Problem.MISSING_SEVENTH_CHARACTER and check.suggestions)
+    ):  # a code lacking only its 7th character has its answer (its extensions)
+        typos = _typos(codeset, text)
+        if typos:
+            check = evolve(check, suggestions=tuple(dict.fromkeys(check.suggestions + typos)))
+    return check
+
+
+#: The answers whose suggestions are completed with the codes one typing
+#: mistake away (:func:`_typos`); UNKNOWN searches them itself.
+_TYPO_PROBLEMS = frozenset(
+    {
+        Problem.MALFORMED,
+        Problem.NOT_BILLABLE,
+        Problem.MISSING_SEVENTH_CHARACTER,
+        Problem.SEVENTH_CHARACTER_NOT_ALLOWED,
+        Problem.EXTRA_CHARACTERS,
+        Problem.MISSING_PLACEHOLDER,
+    }
+)
+
+
+def _check(codeset: Codeset, text: str | Node, suggest: bool) -> CodeCheck:
     if not isinstance(text, str):
         if not isinstance(text, Node):
+            if is_missing(text):
+                return CodeCheck(None, None, Problem.MISSING, MISSING_MESSAGE)
             return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
         if text.kind is Kind.CHAPTER or text.kind is Kind.BLOCK:  # not the category B10
             i = codeset._find(text)
             if i is not None:
-                return _header(codeset, text.code, codeset._node(i))
+                return _header(codeset, text.code, codeset._node(i), suggest)
         text = text.code  # a node (of this or another release): check its code
     st = codeset._store
     # The hot path, inlined: a billable code written in any form; the written
@@ -205,7 +298,7 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
                 code = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
             node = codeset._node(i)
             return CodeCheck(text, code, None, code + " is a valid code", (), None, node)
-        return _header(codeset, text, codeset._node(i))
+        return _header(codeset, text, codeset._node(i), suggest)
     key = normalize_code(text)
     if key.isdigit() and len(key) <= 2:  # a chapter number this release does not have
         chapters = codeset.chapters()
@@ -232,7 +325,7 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
             f"digits, and up to four more characters (a dot after the third){hint}"
         )
         return CodeCheck(text, None, Problem.MALFORMED, message, near)
-    check = _diagnose(codeset, text, key)
+    check = _diagnose(codeset, text, key, suggest)
     if HCPCS_CODE.fullmatch(upper_key(text)):  # L5590, not L55.90: a Level II code?
         return evolve(
             check,
@@ -242,7 +335,7 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
     return check
 
 
-def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
+def _header(codeset: Codeset, text: str, node: Node, suggest: bool = True) -> CodeCheck:
     kind = node.kind
     if kind is Kind.CHAPTER or kind is Kind.BLOCK:
         return CodeCheck(
@@ -265,7 +358,7 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
             tuple(c.code for c in children),
             node=node,
         )
-    below = [d.code for d in node.descendants() if d.billable][:_MAX_SUGGESTIONS]
+    below = [d.code for d in node.descendants() if d.billable][:_MAX_SUGGESTIONS] if suggest else []
     return CodeCheck(
         text,
         node.code,
@@ -276,7 +369,7 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
     )
 
 
-def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
+def _diagnose(codeset: Codeset, text: str, key: str, suggest: bool = True) -> CodeCheck:
     st = codeset._store
     codes = st.codes
     code = display_code(key)
@@ -353,7 +446,7 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
         code,
         Problem.UNKNOWN,
         f"{code} is not a code of {codeset.release.label}",
-        close_codes(codeset, key, prefix),
+        (_typos(codeset, text) or _under_prefix(codeset, key, prefix)) if suggest else (),
     )
 
 
@@ -382,41 +475,96 @@ def _longest_prefix(codeset: Codeset, key: str) -> Node | None:
 
 def _placeholder_candidates(key: str) -> Iterator[str]:
     """``key`` with X inserted, or padding characters turned into X."""
-    n = len(key)
+    for template in _PLACEHOLDER_TEMPLATES.get(len(key), ()):
+        yield template.format(*key)
+
+
+def _placeholder_templates(n: int) -> tuple[str, ...]:
+    """Format strings giving a key of ``n`` characters with X inserted after its
+    3rd character (as many as a 7-character code allows), or, for 7 characters,
+    with some of its 4th to 6th characters (padding) turned into X."""
+    out = []
     for k in range(1, 8 - n):
         total = n + k
         for spots in combinations(range(3, total), k):
-            chars = iter(key)
-            yield "".join("X" if p in spots else next(chars) for p in range(total))
-    if n == 7:
+            chars = iter(range(n))
+            out.append("".join("X" if p in spots else f"{{{next(chars)}}}" for p in range(total)))
+    if n == 7:  # a spot that is already X gives a candidate made before: no matter
         for k in range(1, 4):
             for spots in combinations(range(3, 6), k):
-                if all(key[p] != "X" for p in spots):
-                    yield "".join("X" if p in spots else ch for p, ch in enumerate(key))
+                out.append("".join("X" if p in spots else f"{{{p}}}" for p in range(7)))
+    return tuple(out)
 
 
-def close_codes(codeset: Codeset, key: str, prefix: Node | None = None) -> tuple[str, ...]:
-    """Billable codes one typing mistake away from ``key`` (headers only when
-    none is billable), else billable codes under its longest known prefix."""
+_PLACEHOLDER_TEMPLATES = {n: _placeholder_templates(n) for n in range(1, 8)}
+
+
+def _deletion_index(codeset: Codeset) -> dict[str, tuple[int, ...]]:
+    """Each billable code's key with one character deleted -> those codes
+    (a symmetric-delete index): built on first use, once per codeset."""
+    index = codeset._deletions
+    if index is None:
+        st = codeset._store
+        flags = st.flags
+        found: dict[str, list[int]] = {}
+        for key, i in st.codes.items():
+            if flags[i] & BILLABLE:
+                for p in range(len(key)):
+                    found.setdefault(key[:p] + key[p + 1 :], []).append(i)
+        index = {k: tuple(v) for k, v in found.items()}
+        object.__setattr__(codeset, "_deletions", index)
+    return index
+
+
+def _typos(codeset: Codeset, text: str) -> tuple[str, ...]:
+    """Billable codes one typing mistake away from ``text``, closest first: a
+    misplaced dot or blank (distance 0), then a transposed pair or a wrong
+    character, then a character too many or too few (a placeholder ``X``
+    among them); ties in official order."""
+    q = "".join(upper_key(text).replace(".", "").split())
+    if not 2 <= len(q) <= 8 or not q.isascii() or not q.isalnum():
+        return ()
     st = codeset._store
-    codes = st.codes
-    found: set[str] = set()
-    n = len(key)
-    for p in range(n):
-        for ch in _ALPHABET:
-            found.add(key[:p] + ch + key[p + 1 :])
-            found.add(key[:p] + ch + key[p:])
-        found.add(key[:p] + key[p + 1 :])
-        if p + 1 < n:
-            found.add(key[:p] + key[p + 1] + key[p] + key[p + 2 :])
-    for ch in _ALPHABET:
-        found.add(key + ch)
-    found.discard(key)
-    hits = sorted(codes[c] for c in found if c in codes)
-    billable = [i for i in hits if st.flags[i] & BILLABLE]
-    hits = billable or hits  # headers only when no billable code is that close
-    if hits:
-        return tuple(codeset._node(i).code for i in hits[:_MAX_SUGGESTIONS])
+    codes, flags, keys = st.codes, st.flags, st.keys
+    index = _deletion_index(codeset)
+    ranked: dict[int, int] = {}
+    i = codes.get(q)
+    if i is not None and flags[i] & BILLABLE:
+        ranked[i] = 0
+    for i in index.get(q, ()):  # a character missing
+        ranked.setdefault(i, 3)
+    for p in range(len(q)):
+        d = q[:p] + q[p + 1 :]
+        i = codes.get(d)
+        if i is not None and flags[i] & BILLABLE:  # a character too many
+            ranked.setdefault(i, 3)
+        for i in index.get(d, ()):
+            if i not in ranked:
+                rank = _same_length_edit(q, keys[i])
+                if rank:
+                    ranked[i] = rank
+    if not ranked:
+        return ()
+    best = sorted(ranked, key=lambda i: (ranked[i], i))[:_MAX_TYPOS]
+    return tuple(display_code(keys[i]) for i in best)
+
+
+def _same_length_edit(a: str, b: str) -> int:
+    """1 when ``b`` is ``a`` with two neighbours swapped, 2 when one character
+    differs, else 0."""
+    diffs = [p for p in range(len(a)) if a[p] != b[p]]
+    if len(diffs) == 1:
+        return 2
+    if len(diffs) == 2:
+        p, q = diffs
+        if q == p + 1 and a[p] == b[q] and a[q] == b[p]:
+            return 1
+    return 0
+
+
+def _under_prefix(codeset: Codeset, key: str, prefix: Node | None = None) -> tuple[str, ...]:
+    """Billable codes under the longest known prefix of ``key`` (the suggestions
+    of an unknown code when no code is one typing mistake away)."""
     if prefix is None:
         prefix = _longest_prefix(codeset, key)
     if prefix is None:

@@ -1,0 +1,340 @@
+"""Bulk checks (check_codes) of both systems on the real bundled releases: the
+same answers as check_code, value for value, from any column type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import pickle
+import random
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import medcodes
+from medcodes import CodeChecks, hcpcs, icd10cm
+from medcodes.errors import UsageError
+
+CM = icd10cm.load()
+HC = hcpcs.load()
+CM_KEYS = [n.key for n in CM]
+HC_KEYS = [r.code for r in HC.records()] + [r.code for r in HC.modifier_records()]
+
+
+def _typed(keys: list[str]) -> st.SearchStrategy[object]:
+    """Codes of the release as a claims file writes them, with typos, and junk."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def mangle(key: str, how: int, p: int, ch: str) -> str:
+        p %= len(key)
+        return [
+            key,
+            key.lower(),
+            f" {key} ",
+            key[:3] + "." + key[3:] if len(key) > 3 else key + ".",
+            key[:p] + ch + key[p + 1 :],  # a wrong character
+            key[:p] + ch + key[p:],  # one too many
+            key[:p] + key[p + 1 :],  # one missing
+            key[:p] + "." + key[p:],  # a misplaced dot
+        ][how]
+
+    code = st.builds(
+        mangle,
+        st.sampled_from(keys),
+        st.integers(0, 7),
+        st.integers(0, 7),
+        st.sampled_from(alphabet),
+    )
+    return st.one_of(
+        code,
+        code,
+        code,
+        st.text(max_size=10),
+        st.none(),
+        st.just(math.nan),
+        st.integers(-5, 99_999),
+        st.binary(max_size=6),
+        st.booleans(),
+        st.floats(allow_nan=False),
+    )
+
+
+def _same(bulk: CodeChecks, singles: list[Any], suggest: bool) -> None:
+    assert len(bulk) == len(singles)
+    for got, want in zip(bulk, singles, strict=True):
+        fields = ("text", "code", "valid", "billable", "problem", "message", "day")
+        assert [getattr(got, f) for f in fields] == [getattr(want, f) for f in fields]
+        assert got.suggestions == (want.suggestions if suggest else ())
+    assert bulk.text == [c.text for c in singles]
+    assert bulk.valid == [c.valid for c in singles]
+    assert bulk.problem == [c.problem for c in singles]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_typed(CM_KEYS), max_size=30), st.booleans())
+def test_icd10cm_check_codes_is_check_code_per_value(values: list[object], suggest: bool) -> None:
+    _same(CM.check_codes(values, suggest=suggest), [CM.check_code(v) for v in values], suggest)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_typed(HC_KEYS), max_size=30), st.booleans())
+def test_hcpcs_check_codes_is_check_code_per_value(values: list[object], suggest: bool) -> None:
+    _same(HC.check_codes(values, suggest=suggest), [HC.check_code(v) for v in values], suggest)
+
+
+@pytest.mark.parametrize("day", [dt.date(2026, 5, 1), dt.date(2025, 1, 1), dt.date(2026, 10, 1)])
+def test_a_date_of_service_applies_to_every_value(day: dt.date) -> None:
+    values = ["E11.65", "E11", "U07.1", "Z99.99", None, "xx"]
+    _same(CM.check_codes(values, on=day), [CM.check_code(v, day) for v in values], False)
+    hc_values = ["J9308", "U0003", "G0001", None, "RT"]
+    _same(HC.check_codes(hc_values, on=day), [HC.check_code(v, day) for v in hc_values], False)
+
+
+def test_missing_values_are_missing_with_no_text() -> None:
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    for value in (None, math.nan, np.nan, np.float32("nan"), pd.NA, pd.NaT, np.datetime64("NaT")):
+        for check in (CM.check_code(value), HC.check_code(value)):
+            assert check.problem is not None and check.problem.name == "MISSING"
+            assert check.text is None and check.code is None and not check.valid
+    assert CM.check_code(None).problem is icd10cm.Problem.MISSING
+    assert HC.check_code(None).problem is hcpcs.Problem.MISSING
+
+
+@pytest.mark.parametrize("value", [1165, b"E1165", 11.65, True, ("E11.65",)])
+def test_values_that_are_not_text_are_malformed_with_their_repr(value: object) -> None:
+    for checks in (CM.check_codes([value, "E11.65"]), HC.check_codes([value, "J9308"])):
+        assert checks.text[0] == repr(value)
+        assert checks.problem[0] is not None and checks.problem[0].name == "MALFORMED"
+        assert checks.valid == [False, True]
+
+
+def test_equal_values_of_different_types_stay_apart() -> None:
+    checks = CM.check_codes([1, 1.0, True, "1", 1])
+    assert checks.text == ["1", "1.0", "True", "1", "1"]
+
+
+@pytest.mark.parametrize(
+    "values", ["E11.65", b"E11.65", {"E11.65": 1}, 3, None, {"E11.65"}, 2.5, math.nan]
+)
+def test_a_wrong_container_is_a_usage_error(values: object) -> None:
+    for codeset in (CM, HC):
+        with pytest.raises(UsageError, match="collection of codes"):
+            codeset.check_codes(values)
+
+
+def test_a_data_frame_is_not_a_column() -> None:
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    frames = [pd.DataFrame({"dx": ["E11.65"]}), pl.DataFrame({"dx": ["E11.65"]})]
+    frames.append(pa.table({"dx": ["E11.65"]}))
+    for frame in frames:
+        with pytest.raises(UsageError, match="one column"):
+            CM.check_codes(frame)
+
+
+def _columns() -> list[tuple[str, Callable[[list[object]], object]]]:
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    np = pytest.importorskip("numpy")
+    return [
+        ("pandas object", lambda xs: pd.Series(xs, dtype=object)),
+        ("pandas string", lambda xs: pd.Series(xs, dtype="string")),
+        ("pandas category", lambda xs: pd.Series(xs, dtype="category")),
+        ("polars", lambda xs: pl.Series(xs, dtype=pl.Utf8)),
+        ("pyarrow", lambda xs: pa.array(xs, type=pa.string())),
+        ("pyarrow chunked", lambda xs: pa.chunked_array([xs[:3], xs[3:]], type=pa.string())),
+        ("numpy", lambda xs: np.array(xs, dtype=object)),
+        ("generator", lambda xs: (x for x in xs)),
+        ("tuple", tuple),
+    ]
+
+
+def test_every_column_type_gives_the_answer_of_a_list() -> None:
+    values: list[object] = ["E11.65", "e1165", None, "E11", "Z99.99", "E11.65", "S72.001"]
+    want = CM.check_codes(values)
+    for name, make in _columns():
+        got = CM.check_codes(make(values))
+        assert list(got) == list(want), name
+        assert got.problem[2] is icd10cm.Problem.MISSING, name
+
+
+def test_importing_medcodes_imports_no_dataframe_library() -> None:
+    code = (
+        "import sys, medcodes\n"
+        "cm = medcodes.icd10cm.load()\n"
+        "c = cm.check_codes(['E11.65', None, float('nan')], suggest=True)\n"
+        "medcodes.hcpcs.load().check_codes(['J9308'])\n"
+        "assert c.valid == [True, False, False]\n"
+        "c.to_records(); repr(c); c._repr_html_()\n"
+        "print(sorted(m for m in ('pandas', 'polars', 'pyarrow', 'numpy', 'dask')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_work_is_done_once_per_distinct_value() -> None:
+    rng = random.Random(3)
+    distinct = ["E11.65", "e1165", "E11", None, "Z99.99", 7]
+    values = [rng.choice(distinct) for _ in range(5000)]
+    checks = CM.check_codes(values)
+    assert len(checks) == 5000
+    assert len(checks._rows) == len(distinct)
+    assert checks.text == [v if isinstance(v, str) or v is None else repr(v) for v in values]
+
+
+def test_records_and_frames_hold_the_same_rows() -> None:
+    pytest.importorskip("pandas")
+    pytest.importorskip("polars")
+    pytest.importorskip("pyarrow")
+    values = ["E11.65", None, "E11", "I10.1", "e1165", 42, "E11"]
+    for suggest in (False, True):
+        checks = CM.check_codes(values, suggest=suggest)
+        records = checks.to_records()
+        plain = [
+            {**r, "problem": None if r["problem"] is None else r["problem"].value}
+            for r in records
+        ]
+        assert records[3]["problem"] is icd10cm.Problem.EXTRA_CHARACTERS
+        assert ("suggestions" in records[0]) is suggest
+        assert checks.to_pandas().astype(object).where(lambda f: f.notna(), None).to_dict(
+            "records"
+        ) == plain
+        assert checks.to_polars().to_dicts() == plain
+        assert checks.to_arrow().to_pylist() == plain
+
+
+def test_frames_write_to_parquet_and_read_back_equal(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    checks = HC.check_codes(["J9308", None, "99213", "G0001", "RT", "J9308"], suggest=True)
+    frame = checks.to_pandas()
+    frame.to_parquet(tmp_path / "a.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a.parquet"), frame)
+    pframe = checks.to_polars()
+    pframe.write_parquet(tmp_path / "b.parquet")
+    assert pl.read_parquet(tmp_path / "b.parquet").equals(pframe)
+    assert frame["problem"].tolist()[1:3] == ["missing", "not HCPCS Level II syntax"]
+    assert frame["problem"].isna().tolist() == [True, False, False, False, False, True]
+
+
+def test_an_empty_column_gives_empty_frames() -> None:
+    pytest.importorskip("pandas")
+    pytest.importorskip("polars")
+    pytest.importorskip("pyarrow")
+    checks = CM.check_codes([])
+    assert len(checks) == 0 and checks.counts() == {} and checks.to_records() == []
+    assert len(checks.to_pandas()) == len(checks.to_polars()) == checks.to_arrow().num_rows == 0
+
+
+def test_the_result_pickles_small_without_the_codeset() -> None:
+    for checks in (
+        CM.check_codes(["E11.65", "E11", None, "Z99.99", "S72.001"], suggest=True),
+        HC.check_codes(["J9308", "G0001", None, "J93O8"], suggest=True),
+    ):
+        data = pickle.dumps(checks)
+        assert len(data) <= 2048
+        back = pickle.loads(data)
+        assert back == checks and list(back) == list(checks)
+
+
+def test_repr_and_html_are_short_and_count_problems() -> None:
+    values = [*CM_KEYS[:2000], *(f"Q{i}" for i in range(500)), None, "<b>x</b>", 3]
+    checks = CM.check_codes(values)
+    counts = checks.counts()
+    assert sum(counts.values()) == len(values)
+    assert counts[icd10cm.Problem.MISSING] == 1
+    assert len(repr(checks)) <= 300 and "2,503 values" in repr(checks)
+    page = checks._repr_html_()
+    assert "&lt;b&gt;x&lt;/b&gt;" not in page  # only the first rows are shown...
+    assert f"{counts[icd10cm.Problem.MALFORMED]:,}" in page and "MALFORMED" in page
+    assert "2,493 more" in page
+    assert "&lt;b&gt;" in CM.check_codes(["<b>x</b>"])._repr_html_()  # ...escaped
+
+
+def _one_edit_typos(n: int, seed: int) -> list[tuple[str, str]]:
+    """``n`` (typo, intended code) pairs: one edit of a billable code (a wrong
+    character, two swapped, one too many or too few, a misplaced dot, a
+    placeholder X added or dropped), written with its dot; typos that are
+    themselves valid codes are left out (nothing can tell them apart)."""
+    rng = random.Random(seed)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    billable = [n.key for n in CM if n.billable]
+    pairs: list[tuple[str, str]] = []
+    while len(pairs) < n:
+        key = rng.choice(billable)
+        kind = rng.randrange(6)
+        p = rng.randrange(len(key))
+        if kind == 0:
+            typo = key[:p] + rng.choice(alphabet) + key[p + 1 :]
+        elif kind == 1:
+            p = rng.randrange(len(key) - 1)
+            typo = key[:p] + key[p + 1] + key[p] + key[p + 2 :]
+        elif kind == 2:
+            p = rng.randrange(len(key) + 1)
+            typo = key[:p] + rng.choice(alphabet) + key[p:]
+        elif kind == 3:
+            typo = key[:p] + key[p + 1 :]
+        elif kind == 4:
+            x = key.find("X", 3)
+            p = rng.randrange(3, len(key) + 1)
+            typo = key[:x] + key[x + 1 :] if x > 0 else key[:p] + "X" + key[p:]
+        else:
+            p = rng.choice([q for q in range(1, len(key)) if q != 3])
+            typo = key[:p] + "." + key[p:]
+        written = typo if kind == 5 or len(typo) <= 3 else f"{typo[:3]}.{typo[3:]}"
+        if not CM.check_code(written).valid:
+            pairs.append((written, icd10cm.display_code(key)))
+    return pairs
+
+
+def test_suggestions_find_the_intended_code_of_one_edit_typos() -> None:
+    pairs = _one_edit_typos(20_000, seed=12)
+    checks = CM.check_codes([typo for typo, _ in pairs], suggest=True)
+    found = sum(want in got for (_, want), got in zip(pairs, checks.suggestions, strict=True))
+    assert found / len(pairs) >= 0.99
+    assert max(len(s) for s in checks.suggestions) <= 32
+    assert {p.name for p in checks.counts()} >= {
+        "MALFORMED",
+        "UNKNOWN",
+        "NOT_BILLABLE",
+        "EXTRA_CHARACTERS",
+        "MISSING_PLACEHOLDER",
+        "MISSING_SEVENTH_CHARACTER",
+    }
+
+
+def test_without_suggest_no_suggestion_is_built() -> None:
+    checks = CM.check_codes(["E11", "Z99.99", "E1.165", "S72.001"])
+    assert not checks.suggested and checks.suggestions == [(), (), (), ()]
+    assert CM.check_code("E1.165").suggestions[0] == "E11.65"  # a misplaced dot
+    assert CM.check_code("S7.2001A").suggestions[0] == "S72.001A"
+
+
+def test_check_codes_is_exported_for_both_systems() -> None:
+    assert medcodes.CodeChecks is CodeChecks
+    checks = icd10cm.check_codes(CM, ["E11.65"])
+    assert isinstance(checks, CodeChecks) and checks.release == CM.release.label
+    assert HC.check_codes(["J9308"]).day == HC.release.effective
+    with pytest.raises(UsageError):
+        CM.check_codes(["E11.65"], on="2026-05-01")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("typo", "problem"),
+    [("J93088", "MALFORMED"), ("9J308", "MALFORMED"), ("J3908", "UNKNOWN"), ("X9308", "UNKNOWN")],
+)
+def test_hcpcs_suggestions_cover_more_than_a_wrong_digit(typo: str, problem: str) -> None:
+    check = HC.check_code(typo)
+    assert check.problem is not None and check.problem.name == problem
+    assert "J9308" in check.suggestions
+    assert HC.check_codes([typo], suggest=True).suggestions == [check.suggestions]
