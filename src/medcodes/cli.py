@@ -546,12 +546,13 @@ def _parser() -> argparse.ArgumentParser:
     fetch = sub.add_parser(
         "fetch",
         help="download an official release into the cache (exit status 1 if it fails)",
-        description="Download the files of an official release into the cache, check "
-        "their size and SHA-256, and print the cache folder and the files. A file already "
-        "cached is not downloaded again. Exit status: 0 when the files are in the cache, "
-        "1 when a download failed (the message, on standard error, names the URL and "
-        "where to put a file downloaded by hand; nothing is cached), 2 on a usage error "
-        "(no such release or part).",
+        description="Download the files of an official release into the cache, check their "
+        "size and SHA-256,\nand print the cache folder and the files. A file already cached "
+        "is not downloaded again.\n\nexit status:\n"
+        "  0  the files are in the cache\n"
+        "  1  a download failed: the message, on standard error, names the URL and where "
+        "to put\n     a file downloaded by hand; nothing is cached\n"
+        "  2  a usage error (no such release or part)",
         epilog="examples:\n  medcodes fetch icd10cm 2027\n"
         "  medcodes fetch icd10cm 2027 --part order         the order file alone (2 MB)\n"
         "  medcodes fetch hcpcs 2026-10 --cache-dir ./releases\n"
@@ -560,9 +561,11 @@ def _parser() -> argparse.ArgumentParser:
         "(HCPCS).\nThe environment variable MEDCODES_MIRROR is the default --mirror.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    fetch.add_argument("system", choices=SYSTEMS)
-    fetch.add_argument("release", help="the release, as `medcodes releases` names it")
-    fetch.add_argument("--cache-dir", type=Path, help=cache_help)
+    fetch.add_argument("system", choices=SYSTEMS, metavar="SYSTEM", help="icd10cm or hcpcs")
+    fetch.add_argument(
+        "release", metavar="RELEASE", help="the release, as `medcodes releases` names it"
+    )
+    fetch.add_argument("--cache-dir", metavar="DIR", help=cache_help)
     fetch.add_argument(
         "--part",
         action="append",
@@ -588,8 +591,8 @@ def _parser() -> argparse.ArgumentParser:
         "releases",
         help="the catalog of official releases: bundled, cached, in force today",
         description="The catalog of official releases, one a line: whether it is bundled "
-        "(loads offline), which of its parts are in the cache, whether it is in force "
-        "today (or on --on), and whether the catalog's facts on its files are verified "
+        "(loads offline),\nwhich of its parts are in the cache, whether it is in force "
+        "today (or on --on), and\nwhether the catalog's facts on its files are verified "
         "against the publisher or unsure.",
         epilog="examples:\n  medcodes releases\n"
         "  medcodes releases --system hcpcs --on 2025-11-03\n"
@@ -597,8 +600,10 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     rel.add_argument("--system", choices=SYSTEMS, help="one system (default: both)")
-    rel.add_argument("--on", help="the day for the in_force column, YYYY-MM-DD (default: today)")
-    rel.add_argument("--cache-dir", type=Path, help=cache_help)
+    rel.add_argument(
+        "--on", metavar="DATE", help="the day for the in_force column, YYYY-MM-DD (default: today)"
+    )
+    rel.add_argument("--cache-dir", metavar="DIR", help=cache_help)
     rel.add_argument("--format", choices=("table", "csv", "json"), default="table")
     rel.set_defaults(run=_cmd_releases)
     return ap
