@@ -17,6 +17,8 @@ from .helpers import (
     CMS_2025_ZIP,
     TABULAR_2025_APRIL,
     TABULAR_2026_APRIL,
+    FileServer,
+    serve_official_files,
     tabular_bytes,
 )
 
@@ -81,3 +83,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def fuzz_cases(request: pytest.FixtureRequest) -> int:
     """Mutated inputs per file format (``--fuzz-long``: ten times more)."""
     return 3000 if request.config.getoption("--fuzz-long") else 300
+
+
+@pytest.fixture
+def server() -> Iterator[FileServer]:
+    """A real HTTP server on 127.0.0.1 serving official files under their
+    official paths (see :func:`tests.helpers.serve_official_files`)."""
+    with serve_official_files() as srv:
+        yield srv

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import http.server
+import threading
+import time
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import medcodes
+from medcodes import catalog
 
 DATA = Path(__file__).parent / "data"
 BUNDLED = Path(medcodes.__file__).parent / "_bundled"
@@ -52,3 +59,87 @@ HCPCS_REPORTS = {
 HCPCS_2019_CORRECTIONS = HCPCS / "2019-HCPCS-Alpha-Numeric-Corrections.zip"
 HCPCS_2025_REPORT = HCPCS / "2025-HCPC2025_JAN_Transaction Report_12172024.xlsx"
 HCPCS_2025_CORRECTIONS = HCPCS / "2025-HCPC2025_JAN_ANWEB_Corrections_12172024.xlsx"
+
+
+#: Catalog files whose official bytes the repository holds: (system, release) -> file.
+REAL_FILES = {
+    ("icd10cm", "2024"): CDC_2024_ZIP,
+    ("icd10cm", "2025"): CMS_2025_ZIP,
+    ("hcpcs", "2017-01"): HCPCS_2017_ZIP,
+}
+
+
+def official_path(system: str, release: str) -> str:
+    """The path of the official URL of a release's order (or ANWEB) file."""
+    (f,) = [f for f in catalog.entry(system, release).files if f.part in ("order", "anweb")]
+    return unquote(urlsplit(f.url).path)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: FileServer
+
+    def do_GET(self) -> None:
+        path = unquote(self.path)
+        self.server.requests.append(path)
+        data = self.server.files.get(path)
+        if data is None:
+            self.send_error(404, "Not Found")
+            return
+        mode = self.server.mode
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if mode == "cut":  # half the file, then the connection is closed
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if mode == "stall":  # a first piece, then nothing for longer than the timeout
+            self.wfile.write(data[:1000])
+            self.wfile.flush()
+            self.server.release.wait(5)
+            return
+        step = 1 << 16
+        for i in range(0, len(data), step):
+            self.wfile.write(data[i : i + step])
+            if mode == "slow":
+                time.sleep(0.01)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class FileServer(http.server.ThreadingHTTPServer):
+    """A real HTTP server on 127.0.0.1 serving ``files`` (official path ->
+    bytes), recording the paths asked in ``requests``; ``mode`` is ``normal``,
+    ``cut`` (half a file, then the connection closed), ``stall`` or ``slow``."""
+
+    daemon_threads = True
+    files: dict[str, bytes]
+    requests: list[str]
+    mode: str
+    release: threading.Event
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@contextlib.contextmanager
+def serve_official_files() -> Iterator[FileServer]:
+    """A :class:`FileServer` in a thread holding :data:`REAL_FILES` under their
+    official paths, shut down on exit."""
+    srv = FileServer(("127.0.0.1", 0), _Handler)
+    srv.files = {official_path(*key): path.read_bytes() for key, path in REAL_FILES.items()}
+    srv.requests = []
+    srv.mode = "normal"
+    srv.release = threading.Event()
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.release.set()
+        srv.shutdown()
+        srv.server_close()
+        thread.join()

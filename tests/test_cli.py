@@ -16,7 +16,7 @@ import pytest
 
 import medcodes
 
-from .helpers import HCPCS_ANWEB
+from .helpers import HCPCS_ANWEB, FileServer, official_path
 
 COMMAND = shutil.which("medcodes", path=str(Path(sys.executable).parent))
 
@@ -228,14 +228,29 @@ def test_check_on_a_date_picks_the_bundled_release_in_force() -> None:
     assert (out.returncode, json.loads(out.stdout)[0]["problem"]) == (1, "NOT_BILLABLE")
 
 
-def test_the_readme_command_lines_run(tmp_path: Path) -> None:
+def test_the_readme_command_lines_run(server: FileServer, tmp_path: Path) -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    lines = [line[2:].split() for line in readme.splitlines() if line.startswith("$ medcodes ")]
+    lines = [
+        line[2:].split(" #")[0].split()  # without a trailing comment
+        for line in readme.splitlines()
+        if line.startswith("$ medcodes ")
+    ]
     assert len(lines) >= 4
     for _, *args in lines:
         args = [str(HCPCS_ANWEB[2020]) if a == "HCPC2020_ANWEB.txt" else a for a in args]
         if "old-release.zip" in args:  # files the reader downloads: only the parser runs
             assert run(*args[:1], "--help").returncode == 0
+            continue
+        if args[0] == "fetch":  # from the server on 127.0.0.1, never the official host
+            asked = len(server.requests)
+            args += ["--mirror", server.url, "--cache-dir", str(tmp_path / "cache")]
+            out = run(*args, cwd=tmp_path)
+            # the release is in the catalog and its official path was asked for; the
+            # test server holds only a few official files, so the answer may be a 404
+            assert server.requests[asked] == official_path(args[1], args[2])
+            assert out.returncode == 0 or (
+                out.returncode == 1 and "the server answered 404" in out.stderr
+            ), (args, out.stderr)
             continue
         out = run(*args, cwd=tmp_path)
         assert out.returncode in (0, 1), (args, out.stderr)

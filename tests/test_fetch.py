@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import http.server
 import os
 import subprocess
 import sys
-import threading
-import time
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -22,81 +17,7 @@ import medcodes
 from medcodes import catalog
 from medcodes.errors import FetchError, SourceError, StaleReleaseWarning, UsageError
 
-DATA = Path(__file__).parent / "data"
-BUNDLED_DIR = Path(medcodes.__file__).parent / "_bundled"
-#: Catalog files whose official bytes the repository holds.
-REAL = {
-    ("icd10cm", "2024"): DATA / "icd10cm-CodesDescriptions-2024.zip",
-    ("icd10cm", "2025"): BUNDLED_DIR / "2025-code-descriptions-tabular-order.zip",
-    ("hcpcs", "2017-01"): DATA / "hcpcs" / "2017-Alpha-Numeric-HCPCS-File.zip",
-}
-
-
-def _path_of(system: str, release: str) -> str:
-    (f,) = [f for f in catalog.entry(system, release).files if f.part in ("order", "anweb")]
-    return unquote(urlsplit(f.url).path)
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        path = unquote(self.path)
-        self.server.requests.append(path)
-        data = self.server.files.get(path)
-        if data is None:
-            self.send_error(404, "Not Found")
-            return
-        mode = self.server.mode
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if mode == "cut":  # half the file, then the connection is closed
-            self.wfile.write(data[: len(data) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        if mode == "stall":  # a first piece, then nothing for longer than the timeout
-            self.wfile.write(data[:1000])
-            self.wfile.flush()
-            self.server.release.wait(5)
-            return
-        step = 1 << 16
-        for i in range(0, len(data), step):
-            self.wfile.write(data[i : i + step])
-            if mode == "slow":
-                time.sleep(0.01)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    files: dict[str, bytes]
-    requests: list[str]
-    mode: str
-    release: threading.Event
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-@pytest.fixture
-def server() -> Iterator[_Server]:
-    srv = _Server(("127.0.0.1", 0), _Handler)
-    srv.files = {_path_of(*key): path.read_bytes() for key, path in REAL.items()}
-    srv.requests = []
-    srv.mode = "normal"
-    srv.release = threading.Event()
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.release.set()
-    srv.shutdown()
-    srv.server_close()
-    thread.join()
+from .helpers import REAL_FILES, FileServer, official_path
 
 
 def _files(folder: Path) -> list[str]:
@@ -104,7 +25,7 @@ def _files(folder: Path) -> list[str]:
 
 
 def test_fetch_downloads_checks_and_loads_from_the_cache_then_hits_it_without_a_request(
-    server: _Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: FileServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = medcodes.fetch(
         "icd10cm", "2024", parts=("order",), cache_dir=tmp_path, mirror=server.url
@@ -114,7 +35,7 @@ def test_fetch_downloads_checks_and_loads_from_the_cache_then_hits_it_without_a_
                                "icd10cm-CodesDescriptions-2024.zip"]  # fmt: skip
     assert _files(tmp_path) == ["icd10cm-CodesDescriptions-2024.zip"]
     got = (folder / "icd10cm-CodesDescriptions-2024.zip").read_bytes()
-    assert got == REAL["icd10cm", "2024"].read_bytes()
+    assert got == REAL_FILES["icd10cm", "2024"].read_bytes()
     # A second fetch finds the file in the cache, checks it and makes no request.
     medcodes.fetch("icd10cm", 2024, parts=("order",), cache_dir=tmp_path, mirror=server.url)
     assert len(server.requests) == 1
@@ -128,7 +49,7 @@ def test_fetch_downloads_checks_and_loads_from_the_cache_then_hits_it_without_a_
 
 
 def test_the_mirror_comes_from_the_environment_and_hcpcs_loads_from_the_cache(
-    server: _Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: FileServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MEDCODES_MIRROR", server.url)
     monkeypatch.setenv("MEDCODES_CACHE", str(tmp_path))
@@ -137,19 +58,19 @@ def test_the_mirror_comes_from_the_environment_and_hcpcs_loads_from_the_cache(
         "/Medicare/Coding/HCPCSReleaseCodeSets/Downloads/2017-Alpha-Numeric-HCPCS-File.zip"
     ]
     hc = medcodes.hcpcs.load(year=2017)
-    direct = medcodes.hcpcs.load(REAL["hcpcs", "2017-01"])
+    direct = medcodes.hcpcs.load(REAL_FILES["hcpcs", "2017-01"])
     assert hc.release.label == "HCPCS Level II January 2017"
     assert len(hc) == len(direct) > 6000
     assert hc.release.sources[0].sha256 == direct.release.sources[0].sha256
 
 
 def test_a_file_put_in_the_cache_by_hand_is_used_and_a_wrong_one_replaced(
-    server: _Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: FileServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MEDCODES_CACHE", str(tmp_path))
     folder = medcodes.cache.release_folder("icd10cm", "2024")
     folder.mkdir(parents=True)
-    official = REAL["icd10cm", "2024"].read_bytes()
+    official = REAL_FILES["icd10cm", "2024"].read_bytes()
     name = "icd10cm-CodesDescriptions-2024.zip"
     (folder / name).write_bytes(official[:1000])  # a download cut short, by hand
     with pytest.raises(SourceError, match=r"is not in the cache; fetch it with medcodes\.fetch"):
@@ -163,16 +84,16 @@ def test_a_file_put_in_the_cache_by_hand_is_used_and_a_wrong_one_replaced(
     # A good file put there by hand is a cache hit: no request.
     other = medcodes.cache.release_folder("icd10cm", "2025")
     other.mkdir(parents=True)
-    zip2025 = REAL["icd10cm", "2025"]
+    zip2025 = REAL_FILES["icd10cm", "2025"]
     (other / zip2025.name).write_bytes(zip2025.read_bytes())
     medcodes.fetch("icd10cm", "2025", parts=("order",), mirror=server.url)
     assert len(server.requests) == 1
 
 
 def test_a_checksum_mismatch_is_an_error_and_nothing_is_cached(
-    server: _Server, tmp_path: Path
+    server: FileServer, tmp_path: Path
 ) -> None:
-    path = _path_of("icd10cm", "2024")
+    path = official_path("icd10cm", "2024")
     data = bytearray(server.files[path])
     data[5000] ^= 0xFF  # same size, one byte changed
     server.files[path] = bytes(data)
@@ -185,7 +106,7 @@ def test_a_checksum_mismatch_is_an_error_and_nothing_is_cached(
 
 
 def test_a_connection_cut_mid_file_is_an_error_and_nothing_is_cached(
-    server: _Server, tmp_path: Path
+    server: FileServer, tmp_path: Path
 ) -> None:
     server.mode = "cut"
     with pytest.raises(FetchError, match=r"icd10cm-CodesDescriptions-2024\.zip"):
@@ -194,7 +115,7 @@ def test_a_connection_cut_mid_file_is_an_error_and_nothing_is_cached(
     assert _files(tmp_path) == []
 
 
-def test_a_404_names_the_url(server: _Server, tmp_path: Path) -> None:
+def test_a_404_names_the_url(server: FileServer, tmp_path: Path) -> None:
     with pytest.raises(FetchError, match="404") as info:
         medcodes.fetch("hcpcs", "2026-10", cache_dir=tmp_path, mirror=server.url)
     assert info.value.url == server.url + "/files/zip/october-2026-alpha-numeric-hcpcs-file.zip"
@@ -210,27 +131,27 @@ def test_a_404_names_the_url(server: _Server, tmp_path: Path) -> None:
 
 
 def test_a_file_of_unknown_size_must_be_a_zip_holding_the_data_file(
-    server: _Server, tmp_path: Path
+    server: FileServer, tmp_path: Path
 ) -> None:
     path = "/files/zip/april-2017-alpha-numeric-hcpcs-file.zip"  # no size in the catalog
     assert catalog.entry("hcpcs", "2017-04").files[0].size is None
     server.files[path] = b"<html>Page moved</html>"
     with pytest.raises(FetchError, match="not a zip file"):
         medcodes.fetch("hcpcs", "2017-04", cache_dir=tmp_path, mirror=server.url)
-    server.files[path] = REAL["icd10cm", "2024"].read_bytes()  # a zip, but not HCPCS
+    server.files[path] = REAL_FILES["icd10cm", "2024"].read_bytes()  # a zip, but not HCPCS
     with pytest.raises(FetchError, match="without an HCPCS ANWEB data file"):
         medcodes.fetch("hcpcs", "2017-04", cache_dir=tmp_path, mirror=server.url)
     assert _files(tmp_path) == []
-    server.files[path] = REAL["hcpcs", "2017-01"].read_bytes()  # stands in for CMS's file
+    server.files[path] = REAL_FILES["hcpcs", "2017-01"].read_bytes()  # stands in for CMS's file
     folder = medcodes.fetch("hcpcs", "2017-04", cache_dir=tmp_path, mirror=server.url)
     assert _files(folder) == ["april-2017-alpha-numeric-hcpcs-file.zip"]
     assert medcodes.cache._ANWEB.pattern == medcodes.hcpcs.loader.ANWEB_NAME.pattern
 
 
 def test_the_plural_name_cms_used_some_quarters_is_tried_after_a_404(
-    server: _Server, tmp_path: Path
+    server: FileServer, tmp_path: Path
 ) -> None:
-    server.files["/files/zip/april-2024-alpha-numeric-hcpcs-files.zip"] = REAL[
+    server.files["/files/zip/april-2024-alpha-numeric-hcpcs-files.zip"] = REAL_FILES[
         "hcpcs", "2017-01"
     ].read_bytes()  # stands in for CMS's file
     folder = medcodes.fetch("hcpcs", "2024-04", cache_dir=tmp_path, mirror=server.url)
@@ -242,7 +163,7 @@ def test_the_plural_name_cms_used_some_quarters_is_tried_after_a_404(
 
 
 def test_a_stalling_server_times_out_and_nothing_is_cached(
-    server: _Server, tmp_path: Path
+    server: FileServer, tmp_path: Path
 ) -> None:
     server.mode = "stall"
     with pytest.raises(FetchError, match="timed out"):
@@ -263,7 +184,7 @@ def test_offline_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_two_processes_fetching_at_once_end_with_one_good_file(
-    server: _Server, tmp_path: Path
+    server: FileServer, tmp_path: Path
 ) -> None:
     server.mode = "slow"  # about half a second per download, so the two overlap
     code = (
@@ -283,7 +204,7 @@ def test_two_processes_fetching_at_once_end_with_one_good_file(
 
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(
-    server: _Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: FileServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     medcodes.fetch("hcpcs", "2017-01", cache_dir=tmp_path, mirror=server.url)
     assert capsys.readouterr().err == ""  # stderr is not a terminal here
@@ -338,9 +259,7 @@ def test_missing_releases_say_how_to_fetch_them(
     assert _files(tmp_path) == []
 
 
-def test_release_history_from_the_cache(
-    server: _Server, tmp_path: Path
-) -> None:
+def test_release_history_from_the_cache(server: FileServer, tmp_path: Path) -> None:
     medcodes.fetch("icd10cm", "2024", parts=("order",), cache_dir=tmp_path, mirror=server.url)
     history = medcodes.icd10cm.ReleaseHistory.from_cache(cache_dir=tmp_path)
     assert [cs.release.effective for cs in history] == [

@@ -1,9 +1,11 @@
-"""The ``medcodes`` command: look up a code, check codes, report a yearly update.
+"""The ``medcodes`` command: look up a code, check codes, report a yearly update,
+fetch an official release, list the releases.
 
 Run ``medcodes --help`` (or ``python -m medcodes --help``). Each subcommand is a
 plain function from its parsed arguments to an exit status: 0 when all went
-well, 1 when a code asked about is not valid (or not found), 2 on a usage
-error (bad arguments, a file that cannot be read or parsed).
+well, 1 when a code asked about is not valid (or not found) or a download
+failed, 2 on a usage error (bad arguments, a file that cannot be read or
+parsed).
 
 >>> main(["check", "E11.9", "J9308", "--format", "csv"])
 text,system,code,valid,problem,message,suggestions
@@ -28,8 +30,8 @@ from typing import Any, TextIO
 
 import attrs
 
-from . import __version__, hcpcs, icd10cm
-from .errors import MedcodesError, ParseError
+from . import __version__, cache, catalog, hcpcs, icd10cm
+from .errors import FetchError, MedcodesError, ParseError
 from .icd10cm.loader import BUNDLED
 
 SYSTEMS = ("icd10cm", "hcpcs")
@@ -46,6 +48,8 @@ examples:
   medcodes check --file claims.csv --column dx --on 2025-11-03 --format csv
   medcodes diff bundled:2025 bundled:2026 --out update.md
   medcodes diff HCPC2024_JAN_ANWEB.txt HCPC2025_JAN_ANWEB.txt --system hcpcs
+  medcodes fetch icd10cm 2027              download an official release into the cache
+  medcodes releases --system icd10cm       the catalog: bundled, cached, in force today
 
 A release is a file, folder or official zip as CMS and CDC publish it, or
 bundled (the newest release shipped with medcodes) or bundled:YYYY.
@@ -347,6 +351,120 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# -- fetch --------------------------------------------------------------------------
+
+
+def _release_arg(text: str) -> str | int:
+    """A release as typed: a bare year is the API's ``int`` (ICD-10-CM: the
+    fiscal year; HCPCS: its January file), anything else the catalog's name."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
+def _cmd_fetch(args: argparse.Namespace, out: TextIO) -> int:
+    release = _release_arg(args.release)
+    parts = None if args.part is None else tuple(dict.fromkeys(args.part))
+    try:
+        folder = cache.fetch(
+            args.system,
+            release,
+            cache_dir=args.cache_dir,
+            parts=parts,
+            mirror=args.mirror,
+            timeout=args.timeout,
+        )
+    except FetchError as exc:
+        print(f"medcodes fetch: error: {exc}", file=sys.stderr)
+        return 1
+    e = catalog.entry(args.system, release)
+    have = cache.cached_files(args.system, release, cache_dir=args.cache_dir)
+    print(f"{e.label}: {folder}", file=out)
+    for f in e.files:
+        if f.part in have and (parts is None or f.part in parts):
+            path = have[f.part]
+            print(f"  {f.part:<8} {path}  ({path.stat().st_size:,} bytes)", file=out)
+    return 0
+
+
+# -- releases -----------------------------------------------------------------------
+
+_RELEASE_COLUMNS = (
+    "system",
+    "release",
+    "effective",
+    "until",
+    "bundled",
+    "cached",
+    "in_force",
+    "catalog",
+    "label",
+    "note",
+)
+
+
+def _cmd_releases(args: argparse.Namespace, out: TextIO) -> int:
+    on: dt.date | None = None
+    if args.on is not None:
+        try:
+            on = dt.date.fromisoformat(args.on)
+        except ValueError:
+            raise _Usage(f"--on {args.on!r}: expected a date as YYYY-MM-DD") from None
+    rows = cache.releases(args.system, cache_dir=args.cache_dir, on=on)
+    if args.format == "json":
+        payload = [
+            {
+                "system": r.system,
+                "release": r.release,
+                "effective": r.effective.isoformat(),
+                "until": r.until.isoformat(),
+                "bundled": r.bundled,
+                "cached": list(r.cached),
+                "in_force": r.in_force,
+                "verified": r.verified,
+                "label": r.label,
+                "note": catalog.entry(r.system, r.release).note,
+            }
+            for r in rows
+        ]
+        out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    table = [
+        {
+            "system": r.system,
+            "release": r.release,
+            "effective": r.effective.isoformat(),
+            "until": r.until.isoformat(),
+            "bundled": "yes" if r.bundled else "no",
+            "cached": " ".join(r.cached) if r.cached else "no",
+            "in_force": "yes" if r.in_force else "no",
+            "catalog": "verified" if r.verified else "unsure",
+            "label": r.label,
+            "note": catalog.entry(r.system, r.release).note,
+        }
+        for r in rows
+    ]
+    if args.format == "csv":
+        writer = csv.DictWriter(out, _RELEASE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+        return 0
+    shown = _RELEASE_COLUMNS[:-2]  # the label and the note: in csv and json
+    widths = {c: max(len(c), *(len(r[c]) for r in table)) for c in shown}
+    print("  ".join(c.ljust(widths[c]) for c in shown).rstrip(), file=out)
+    for r in table:
+        print("  ".join(r[c].ljust(widths[c]) for c in shown).rstrip(), file=out)
+    day = on or catalog.today()
+    unsure = sum(r["catalog"] == "unsure" for r in table)
+    print(f"in force: on {day.isoformat()}", file=out)
+    print(
+        f"unsure: {unsure} of {len(table)} (file names or sizes not checked against the "
+        "publisher; --format csv or json gives the notes)",
+        file=out,
+    )
+    print(f"cache: {args.cache_dir or cache.cache_dir()}", file=out)
+    return 0
+
+
 # -- the parser ---------------------------------------------------------------------
 
 _Command = Callable[[argparse.Namespace, TextIO], int]
@@ -355,8 +473,8 @@ _Command = Callable[[argparse.Namespace, TextIO], int]
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="medcodes",
-        description="Look up and check ICD-10-CM and HCPCS Level II codes, and report "
-        "what changed between two official releases.",
+        description="Look up and check ICD-10-CM and HCPCS Level II codes, report "
+        "what changed between two official releases, and fetch official releases.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -423,6 +541,71 @@ def _parser() -> argparse.ArgumentParser:
         "(default: counts by reason)",
     )
     diff.set_defaults(run=_cmd_diff)
+
+    cache_help = "the cache folder (default: $MEDCODES_CACHE, else the user cache folder)"
+    fetch = sub.add_parser(
+        "fetch",
+        help="download an official release into the cache (exit status 1 if it fails)",
+        description="Download the files of an official release into the cache, check their "
+        "size and SHA-256,\nand print the cache folder and the files. A file already cached "
+        "is not downloaded again.\n\nexit status:\n"
+        "  0  the files are in the cache\n"
+        "  1  a download failed: the message, on standard error, names the URL and where "
+        "to put\n     a file downloaded by hand; nothing is cached\n"
+        "  2  a usage error (no such release or part)",
+        epilog="examples:\n  medcodes fetch icd10cm 2027\n"
+        "  medcodes fetch icd10cm 2027 --part order         the order file alone (2 MB)\n"
+        "  medcodes fetch hcpcs 2026-10 --cache-dir ./releases\n"
+        "  medcodes fetch hcpcs 2025                         a bare year: January\n\n"
+        "RELEASE is a name of `medcodes releases`: 2027, 2026-04 (ICD-10-CM), 2025-10 "
+        "(HCPCS).\nThe environment variable MEDCODES_MIRROR is the default --mirror.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fetch.add_argument("system", choices=SYSTEMS, metavar="SYSTEM", help="icd10cm or hcpcs")
+    fetch.add_argument(
+        "release", metavar="RELEASE", help="the release, as `medcodes releases` names it"
+    )
+    fetch.add_argument("--cache-dir", metavar="DIR", help=cache_help)
+    fetch.add_argument(
+        "--part",
+        action="append",
+        metavar="P",
+        help="only this part (ICD-10-CM: order, tabular; HCPCS: anweb); repeat for more "
+        "(default: every part)",
+    )
+    fetch.add_argument(
+        "--mirror",
+        metavar="URL",
+        help="a server holding the files under their official paths (http://host:port)",
+    )
+    fetch.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds a connection or read may wait (default: 30)",
+    )
+    fetch.set_defaults(run=_cmd_fetch)
+
+    rel = sub.add_parser(
+        "releases",
+        help="the catalog of official releases: bundled, cached, in force today",
+        description="The catalog of official releases, one a line: whether it is bundled "
+        "(loads offline),\nwhich of its parts are in the cache, whether it is in force "
+        "today (or on --on), and\nwhether the catalog's facts on its files are verified "
+        "against the publisher or unsure.",
+        epilog="examples:\n  medcodes releases\n"
+        "  medcodes releases --system hcpcs --on 2025-11-03\n"
+        "  medcodes releases --format csv > releases.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rel.add_argument("--system", choices=SYSTEMS, help="one system (default: both)")
+    rel.add_argument(
+        "--on", metavar="DATE", help="the day for the in_force column, YYYY-MM-DD (default: today)"
+    )
+    rel.add_argument("--cache-dir", metavar="DIR", help=cache_help)
+    rel.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    rel.set_defaults(run=_cmd_releases)
     return ap
 
 
