@@ -212,8 +212,9 @@ _CHECK_COLUMNS = ("text", "system", "code", "valid", "problem", "message", "sugg
 def _check_all(
     codeset: icd10cm.Codeset | hcpcs.Codeset, codes: Sequence[str], on: dt.date | None
 ) -> list[icd10cm.CodeCheck | hcpcs.CodeCheck]:
-    """One check per code, in order (a loop over ``check_code``)."""
-    return [codeset.check_code(code, on=on) for code in codes]
+    """One check per code, in order: the bulk check (each distinct code checked
+    once), with suggestions, as ``check_code`` gives them."""
+    return list(codeset.check_codes(codes, on=on, suggest=True))
 
 
 def _codes_from_file(path: str, column: str | None) -> list[str]:
