@@ -51,7 +51,7 @@ _NOT_IN_LEVEL_II = "CPT (Level I) is the AMA's, and CMS's HCPCS Level II file do
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
 
 
-class Kind(enum.Enum):
+class Kind(enum.StrEnum):
     """The level of an HCPCS node."""
 
     SECTION = "section"
@@ -159,7 +159,7 @@ class Node:
         return record is not None and record.is_valid_on(as_date(day, "day"))
 
 
-class Problem(enum.Enum):
+class Problem(enum.StrEnum):
     """Why a code may not be reported on a date of service."""
 
     MALFORMED = "not HCPCS Level II syntax"

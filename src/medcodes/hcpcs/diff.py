@@ -22,7 +22,7 @@ from .model import ActionCode, Record
 __all__ = ["AnnouncedChange", "Change", "ChangeKind", "Disagreement", "HcpcsDiff", "diff"]
 
 
-class ChangeKind(enum.Enum):
+class ChangeKind(enum.StrEnum):
     """The kinds of change between two HCPCS files."""
 
     ADDED = "added"

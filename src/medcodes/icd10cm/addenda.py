@@ -43,7 +43,7 @@ __all__ = [
 ADDENDA_NAME = re.compile(r"(?i)icd10cm[-_ ](order|codes)[-_ ]addenda.*\.txt$")
 
 
-class AddendaAction(enum.Enum):
+class AddendaAction(enum.StrEnum):
     """The action of one addenda line, as written."""
 
     ADD = "Add"
@@ -52,7 +52,7 @@ class AddendaAction(enum.Enum):
     REVISE_TO = "Revise to"
 
 
-class AddendaType(enum.Enum):
+class AddendaType(enum.StrEnum):
     """Which file the addenda describe."""
 
     ORDER = "order"

@@ -36,7 +36,7 @@ from .model import Kind, NoteKind, SeventhCharacterRule
 __all__ = ["Change", "ChangeKind", "DiffSummary", "ReleaseDiff", "diff"]
 
 
-class ChangeKind(enum.Enum):
+class ChangeKind(enum.StrEnum):
     """The kinds of change between two releases."""
 
     ADDED = "added"

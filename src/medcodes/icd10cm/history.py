@@ -24,7 +24,7 @@ from .validity import CODE_SYNTAX, CodeCheck, Problem
 __all__ = ["CodeEvent", "EventKind", "ReleaseHistory"]
 
 
-class EventKind(enum.Enum):
+class EventKind(enum.StrEnum):
     """What happened to a code in a release."""
 
     #: In the code's first loaded release: new in it, or (for the first release

@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-class Kind(enum.Enum):
+class Kind(enum.StrEnum):
     """The level of a node in the ICD-10-CM hierarchy.
 
     ``CODE`` is any node that may be reported on a claim (billable, "valid for
@@ -43,7 +43,7 @@ class Kind(enum.Enum):
     CODE = "code"
 
 
-class NoteKind(enum.Enum):
+class NoteKind(enum.StrEnum):
     """The kinds of instructional note, named as the tabular XML elements are."""
 
     INCLUDES = "includes"

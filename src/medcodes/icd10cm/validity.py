@@ -41,7 +41,7 @@ _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _MAX_SUGGESTIONS = 12
 
 
-class Problem(enum.Enum):
+class Problem(enum.StrEnum):
     """Why a code may not be reported."""
 
     #: Not ICD-10-CM code syntax (a letter, two letters/digits, then up to 4 more).
