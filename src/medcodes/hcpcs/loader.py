@@ -73,7 +73,11 @@ def load(
             )
         root = resources.files("medcodes") / "_bundled"
         with resources.as_file(root / BUNDLED) as path:
-            return load(path, year=2025, month=1, max_bytes=max_bytes)
+            hc = load(path, year=2025, month=1, max_bytes=max_bytes)
+        # Its nodes pickle as references to the bundled file (medcodes._pickles).
+        digests = tuple(s.sha256 for s in hc.release.sources)
+        object.__setattr__(hc, "_bundled", ("hcpcs", (2025, 1), digests))
+        return hc
     max_bytes = _check_max_bytes(max_bytes)
     source = _path(source)
     cands, single = _candidates(source)
@@ -88,9 +92,7 @@ def load(
     named_year, named_month = _year(names), _month(names)
     for what, given, named in (("year", year, named_year), ("month", month, named_month)):
         if given is not None and named is not None and given != named:
-            raise MismatchError(
-                f"{what}={given} but the file name says {named}", file=cand.label
-            )
+            raise MismatchError(f"{what}={given} but the file name says {named}", file=cand.label)
     with paused_gc():
         src = _read(cand, max_bytes)
         codes, modifiers = parse_anweb(src.data, src.label)

@@ -9,10 +9,11 @@ data and a release can be held beside another without sharing anything.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable, Iterator
-from itertools import repeat
 from typing import Any, overload
 
+from .. import _pickles
 from .._args import text_arg, upper_key
 from .._gc import paused_gc
 from ..errors import UnknownCodeError, UsageError
@@ -70,9 +71,14 @@ class Node:
     Nodes compare equal when they are the same entry of the same codeset: the
     same code in two releases (or in a codeset and its unpickled copy) gives two
     different nodes; compare ``node.key`` for that, or look a node up in the
-    other release (``old[node]``). A pickled node carries its whole codeset.
-    Get them from a codeset (``cm["E11.65"]``), never construct them. Within a
-    release, nodes sort in official order.
+    other release (``old[node]``). Get them from a codeset (``cm["E11.65"]``),
+    never construct them. Within a release, nodes sort in official order.
+    Immutable: no attribute can be set or deleted.
+
+    A node of a bundled release pickles as a reference (the release and the
+    node's position, a few hundred bytes) and unpickles, in any process, to the
+    node of that bundled release, loaded once per process. A node of a release
+    loaded from your own files pickles with its whole codeset.
 
     >>> import medcodes
     >>> cm = medcodes.icd10cm.load()
@@ -86,10 +92,18 @@ class Node:
     """
 
     __slots__ = ("_cs", "_i")
+    _cs: Codeset
+    _i: int
 
     def __init__(self, codeset: Codeset, index: int) -> None:
-        self._cs = codeset  # private: a node is a view, fixed once made
-        self._i = index
+        _set_codeset(self, codeset)  # a node is a view, fixed once made
+        _set_index(self, index)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Node is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Node is immutable")
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Node) and other._cs is self._cs and other._i == self._i
@@ -292,13 +306,84 @@ class Node:
         return self._cs._store.extras.get(self._i, ())
 
     def __repr__(self) -> str:
-        return f"<Node {self.code} {self.kind.value}: {self.title!r}>"
+        return f"<Node {self.code} {self.kind.value}: {_shorten(self.title)!r}>"
 
     def __str__(self) -> str:
         return self.code
 
+    def __format__(self, spec: str) -> str:
+        """As its code: ``f"{node:>10}"`` pads ``node.code``."""
+        return format(self.code, spec)
+
+    def _repr_html_(self) -> str:
+        """A small table for notebooks: code, title, billable, path."""
+        path = [a.code for a in reversed(list(self.ancestors()))]
+        return _html_row_table(
+            ("code", self.code),
+            ("title", self.title),
+            ("kind", self.kind.value),
+            ("billable", "yes" if self.billable else "no"),
+            ("path", " > ".join([*path, self.code])),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The node as a plain dict (``str``, ``bool``, ``int``), one row of
+        :meth:`Codeset.to_records`: ``code``, ``key``, ``kind``, ``title``,
+        ``short_title``, ``billable``, ``parent``, ``chapter``, ``block``,
+        ``depth``. What is absent is ``""`` (no short title, no parent, no
+        chapter or block), never ``None``, so every column has one type.
+
+        >>> import medcodes
+        >>> medcodes.icd10cm.load()["E11.65"].to_dict()["block"]
+        'E08-E13'
+        """
+        parent, chapter, block = self.parent, self.chapter, self.block
+        return {
+            "code": self.code,
+            "key": self.key,
+            "kind": self.kind.value,
+            "title": self.title,
+            "short_title": self.short_title or "",
+            "billable": self.billable,
+            "parent": "" if parent is None else parent.code,
+            "chapter": "" if chapter is None else chapter.code,
+            "block": "" if block is None else block.code,
+            "depth": self.depth,
+        }
+
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_node_at, (self._cs, self._i))
+        cs: Codeset = self._cs
+        ref = cs._bundled
+        if ref is None:
+            return (_node_at, (cs, self._i))
+        _pickles.remember(ref, cs)
+        return (_bundled_node, (ref, self._i))
+
+
+_set_codeset = Node.__dict__["_cs"].__set__
+_set_index = Node.__dict__["_i"].__set__
+#: The longest title a repr shows whole.
+_REPR_TITLE = 200
+
+
+def _shorten(text: str, width: int = _REPR_TITLE) -> str:
+    """``text``, cut to ``width`` characters with an ellipsis (for reprs)."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _html_row_table(*rows: tuple[str, str]) -> str:
+    cells = "".join(
+        f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:left'>"
+        f"{html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table>{cells}</table>"
+
+
+def _bundled_node(ref: _pickles.Ref, index: int) -> Node:
+    """The node at ``index`` of bundled release ``ref`` (unpickling)."""
+    cs: Codeset = _pickles.bundled_codeset(ref)
+    return cs._node(index)
 
 
 def _same_release(node: Node, other: object) -> Node:
@@ -336,7 +421,10 @@ class Codeset:
     __slots__ = (
         "__weakref__",
         "_billable",
+        "_bundled",
+        "_complete",
         "_has_notes",
+        "_label",
         "_nodes",
         "_release",
         "_roots",
@@ -344,9 +432,15 @@ class Codeset:
         "_store",
     )
 
-    def __init__(self, store: _Store, release: Release) -> None:
+    def __init__(
+        self, store: _Store, release: Release, bundled: _pickles.Ref | None = None
+    ) -> None:
         init = object.__setattr__
-        init(self, "_nodes", None)
+        # Each node is made once, on first use, and shared: nodes are immutable.
+        init(self, "_nodes", [None] * len(store.keys))
+        init(self, "_complete", False)
+        init(self, "_bundled", bundled)  # set when loaded from the bundled files
+        init(self, "_label", release.label)
         init(self, "_rules", None)  # the guidelines index, built on first use
         init(self, "_billable", None)
         init(self, "_roots", tuple(i for i, p in enumerate(store.parents) if p < 0))
@@ -354,7 +448,10 @@ class Codeset:
         init(self, "_store", store)
         init(self, "_has_notes", any(s.format == "tabular" for s in release.sources))
 
-    _nodes: list[Node] | None
+    _nodes: list[Node | None]
+    _complete: bool
+    _bundled: _pickles.Ref | None
+    _label: str
     _rules: _Index | None
     _billable: tuple[int, ...] | None
     _has_notes: bool
@@ -370,16 +467,18 @@ class Codeset:
 
     # -- internals -------------------------------------------------------
     def _node(self, i: int) -> Node:
-        nodes = self._nodes
-        return nodes[i] if nodes is not None else Node(self, i)
+        node = self._nodes[i]
+        if node is None:
+            node = self._nodes[i] = Node(self, i)
+        return node
 
     def _all_nodes(self) -> list[Node]:
         nodes = self._nodes
-        if nodes is None:
+        if not self._complete:
             with paused_gc():  # ~100,000 small objects
-                nodes = list(map(Node, repeat(self), range(len(self._store.keys))))
-            object.__setattr__(self, "_nodes", nodes)
-        return nodes
+                nodes[:] = [Node(self, i) if n is None else n for i, n in enumerate(nodes)]
+            object.__setattr__(self, "_complete", True)
+        return nodes  # type: ignore[return-value]  # every entry is a node now
 
     def _nodes_between(self, start: int, end: int) -> Iterator[Node]:
         return iter(self._all_nodes()[start:end])
@@ -473,7 +572,57 @@ class Codeset:
         return f"<Codeset {self._release.label}: {len(self)} nodes>"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Codeset, (self._store, self._release))
+        return (Codeset, (self._store, self._release, self._bundled))
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every node in official order as a plain dict (``str``, ``bool``,
+        ``int``), the rows of :meth:`Node.to_dict`: ``code``, ``key``,
+        ``kind``, ``title``, ``short_title``, ``billable``, ``parent``,
+        ``chapter``, ``block``, ``depth``. What is absent is ``""``, never
+        ``None``, so ``pandas.DataFrame(cm.to_records())`` and
+        ``polars.DataFrame(...)`` need no schema.
+
+        >>> import medcodes
+        >>> rows = medcodes.icd10cm.load().to_records()
+        >>> len(rows), rows[0]["kind"], rows[0]["parent"], rows[-1]["chapter"]
+        (98505, 'chapter', '', '22')
+        """
+        st = self._store
+        keys, kinds, parents, flags = st.keys, st.kinds, st.parents, st.flags
+        shorts = st.short_titles or {}
+        n = len(keys)
+        codes = [
+            k
+            if kinds[i] is Kind.CHAPTER or kinds[i] is Kind.BLOCK or len(k) <= 3
+            else f"{k[:3]}.{k[3:]}"
+            for i, k in enumerate(keys)
+        ]
+        chapter, block, depth = [""] * n, [""] * n, [0] * n
+        rows: list[dict[str, Any]] = []
+        for i in range(n):
+            p, kind = parents[i], kinds[i]
+            if p >= 0:
+                chapter[i], block[i], depth[i] = chapter[p], block[p], depth[p] + 1
+            if kind is Kind.CHAPTER:
+                chapter[i] = codes[i]
+            elif kind is Kind.BLOCK:
+                block[i] = codes[i]
+            f = flags[i]
+            rows.append(
+                {
+                    "code": codes[i],
+                    "key": keys[i],
+                    "kind": kind.value,
+                    "title": st.title(i),
+                    "short_title": "" if f & GROUP else shorts.get(keys[i], ""),
+                    "billable": bool(f & BILLABLE),
+                    "parent": "" if p < 0 else codes[p],
+                    "chapter": chapter[i],
+                    "block": block[i],
+                    "depth": depth[i],
+                }
+            )
+        return rows
 
     # -- collections ---------------------------------------------------------
     def billable_codes(self) -> tuple[Node, ...]:

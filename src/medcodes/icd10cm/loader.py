@@ -309,4 +309,8 @@ def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -
         ord_c = _Candidate(zip_path, member)
         with paused_gc():
             day = _effective(fiscal_year, effective, april=True)  # both are April updates
-            return _load_files(tab_c, ord_c, fiscal_year, day, max_bytes)
+            cs = _load_files(tab_c, ord_c, fiscal_year, day, max_bytes)
+    # Its nodes pickle as references to this bundled release (medcodes._pickles).
+    digests = tuple(s.sha256 for s in cs.release.sources)
+    object.__setattr__(cs, "_bundled", ("icd10cm", (fiscal_year, day), digests))
+    return cs

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from itertools import combinations
 
-from attrs import evolve, field, frozen
+from attrs import evolve, frozen
 
 from .._args import CPT_CODE, upper_key
 from .._dates import as_date
@@ -73,7 +73,13 @@ class CodeCheck:
     :ivar message: a sentence for a person.
     :ivar suggestions: codes (written form) the user may have meant, best first.
     :ivar day: the date of service checked, when one was given.
-    :ivar node: the node, when it exists.
+    :ivar exists: the release has a node of that name (code, header, chapter
+        or block); look it up with ``cm[check.code]``.
+    :ivar release: the label of the release that answered (``""`` when none
+        did: a :class:`~medcodes.icd10cm.ReleaseHistory` with no release for the day).
+
+    A check holds plain values, not the codeset: it pickles in a few hundred
+    bytes.
 
     >>> import medcodes
     >>> check = medcodes.icd10cm.load().check_code("E11")
@@ -91,12 +97,8 @@ class CodeCheck:
     message: str
     suggestions: tuple[str, ...] = ()
     day: dt.date | None = None
-    node: Node | None = field(default=None, eq=False, repr=False)
-
-    @property
-    def exists(self) -> bool:
-        """The release has a node of that name (code, header, chapter or block)."""
-        return self.node is not None
+    exists: bool = False
+    release: str = ""
 
     @property
     def billable(self) -> bool:
@@ -155,7 +157,8 @@ def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
             "against the release in force on that date",
             (),
             day,
-            check.node,
+            check.exists,
+            release.label,
         )
     april = dt.date(release.fiscal_year, 4, 1)
     if not release.is_april_update and day >= april:  # whatever the answer, it may change
@@ -173,7 +176,9 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
     """:func:`check_code` without a date of service (the hot path)."""
     if not isinstance(text, str):
         if not isinstance(text, Node):
-            return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
+            return CodeCheck(
+                repr(text), None, Problem.MALFORMED, "not a string", release=codeset._label
+            )
         if text.kind is Kind.CHAPTER or text.kind is Kind.BLOCK:  # not the category B10
             i = codeset._find(text)
             if i is not None:
@@ -203,8 +208,9 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
         if st.flags[i] & BILLABLE:  # then ``key`` is the code's key
             if code is None:
                 code = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
-            node = codeset._node(i)
-            return CodeCheck(text, code, None, code + " is a valid code", (), None, node)
+            return CodeCheck(
+                text, code, None, code + " is a valid code", (), None, True, codeset._label
+            )
         return _header(codeset, text, codeset._node(i))
     key = normalize_code(text)
     if key.isdigit() and len(key) <= 2:  # a chapter number this release does not have
@@ -215,7 +221,7 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
             if chapters
             else f"{codeset.release.label} was loaded without its tabular XML: it has no chapters"
         )
-        return CodeCheck(text, None, Problem.UNKNOWN, message)
+        return CodeCheck(text, None, Problem.UNKNOWN, message, release=codeset._label)
     if not CODE_SYNTAX.fullmatch(key):
         # One character too many ("S72.001XA"): the billable codes without it.
         shorter = [key[:p] + key[p + 1 :] for p in range(3, 8)] if len(key) == 8 else []
@@ -231,7 +237,7 @@ def _check_code(codeset: Codeset, text: str | Node) -> CodeCheck:
             else f"{text!r} is not an ICD-10-CM code: expected a letter, two letters or "
             f"digits, and up to four more characters (a dot after the third){hint}"
         )
-        return CodeCheck(text, None, Problem.MALFORMED, message, near)
+        return CodeCheck(text, None, Problem.MALFORMED, message, near, release=codeset._label)
     return _diagnose(codeset, text, key)
 
 
@@ -244,7 +250,8 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
             Problem.NOT_BILLABLE,
             f"{node.code} is a {kind.value}, not a code",
             (),
-            node=node,
+            exists=True,
+            release=codeset._label,
         )
     children = node.children
     if children and children[0].is_extension:
@@ -256,7 +263,8 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
             Problem.MISSING_SEVENTH_CHARACTER,
             f"{node.code} requires a 7th character ({', '.join(chars)})",
             tuple(c.code for c in children),
-            node=node,
+            exists=True,
+            release=codeset._label,
         )
     below = [d.code for d in node.descendants() if d.billable][:_MAX_SUGGESTIONS]
     return CodeCheck(
@@ -265,7 +273,8 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
         Problem.NOT_BILLABLE,
         f"{node.code} is a header ({kind.value}), not billable: report a code below it",
         tuple(below),
-        node=node,
+        exists=True,
+        release=codeset._label,
     )
 
 
@@ -294,7 +303,14 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
             else:
                 allowed = ", ".join(rule.chars) if rule is not None else ""
                 msg = f"{code}: 7th character {char} is not allowed for {base.code} ({allowed})"
-            return CodeCheck(text, code, Problem.SEVENTH_CHARACTER_NOT_ALLOWED, msg, choices)
+            return CodeCheck(
+                text,
+                code,
+                Problem.SEVENTH_CHARACTER_NOT_ALLOWED,
+                msg,
+                choices,
+                release=codeset._label,
+            )
     # Characters after a complete code.
     prefix = _longest_prefix(codeset, key)
     if prefix is not None and prefix.billable and not prefix.is_extension:
@@ -305,6 +321,7 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
             Problem.EXTRA_CHARACTERS,
             f"{prefix.code} is a complete code; it takes no further characters ({extra!r})",
             (prefix.code,),
+            release=codeset._label,
         )
     # Padded with X for a 7th character that is missing ("T07.XXX", "S01.90X").
     if key.endswith("X") and len(key) <= 6:
@@ -318,6 +335,7 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
                 Problem.MISSING_SEVENTH_CHARACTER,
                 f"{code} lacks its 7th character ({', '.join(chars)}) after {base.code}",
                 tuple(c.code for c in base.children),
+                release=codeset._label,
             )
     # A placeholder X missing, or padding that is not X.
     fixed = list(dict.fromkeys(c for c in _placeholder_candidates(key) if c in codes))
@@ -329,6 +347,7 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
             Problem.MISSING_PLACEHOLDER,
             f"{code} lacks its placeholder X: did you mean {display_code(billable[0])}?",
             tuple(display_code(c) for c in billable[:_MAX_SUGGESTIONS]),
+            release=codeset._label,
         )
     if fixed:  # the X and the 7th character are both missing ("T3611" for T36.1X1A)
         header = codeset._node(codes[fixed[0]])
@@ -340,6 +359,7 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
             f"{code} lacks its placeholder X, and {header.code} is a header: "
             f"did you mean {below[0] if below else header.code}?",
             tuple(below) or (header.code,),
+            release=codeset._label,
         )
     return CodeCheck(
         text,
@@ -347,6 +367,7 @@ def _diagnose(codeset: Codeset, text: str, key: str) -> CodeCheck:
         Problem.UNKNOWN,
         f"{code} is not a code of {codeset.release.label}",
         close_codes(codeset, key, prefix),
+        release=codeset._label,
     )
 
 
