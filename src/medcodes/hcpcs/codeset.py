@@ -18,6 +18,7 @@ from attrs import field, frozen
 from .. import _pickles
 from .._args import CPT_CODE, upper_key
 from .._dates import as_date
+from .._repr import bounded
 from ..errors import UnknownCodeError
 from .model import Record, Release
 
@@ -246,6 +247,7 @@ class Problem(enum.StrEnum):
     TERMINATED = "terminated before that date"
 
 
+@bounded
 @frozen
 class CodeCheck:
     """The result of :meth:`Codeset.check_code` (the same shape as ICD-10-CM's).

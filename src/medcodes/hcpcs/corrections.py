@@ -15,6 +15,7 @@ from pathlib import Path
 
 from attrs import frozen
 
+from .._repr import bounded
 from .._xlsx import excel_date, read_rows
 from ..errors import ParseError
 from ..sources import (
@@ -33,6 +34,7 @@ __all__ = ["Correction", "load_corrections"]
 CORRECTIONS_NAME = re.compile(r"(?i)correction\w*\.xlsx$")
 
 
+@bounded
 @frozen
 class Correction:
     """One corrected code.

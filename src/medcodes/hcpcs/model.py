@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
+import attrs
 from attrs import field, frozen
 
 from .._dates import as_date
+from .._repr import bounded
 from ..sources import SourceFile
 
 __all__ = [
@@ -295,6 +298,7 @@ _MEANING_LIST: tuple[tuple[_Coded, str], ...] = (
 _MEANINGS: dict[tuple[type[_Coded], str], str] = {(type(k), k.value): v for k, v in _MEANING_LIST}
 
 
+@bounded
 @frozen
 class Release:
     """Which HCPCS release a codeset holds.
@@ -328,6 +332,7 @@ class Release:
         return dt.date(year, month - 12 if month > 12 else month, 1)
 
 
+@bounded
 @frozen
 class Record:
     """One procedure code or modifier: every field of the record layout.
@@ -409,6 +414,32 @@ class Record:
     unknown_values: tuple[str, ...] = ()
     defects: tuple[str, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a plain dict, one key per field: text as ``str``
+        (``""`` when blank), coded values as their official code (``str``),
+        repeated fields as lists of ``str``, flags as ``bool``, numbers as
+        ``int`` and dates as :class:`datetime.date`. A blank number or date is
+        ``None`` (there is no empty date); ``pandas.DataFrame`` takes the rows
+        as they are, and polars too once a column has a value in its first
+        100 rows (else pass ``infer_schema_length=None``).
+
+        >>> import medcodes
+        >>> row = medcodes.hcpcs.load().record("J9308").to_dict()
+        >>> row["coverage"], row["types_of_service"], row["statute"], row["added"]
+        ('C', ['1', 'P'], '', datetime.date(2016, 1, 1))
+        """
+        out: dict[str, Any] = {}
+        for f in attrs.fields(Record):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = [str(v) for v in value]
+            elif isinstance(value, enum.Enum):
+                value = str(value.value)
+            elif value is None and f.name in _TEXT_FIELDS:
+                value = ""
+            out[f.name] = value
+        return out
+
     def is_valid_on(self, day: dt.date) -> bool:
         """Valid for a date of service: added on or before it and not
         terminated before it (DOMAIN.md §8.7). A ``datetime`` counts as its date."""
@@ -416,3 +447,21 @@ class Record:
         if self.added is not None and day < self.added:
             return False
         return self.terminated is None or day <= self.terminated
+
+
+#: The text fields of a :class:`Record` that may be blank (``None``): ``""`` in
+#: :meth:`Record.to_dict`, so that their columns hold text only.
+_TEXT_FIELDS = frozenset(
+    (
+        "short_description",
+        "multiple_pricing_indicator",
+        "statute",
+        "coverage",
+        "asc_payment_group",
+        "mog_payment_group",
+        "mog_policy_indicator",
+        "processing_note",
+        "betos",
+        "action",
+    )
+)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from attrs import frozen
 
+from .._repr import bounded
 from .._xlsx import read_rows
 from ..errors import ParseError
 from ..sources import (
@@ -57,6 +58,7 @@ _LABELS = (
 )
 
 
+@bounded
 @frozen
 class TransactionRow:
     """One line of a transaction report.
@@ -77,6 +79,7 @@ class TransactionRow:
     line: int
 
 
+@bounded
 @frozen
 class TransactionReport:
     """A parsed transaction report: its rows in file order."""

@@ -17,6 +17,7 @@ import re
 
 from attrs import frozen
 
+from .._repr import bounded
 from ..errors import MismatchError, ParseError, UsageError
 from ..sources import (
     MAX_BYTES_ADDENDA,
@@ -59,6 +60,7 @@ class AddendaType(enum.StrEnum):
     CODES = "codes"
 
 
+@bounded
 @frozen
 class AddendaLine:
     """One change line.
@@ -78,6 +80,7 @@ class AddendaLine:
     short_title: str | None = None
 
 
+@bounded
 @frozen
 class AddendaCounts:
     """One summary block (headers, or codes), in the addenda's own terms.
@@ -103,6 +106,7 @@ class AddendaCounts:
     short_title_only: int | None = None
 
 
+@bounded
 @frozen
 class Addenda:
     """A parsed addenda file.

@@ -380,6 +380,33 @@ def _html_row_table(*rows: tuple[str, str]) -> str:
     return f"<table>{cells}</table>"
 
 
+def _written_forms(st: _Store) -> list[str]:
+    """:attr:`Node.code` of every node of ``st``."""
+    kinds = st.kinds
+    return [
+        k
+        if len(k) <= 3 or kinds[i] is Kind.CHAPTER or kinds[i] is Kind.BLOCK
+        else f"{k[:3]}.{k[3:]}"
+        for i, k in enumerate(st.keys)
+    ]
+
+
+def _chapters_and_blocks(st: _Store) -> list[tuple[str, str]]:
+    """Per node of ``st``: the chapter number and innermost block range it is in
+    (itself for a chapter or block; ``""`` for none), in one pass (pre-order)."""
+    keys, kinds, parents = st.keys, st.kinds, st.parents
+    out: list[tuple[str, str]] = []
+    for i, kind in enumerate(kinds):
+        p = parents[i]
+        chapter, block = out[p] if p >= 0 else ("", "")
+        if kind is Kind.CHAPTER:
+            chapter = keys[i]
+        elif kind is Kind.BLOCK:
+            block = keys[i]
+        out.append((chapter, block))
+    return out
+
+
 def _bundled_node(ref: _pickles.Ref, index: int) -> Node:
     """The node at ``index`` of bundled release ``ref`` (unpickling)."""
     cs: Codeset = _pickles.bundled_codeset(ref)
@@ -590,35 +617,27 @@ class Codeset:
         st = self._store
         keys, kinds, parents, flags = st.keys, st.kinds, st.parents, st.flags
         shorts = st.short_titles or {}
-        n = len(keys)
-        codes = [
-            k
-            if kinds[i] is Kind.CHAPTER or kinds[i] is Kind.BLOCK or len(k) <= 3
-            else f"{k[:3]}.{k[3:]}"
-            for i, k in enumerate(keys)
-        ]
-        chapter, block, depth = [""] * n, [""] * n, [0] * n
+        codes = _written_forms(st)
+        groups = _chapters_and_blocks(st)
         rows: list[dict[str, Any]] = []
-        for i in range(n):
-            p, kind = parents[i], kinds[i]
+        depth = [0] * len(keys)
+        for i, key in enumerate(keys):
+            p = parents[i]
             if p >= 0:
-                chapter[i], block[i], depth[i] = chapter[p], block[p], depth[p] + 1
-            if kind is Kind.CHAPTER:
-                chapter[i] = codes[i]
-            elif kind is Kind.BLOCK:
-                block[i] = codes[i]
+                depth[i] = depth[p] + 1
             f = flags[i]
+            chapter, block = groups[i]
             rows.append(
                 {
                     "code": codes[i],
-                    "key": keys[i],
-                    "kind": kind.value,
+                    "key": key,
+                    "kind": kinds[i].value,
                     "title": st.title(i),
-                    "short_title": "" if f & GROUP else shorts.get(keys[i], ""),
+                    "short_title": "" if f & GROUP else shorts.get(key, ""),
                     "billable": bool(f & BILLABLE),
                     "parent": "" if p < 0 else codes[p],
-                    "chapter": chapter[i],
-                    "block": block[i],
+                    "chapter": chapter,
+                    "block": block,
                     "depth": depth[i],
                 }
             )

@@ -15,6 +15,7 @@ from itertools import pairwise
 from attrs import evolve, field, frozen
 
 from .._dates import as_date
+from .._repr import bounded
 from ..errors import UsageError
 from .codeset import Codeset, display_code, normalize_code
 from .diff import _codes_only, _revised
@@ -36,6 +37,7 @@ class EventKind(enum.StrEnum):
     DISAPPEARED = "disappeared"
 
 
+@bounded
 @frozen
 class CodeEvent:
     """One step of a code's history.
@@ -74,6 +76,7 @@ def _by_date(releases: Iterable[Codeset]) -> tuple[Codeset, ...]:
     return ordered
 
 
+@bounded
 @frozen
 class ReleaseHistory:
     """Loaded releases ordered by effective date.

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from attrs import field, frozen
 
 from .._args import as_enum
+from .._repr import bounded
 from ..sources import SourceFile
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class NoteKind(enum.StrEnum):
     SEVENTH_CHARACTER_NOTE = "sevenChrNote"
 
 
+@bounded
 @frozen
 class Note:
     """One ``<note>`` of an instructional element, with its official text unchanged.
@@ -92,6 +94,7 @@ class Note:
         return self.text.rstrip().endswith(":")
 
 
+@bounded
 @frozen
 class Notes:
     """The instructional notes declared on one node, in file order.
@@ -172,6 +175,7 @@ class Notes:
         return self.of(NoteKind.SEVENTH_CHARACTER_NOTE)
 
 
+@bounded
 @frozen
 class SeventhCharacter:
     """One allowed 7th character (an ``<extension>``).
@@ -188,6 +192,7 @@ class SeventhCharacter:
     notes: tuple[str, ...] = ()
 
 
+@bounded
 @frozen
 class SeventhCharacterRule:
     """A ``sevenChrDef``: the 7th characters required below the declaring node.
@@ -227,6 +232,7 @@ def _fy_start(fiscal_year: int) -> dt.date:
     return dt.date(fiscal_year - 1, 10, 1)
 
 
+@bounded
 @frozen
 class Release:
     """Which release a codeset holds, and the files it came from.

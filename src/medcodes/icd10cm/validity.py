@@ -28,6 +28,7 @@ from attrs import evolve, frozen
 
 from .._args import CPT_CODE, upper_key
 from .._dates import as_date
+from .._repr import bounded
 from .codeset import Codeset, Node, display_code, normalize_code
 from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
 from .model import Kind
@@ -63,6 +64,7 @@ class Problem(enum.StrEnum):
     OUTSIDE_RELEASE = "date of service outside the release"
 
 
+@bounded
 @frozen
 class CodeCheck:
     """The result of :func:`check_code`.
