@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
 from typing import Any, overload
 
 from .. import _pickles
@@ -360,8 +361,10 @@ class Node:
         return (_bundled_node, (ref, self._i))
 
 
+# A node's two slots, set once: Node.__setattr__ refuses every change.
 _set_codeset = Node.__dict__["_cs"].__set__
 _set_index = Node.__dict__["_i"].__set__
+_new_node: Callable[[type[Node]], Node] = object.__new__
 #: The longest title a repr shows whole.
 _REPR_TITLE = 200
 
@@ -449,7 +452,6 @@ class Codeset:
         "__weakref__",
         "_billable",
         "_bundled",
-        "_complete",
         "_has_notes",
         "_label",
         "_nodes",
@@ -463,9 +465,7 @@ class Codeset:
         self, store: _Store, release: Release, bundled: _pickles.Ref | None = None
     ) -> None:
         init = object.__setattr__
-        # Each node is made once, on first use, and shared: nodes are immutable.
-        init(self, "_nodes", [None] * len(store.keys))
-        init(self, "_complete", False)
+        init(self, "_nodes", None)  # every node, once one walk needed them all
         init(self, "_bundled", bundled)  # set when loaded from the bundled files
         init(self, "_label", release.label)
         init(self, "_rules", None)  # the guidelines index, built on first use
@@ -475,8 +475,7 @@ class Codeset:
         init(self, "_store", store)
         init(self, "_has_notes", any(s.format == "tabular" for s in release.sources))
 
-    _nodes: list[Node | None]
-    _complete: bool
+    _nodes: list[Node] | None
     _bundled: _pickles.Ref | None
     _label: str
     _rules: _Index | None
@@ -494,18 +493,21 @@ class Codeset:
 
     # -- internals -------------------------------------------------------
     def _node(self, i: int) -> Node:
-        node = self._nodes[i]
-        if node is None:
-            node = self._nodes[i] = Node(self, i)
+        nodes = self._nodes
+        if nodes is not None:
+            return nodes[i]
+        node = _new_node(Node)  # Node(self, i), without the call of __init__
+        _set_codeset(node, self)
+        _set_index(node, i)
         return node
 
     def _all_nodes(self) -> list[Node]:
         nodes = self._nodes
-        if not self._complete:
+        if nodes is None:
             with paused_gc():  # ~100,000 small objects
-                nodes[:] = [Node(self, i) if n is None else n for i, n in enumerate(nodes)]
-            object.__setattr__(self, "_complete", True)
-        return nodes  # type: ignore[return-value]  # every entry is a node now
+                nodes = list(map(Node, repeat(self), range(len(self._store.keys))))
+            object.__setattr__(self, "_nodes", nodes)
+        return nodes
 
     def _nodes_between(self, start: int, end: int) -> Iterator[Node]:
         return iter(self._all_nodes()[start:end])
@@ -565,7 +567,20 @@ class Codeset:
             )
 
     def __getitem__(self, text: str | Node) -> Node:
-        i = self._find(text)
+        # The hot path: _find and _node inlined.
+        if isinstance(text, str):
+            st = self._store
+            codes = st.codes
+            i = codes.get(text)
+            if i is None:
+                key = _key_of(text)
+                i = codes.get(key)
+                if i is None:
+                    i = st.chapters.get(key)
+                    if i is None:
+                        i = st.blocks.get(key)
+        else:
+            i = self._find(text)
         if i is None:
             check = _check_code(self, text) if isinstance(text, str) else None
             raise UnknownCodeError(
@@ -573,7 +588,13 @@ class Codeset:
                 check.suggestions if check is not None else (),
                 check.message if check is not None else f"{text!r} is not a code",
             )
-        return self._node(i)
+        nodes = self._nodes
+        if nodes is not None:
+            return nodes[i]
+        node = _new_node(Node)
+        _set_codeset(node, self)
+        _set_index(node, i)
+        return node
 
     @overload
     def get(self, text: str | Node) -> Node | None: ...

@@ -30,7 +30,7 @@ from .._args import CPT_CODE, upper_key
 from .._dates import as_date
 from .._repr import bounded
 from .codeset import Codeset, Node, display_code, normalize_code
-from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
+from .hierarchy import BILLABLE, GENERATED, SEVENTH_CHARACTER_EXCEPTIONS
 from .model import Kind
 
 __all__ = ["CodeCheck", "Problem", "check_code"]
@@ -255,8 +255,9 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
             exists=True,
             release=codeset._label,
         )
-    children = node.children
-    if children and children[0].is_extension:
+    st = codeset._store
+    children = list(codeset._child_indices(node._i))  # indices: no node is made
+    if children and st.flags[children[0]] & GENERATED:
         rule = node.seventh_characters
         chars = rule.chars if rule is not None else ""
         return CodeCheck(
@@ -264,7 +265,7 @@ def _header(codeset: Codeset, text: str, node: Node) -> CodeCheck:
             node.code,
             Problem.MISSING_SEVENTH_CHARACTER,
             f"{node.code} requires a 7th character ({', '.join(chars)})",
-            tuple(c.code for c in children),
+            tuple(display_code(st.keys[c]) for c in children),  # 7-character codes
             exists=True,
             release=codeset._label,
         )
