@@ -268,6 +268,17 @@ def test_bundled_nodes_pickle_as_references(cm: Codeset, hc: hcpcs.Codeset) -> N
     assert [pickle.loads(p) for p in payloads] == nodes + hnodes
 
 
+def test_nodes_of_two_loads_of_a_bundled_release_are_equal(cm: Codeset) -> None:
+    again = icd10cm.load()
+    assert again is not cm and again["E11.65"] == cm["E11.65"]
+    assert hash(again["E11.65"]) == hash(cm["E11.65"]) and again["E11"] < cm["E11.65"]
+    assert again["E11.65"] != icd10cm.load(fiscal_year=2025)["E11.65"]
+    mine = icd10cm.load(TABULAR_2025_APRIL)  # from a path: equal only to itself
+    assert mine["E11.65"] != icd10cm.load(TABULAR_2025_APRIL)["E11.65"]
+    assert hcpcs.load()["J9308"] == hcpcs.load()["J9308"]
+    assert hcpcs.load(HCPCS_ANWEB[2019])["J9308"] != hcpcs.load(HCPCS_ANWEB[2019])["J9308"]
+
+
 def test_nodes_of_user_files_carry_their_codeset() -> None:
     mine = icd10cm.load(TABULAR_2025_APRIL)  # loaded from a path: not a bundled release
     data = pickle.dumps(mine["E11.65"])

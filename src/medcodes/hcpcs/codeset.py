@@ -87,14 +87,14 @@ class Node:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Node):
             return NotImplemented
-        return (self.codeset is other.codeset, self.kind, self.code) == (
-            True,
-            other.kind,
-            other.code,
-        )
+        if (self.kind, self.code) != (other.kind, other.code):
+            return False
+        a, b = self.codeset, other.codeset  # one codeset, or two loads of the bundled file
+        return a is b or (a._bundled is not None and a._bundled == b._bundled)
 
     def __hash__(self) -> int:
-        return hash((id(self.codeset), self.kind, self.code))
+        cs = self.codeset
+        return hash((id(cs) if cs._bundled is None else cs._bundled, self.kind, self.code))
 
     @property
     def key(self) -> str:

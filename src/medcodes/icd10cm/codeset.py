@@ -69,8 +69,9 @@ class Node:
     """An immutable view of one node of a :class:`Codeset` (chapter, block,
     category, subcategory or code).
 
-    Nodes compare equal when they are the same entry of the same codeset: the
-    same code in two releases (or in a codeset and its unpickled copy) gives two
+    Nodes compare equal when they are the same entry of the same codeset (or
+    of two loads of the same bundled release): the same code in two releases
+    (or in a codeset loaded from your files and its unpickled copy) gives two
     different nodes; compare ``node.key`` for that, or look a node up in the
     other release (``old[node]``). Get them from a codeset (``cm["E11.65"]``),
     never construct them. Within a release, nodes sort in official order.
@@ -107,13 +108,16 @@ class Node:
         raise AttributeError("a Node is immutable")
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Node) and other._cs is self._cs and other._i == self._i
+        if not isinstance(other, Node) or other._i != self._i:
+            return False
+        a, b = self._cs, other._cs  # one codeset, or two loads of one bundled release
+        return a is b or (a._bundled is not None and a._bundled == b._bundled)
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
     def __hash__(self) -> int:
-        return hash((id(self._cs), self._i))
+        return hash((self._cs._identity, self._i))
 
     def __lt__(self, other: Node) -> bool:
         return self._i < _same_release(self, other)._i
@@ -419,7 +423,7 @@ def _bundled_node(ref: _pickles.Ref, index: int) -> Node:
 def _same_release(node: Node, other: object) -> Node:
     """``other``, when it is a node of ``node``'s release (nodes of two releases
     have no order: compare their keys)."""
-    if not isinstance(other, Node) or other._cs is not node._cs:
+    if not isinstance(other, Node) or other._cs._identity != node._cs._identity:
         raise TypeError(f"cannot order {node!r} and {other!r}: not nodes of one release")
     return other
 
@@ -453,6 +457,7 @@ class Codeset:
         "_billable",
         "_bundled",
         "_has_notes",
+        "_identity",
         "_label",
         "_nodes",
         "_release",
@@ -467,6 +472,7 @@ class Codeset:
         init = object.__setattr__
         init(self, "_nodes", None)  # every node, once one walk needed them all
         init(self, "_bundled", bundled)  # set when loaded from the bundled files
+        init(self, "_identity", id(self) if bundled is None else hash(bundled))  # nodes' hash
         init(self, "_label", release.label)
         init(self, "_rules", None)  # the guidelines index, built on first use
         init(self, "_billable", None)
@@ -477,6 +483,7 @@ class Codeset:
 
     _nodes: list[Node] | None
     _bundled: _pickles.Ref | None
+    _identity: int
     _label: str
     _rules: _Index | None
     _billable: tuple[int, ...] | None
@@ -492,6 +499,12 @@ class Codeset:
         raise AttributeError("a Codeset is immutable")
 
     # -- internals -------------------------------------------------------
+    def _mark_bundled(self, ref: _pickles.Ref) -> None:
+        """Record that this codeset is the bundled release ``ref`` (by the
+        loader, before anyone else sees it): its nodes pickle as references."""
+        object.__setattr__(self, "_bundled", ref)
+        object.__setattr__(self, "_identity", hash(ref))
+
     def _node(self, i: int) -> Node:
         nodes = self._nodes
         if nodes is not None:

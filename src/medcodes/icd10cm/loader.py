@@ -312,5 +312,5 @@ def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -
             cs = _load_files(tab_c, ord_c, fiscal_year, day, max_bytes)
     # Its nodes pickle as references to this bundled release (medcodes._pickles).
     digests = tuple(s.sha256 for s in cs.release.sources)
-    object.__setattr__(cs, "_bundled", ("icd10cm", (fiscal_year, day), digests))
+    cs._mark_bundled(("icd10cm", (fiscal_year, day), digests))
     return cs
