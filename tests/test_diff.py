@@ -178,6 +178,8 @@ def test_records_and_reports(april: ReleaseDiff) -> None:
         "note_kind",
         "detail",
         "related",
+        "chapter",
+        "block",
     }
     text = april.to_markdown()
     assert "| codes | 74,260 | 74,719 | 487 | 28 | 38 |" in text

@@ -65,10 +65,11 @@ def test_check_code_on_a_date(history: ReleaseHistory) -> None:
     assert before.valid and before.day == dt.date(2025, 9, 30)
     after = history.check_code("g35", on=dt.date(2025, 10, 1))
     assert after.problem is Problem.NOT_BILLABLE and "G35.A" in after.suggestions
-    assert after.node is not None and after.node.codeset.release.fiscal_year == 2026
+    assert after.exists and after.release.startswith("ICD-10-CM FY2026 ")
     # Uncovered: unknown, said as such, for any text; junk is still malformed.
     late = history.check_code("G35", on=dt.date(2030, 1, 1))
-    assert late.problem is Problem.OUTSIDE_RELEASE and late.code == "G35" and late.node is None
+    assert late.problem is Problem.OUTSIDE_RELEASE and late.code == "G35" and not late.exists
+    assert late.release == ""  # no loaded release answered
     assert "no loaded release covers 2030-01-01 (loaded: 2024-10-01 to" in late.message
     assert history.check_code("!!", on=dt.date(2030, 1, 1)).problem is Problem.MALFORMED
     empty = ReleaseHistory([]).check_code("g35", on=dt.date(2025, 1, 1))

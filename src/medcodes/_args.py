@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from .errors import UsageError
 
@@ -88,13 +88,19 @@ def as_enum(cls: type[E], value: object, name: str) -> E:
     """
     if isinstance(value, cls):
         return value
+    if isinstance(value, enum.Enum):  # a StrEnum member of another table is a str too
+        return _refuse(cls, value, name)
     if isinstance(value, str) and value in cls.__members__:
         return cls[value]  # its name, "EXCLUDES1"
     try:
         return cls(value)
     except (ValueError, TypeError):
-        where = cls.__module__.rsplit(".", 1)[0]  # medcodes.icd10cm or medcodes.hcpcs
-        choices = ", ".join(repr(m.value) for m in cls)
-        raise UsageError(
-            f"{name}={value!r}: expected one of {where}.{cls.__name__} or its value ({choices})"
-        ) from None
+        return _refuse(cls, value, name)
+
+
+def _refuse(cls: type[E], value: object, name: str) -> NoReturn:
+    where = cls.__module__.rsplit(".", 1)[0]  # medcodes.icd10cm or medcodes.hcpcs
+    choices = ", ".join(repr(m.value) for m in cls)
+    raise UsageError(
+        f"{name}={value!r}: expected one of {where}.{cls.__name__} or its value ({choices})"
+    )

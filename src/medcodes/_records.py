@@ -23,9 +23,11 @@ COLUMNS = (
 
 
 def records_to_csv(records: Iterable[dict[str, Any]]) -> str:
-    """The records as CSV text with a heading row (``related`` joined with spaces)."""
+    """The records as CSV text with a heading row (``related`` joined with
+    spaces), in :data:`COLUMNS`: a system's own columns (ICD-10-CM's chapter and
+    block, HCPCS's section) are left out, so both systems write one format."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for record in records:
         writer.writerow({**record, "related": " ".join(record["related"])})

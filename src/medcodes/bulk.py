@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["CodeChecks"]
 
 #: What a row holds: text, code, problem, message, suggestions.
-_Row = tuple[str | None, str | None, "enum.Enum | None", str, tuple[str, ...]]
+_Row = tuple[str | None, str | None, "enum.Enum | None", str, tuple[str, ...], bool]
 
 #: The columns of :meth:`CodeChecks.to_records`, in order.
 COLUMNS = ("text", "code", "valid", "billable", "problem", "message", "suggestions")
@@ -62,6 +62,8 @@ class _Check(Protocol):
     def problem(self) -> Any: ...
     @property
     def message(self) -> str: ...
+    @property
+    def exists(self) -> bool: ...
     @property
     def suggestions(self) -> tuple[str, ...]: ...
 
@@ -93,7 +95,7 @@ class CodeChecks:
     release: str
     day: dt.date | None
     suggested: bool
-    #: One row per distinct value (text, code, problem, message, suggestions).
+    #: One row per distinct value (text, code, problem, message, suggestions, exists).
     _rows: tuple[_Row, ...]
     #: The row of each value, in input order.
     _index: array[int]
@@ -118,8 +120,10 @@ class CodeChecks:
         return map(self._check, self._index)
 
     def _check(self, r: int) -> Any:
-        text, code, problem, message, suggestions = self._rows[r]
-        return self._check_class(text, code, problem, message, suggestions, self.day)
+        text, code, problem, message, suggestions, exists = self._rows[r]
+        return self._check_class(
+            text, code, problem, message, suggestions, self.day, exists, self.release
+        )
 
     def _column(self, j: int) -> list[Any]:
         values = [row[j] for row in self._rows]
@@ -174,7 +178,7 @@ class CodeChecks:
         ``Problem`` member or ``None``), message, and suggestions (a list) when
         they were asked for."""
         rows = []
-        for text, code, problem, message, suggestions in self._rows:
+        for text, code, problem, message, suggestions, _ in self._rows:
             row: dict[str, Any] = {
                 "text": text,
                 "code": code,
@@ -353,6 +357,7 @@ def row_of(check: _Check, suggest: bool) -> _Row:
         check.problem,
         check.message,
         check.suggestions if suggest else (),
+        check.exists,
     )
 
 

@@ -25,6 +25,7 @@ from typing import IO
 
 from attrs import field, frozen
 
+from ._repr import bounded
 from .errors import ParseError, SourceError, SourceNotFoundError, UsageError
 
 __all__ = ["DEFAULT_MAX_BYTES", "SourceFile"]
@@ -43,6 +44,7 @@ _XZ_MAGIC = b"\xfd7zXZ\x00"
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
+@bounded
 @frozen
 class SourceFile:
     """Where a release's data came from.
@@ -74,6 +76,7 @@ class SourceFile:
         return f"{self.path}!{self.member}" if self.member is not None else self.path
 
 
+@bounded
 @frozen
 class _Candidate:
     path: Path
@@ -90,6 +93,7 @@ class _Candidate:
         return f"{self.path}!{self.member}" if self.member is not None else str(self.path)
 
 
+@bounded
 @frozen
 class _Source:
     data: bytes

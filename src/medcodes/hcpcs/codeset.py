@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import html
 import re
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, overload
 
 from attrs import field, frozen
 
+from .. import _pickles
 from .._args import CPT_CODE, ICD10CM_CODE, MISSING_MESSAGE, is_missing, upper_key
 from .._dates import as_date
+from .._repr import bounded
 from ..bulk import CodeChecks, check_many, row_of
 from ..errors import UnknownCodeError
 from .model import Record, Release
@@ -24,26 +28,29 @@ __all__ = ["SECTIONS", "CodeCheck", "Codeset", "Kind", "Node", "Problem"]
 #: Letters typed for the digits they look like.
 _LOOK_ALIKES = str.maketrans("OIL", "011")
 
-#: Sections by first letter, with the conventional headings of the HCPCS Level II book.
-SECTIONS: dict[str, str] = {
-    "A": "Transportation services including ambulance, medical and surgical supplies",
-    "B": "Enteral and parenteral therapy",
-    "C": "Outpatient PPS",
-    "E": "Durable medical equipment",
-    "G": "Procedures / professional services (temporary)",
-    "H": "Alcohol and drug abuse treatment services",
-    "J": "Drugs administered other than oral method, chemotherapy drugs",
-    "K": "Temporary codes",
-    "L": "Orthotic and prosthetic procedures, devices",
-    "M": "Medical services",
-    "P": "Pathology and laboratory services",
-    "Q": "Temporary codes",
-    "R": "Diagnostic radiology services",
-    "S": "Temporary national codes (non-Medicare)",
-    "T": "National codes established for state Medicaid agencies",
-    "U": "Coronavirus diagnostic panel",
-    "V": "Vision, hearing and speech-language pathology services",
-}
+#: Sections by first letter, with the conventional headings of the HCPCS Level II book
+#: (read-only).
+SECTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "A": "Transportation services including ambulance, medical and surgical supplies",
+        "B": "Enteral and parenteral therapy",
+        "C": "Outpatient PPS",
+        "E": "Durable medical equipment",
+        "G": "Procedures / professional services (temporary)",
+        "H": "Alcohol and drug abuse treatment services",
+        "J": "Drugs administered other than oral method, chemotherapy drugs",
+        "K": "Temporary codes",
+        "L": "Orthotic and prosthetic procedures, devices",
+        "M": "Medical services",
+        "P": "Pathology and laboratory services",
+        "Q": "Temporary codes",
+        "R": "Diagnostic radiology services",
+        "S": "Temporary national codes (non-Medicare)",
+        "T": "National codes established for state Medicaid agencies",
+        "U": "Coronavirus diagnostic panel",
+        "V": "Vision, hearing and speech-language pathology services",
+    }
+)
 
 _PROCEDURE = re.compile(r"[A-Z][0-9]{4}")
 # CPT (Level I, AMA): four digits then a digit, F or T (Category II, III); 2-digit modifiers.
@@ -52,7 +59,7 @@ _NOT_IN_LEVEL_II = "CPT (Level I) is the AMA's, and CMS's HCPCS Level II file do
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
 
 
-class Kind(enum.Enum):
+class Kind(enum.StrEnum):
     """The level of an HCPCS node."""
 
     SECTION = "section"
@@ -60,9 +67,12 @@ class Kind(enum.Enum):
     MODIFIER = "modifier"
 
 
-@frozen(eq=False)
+@frozen(eq=False, repr=False)
 class Node:
     """A view of one section, procedure code or modifier of a :class:`Codeset`.
+    Immutable. A node of the bundled release pickles as a reference and
+    unpickles, in any process, to the node of the bundled release (loaded once
+    per process); a node of a file you loaded pickles with its whole codeset.
 
     >>> import medcodes
     >>> hc = medcodes.hcpcs.load()
@@ -78,14 +88,14 @@ class Node:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Node):
             return NotImplemented
-        return (self.codeset is other.codeset, self.kind, self.code) == (
-            True,
-            other.kind,
-            other.code,
-        )
+        if (self.kind, self.code) != (other.kind, other.code):
+            return False
+        a, b = self.codeset, other.codeset  # one codeset, or two loads of the bundled file
+        return a is b or (a._bundled is not None and a._bundled == b._bundled)
 
     def __hash__(self) -> int:
-        return hash((id(self.codeset), self.kind, self.code))
+        cs = self.codeset
+        return hash((id(cs) if cs._bundled is None else cs._bundled, self.kind, self.code))
 
     @property
     def key(self) -> str:
@@ -159,8 +169,74 @@ class Node:
         record = self.record
         return record is not None and record.is_valid_on(as_date(day, "day"))
 
+    def __repr__(self) -> str:
+        title = self.title
+        title = title if len(title) <= 200 else title[:197] + "..."
+        return f"<hcpcs.Node {self.code} {self.kind.value}: {title!r}>"
 
-class Problem(enum.Enum):
+    def __str__(self) -> str:
+        return self.code
+
+    def __format__(self, spec: str) -> str:
+        """As its code: ``f"{node:>10}"`` pads ``node.code``."""
+        return format(self.code, spec)
+
+    def _repr_html_(self) -> str:
+        """A small table for notebooks: code, title, kind, billable, path."""
+        path = " > ".join([*(a.code for a in self.ancestors()), self.code])
+        rows = [
+            ("code", self.code),
+            ("title", self.title),
+            ("kind", self.kind.value),
+            ("billable", "yes" if self.to_dict()["billable"] else "no"),
+            ("path", path),
+        ]
+        cells = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        return f"<table>{cells}</table>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The node as a plain dict, one row of :meth:`Codeset.to_records`:
+        ``code``, ``key``, ``kind``, ``title``, ``short_title``, ``billable``
+        (a procedure code without a termination date), ``parent`` and
+        ``section`` (the section letter, ``""`` for a section's parent and for
+        modifiers), ``depth``. Absent text is ``""``, never ``None``.
+
+        >>> import medcodes
+        >>> medcodes.hcpcs.load()["J9308"].to_dict()["section"]
+        'J'
+        """
+        record = self.record
+        parent = self.parent
+        return {
+            "code": self.code,
+            "key": self.code,
+            "kind": self.kind.value,
+            "title": self.title,
+            "short_title": self.short_title or "",
+            "billable": self.kind is Kind.CODE and record is not None and record.terminated is None,
+            "parent": "" if parent is None else parent.code,
+            "section": self.code[0] if self.kind is not Kind.MODIFIER else "",
+            "depth": self.depth,
+        }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        ref = self.codeset._bundled
+        if ref is None:
+            return (Node, (self.codeset, self.kind, self.code))
+        _pickles.remember(ref, self.codeset)
+        return (_bundled_node, (ref, self.kind.value, self.code))
+
+
+def _bundled_node(ref: _pickles.Ref, kind: str, code: str) -> Node:
+    """The node ``code`` of the bundled release ``ref`` (unpickling)."""
+    return Node(_pickles.bundled_codeset(ref), Kind(kind), code)
+
+
+class Problem(enum.StrEnum):
     """Why a code may not be reported on a date of service."""
 
     #: No value at all: ``None``, NaN, ``pd.NA``; :attr:`CodeCheck.text` is then ``None``.
@@ -174,6 +250,7 @@ class Problem(enum.Enum):
     TERMINATED = "terminated before that date"
 
 
+@bounded
 @frozen
 class CodeCheck:
     """The result of :meth:`Codeset.check_code` (the same shape as ICD-10-CM's).
@@ -186,7 +263,10 @@ class CodeCheck:
     :ivar suggestions: codes the user may have meant (replacements of a
         terminated code, close codes for a typo).
     :ivar day: the date of service checked.
-    :ivar node: the node, when the code exists.
+    :ivar exists: the file holds that code (or modifier).
+    :ivar release: the label of the release that answered.
+
+    A check holds plain values, not the codeset: it pickles in a few hundred bytes.
 
     >>> import medcodes
     >>> check = medcodes.hcpcs.load().check_code("G0001")
@@ -200,17 +280,13 @@ class CodeCheck:
     message: str
     suggestions: tuple[str, ...] = ()
     day: dt.date | None = None
-    node: Node | None = field(default=None, eq=False, repr=False)
+    exists: bool = False
+    release: str = ""
 
     @property
     def valid(self) -> bool:
         """True when the code may be reported on that date."""
         return self.problem is None
-
-    @property
-    def exists(self) -> bool:
-        """The file holds that code (or modifier)."""
-        return self.node is not None
 
     @property
     def billable(self) -> bool:
@@ -234,10 +310,26 @@ class Codeset:
     (True, False)
     """
 
-    __slots__ = ("_codes", "_modifiers", "_next_quarter", "_release", "_sections")
+    __slots__ = (
+        "_bundled",
+        "_codes",
+        "_label",
+        "_modifiers",
+        "_next_quarter",
+        "_release",
+        "_sections",
+    )
 
-    def __init__(self, codes: list[Record], modifiers: list[Record], release: Release) -> None:
+    def __init__(
+        self,
+        codes: list[Record],
+        modifiers: list[Record],
+        release: Release,
+        bundled: _pickles.Ref | None = None,
+    ) -> None:
         init = object.__setattr__
+        init(self, "_bundled", bundled)  # set when loaded from the bundled file
+        init(self, "_label", release.label)
         init(self, "_codes", {r.code: r for r in codes})
         init(self, "_modifiers", {r.code: r for r in modifiers})
         sections: dict[str, list[str]] = {}
@@ -252,16 +344,45 @@ class Codeset:
     _sections: dict[str, tuple[str, ...]]
     _release: Release
     _next_quarter: dt.date
+    _bundled: _pickles.Ref | None
+    _label: str
 
     def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Codeset is immutable")
+
+    def __delattr__(self, name: str) -> None:
         raise AttributeError("a Codeset is immutable")
 
     def __reduce__(self) -> tuple[object, ...]:
         # Pickles as its records (for multiprocessing, Dask, Spark).
         return (
             Codeset,
-            (list(self._codes.values()), list(self._modifiers.values()), self._release),
+            (
+                list(self._codes.values()),
+                list(self._modifiers.values()),
+                self._release,
+                self._bundled,
+            ),
         )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every section, procedure code and modifier as a plain dict (the rows
+        of :meth:`Node.to_dict`, with the names of
+        :meth:`medcodes.icd10cm.Codeset.to_records`; ``section`` in place of
+        ``chapter`` and ``block``): each section followed by its codes, then the
+        modifiers. Absent text is ``""``, never ``None``.
+
+        >>> import medcodes
+        >>> rows = medcodes.hcpcs.load().to_records()
+        >>> len(rows), rows[0]["kind"], rows[1]["parent"]
+        (8659, 'section', 'A')
+        """
+        rows: list[dict[str, Any]] = []
+        for section in self.sections():
+            rows.append(section.to_dict())
+            rows.extend(node.to_dict() for node in section.children)
+        rows.extend(node.to_dict() for node in self.modifiers.values())
+        return rows
 
     def __repr__(self) -> str:
         counts = f"{len(self._codes)} codes, {len(self._modifiers)} modifiers"
@@ -392,8 +513,12 @@ class Codeset:
         day = as_date(on, "on") if on is not None else self._release.effective
         if not isinstance(text, str):
             if is_missing(text):
-                return CodeCheck(None, None, Problem.MISSING, MISSING_MESSAGE, (), day)
-            return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string", (), day)
+                return CodeCheck(
+                    None, None, Problem.MISSING, MISSING_MESSAGE, (), day, False, self._label
+                )
+            return CodeCheck(
+                repr(text), None, Problem.MALFORMED, "not a string", (), day, False, self._label
+            )
         key = upper_key(text)
         record = self._codes.get(key)
         if record is None:
@@ -405,7 +530,8 @@ class Codeset:
                     f"{key} is a modifier, not a procedure code",
                     (),
                     day,
-                    Node(self, Kind.MODIFIER, key),
+                    True,
+                    self._label,
                 )
             if CPT_CODE.fullmatch(key):
                 return CodeCheck(
@@ -415,6 +541,8 @@ class Codeset:
                     f"{key} has the form of a CPT code, not of a Level II one: {_NOT_IN_LEVEL_II}",
                     (),
                     day,
+                    False,
+                    self._label,
                 )
             if not _PROCEDURE.fullmatch(key):
                 # Letters typed for look-alike digits ("J93O8"): the code meant, if any.
@@ -433,12 +561,14 @@ class Codeset:
                         "HCPCS Level II one (a letter and four digits): check it with "
                         f"medcodes.icd10cm{hint}"
                     )
-                return CodeCheck(text, None, Problem.MALFORMED, message, near, day)
+                return CodeCheck(
+                    text, None, Problem.MALFORMED, message, near, day, False, self._label
+                )
             close = self._close(key)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             message = self._before_file(f"{key} is not in this release", day) + hint
-            return CodeCheck(text, key, Problem.UNKNOWN, message, close, day)
-        return self._dated(text, record, Node(self, Kind.CODE, key), day)
+            return CodeCheck(text, key, Problem.UNKNOWN, message, close, day, False, self._label)
+        return self._dated(text, record, day)
 
     def check_codes(
         self, values: object, *, on: dt.date | None = None, suggest: bool = False
@@ -499,10 +629,12 @@ class Codeset:
                 f"{key or repr(text)} is {what}",
                 (),
                 day,
+                False,
+                self._label,
             )
-        return self._dated(text, record, Node(self, Kind.MODIFIER, key), day)
+        return self._dated(text, record, day)
 
-    def _dated(self, text: str, record: Record, node: Node, day: dt.date) -> CodeCheck:
+    def _dated(self, text: str, record: Record, day: dt.date) -> CodeCheck:
         """The check of an existing code or modifier on ``day``: its dates."""
         key = record.code
         if record.added is not None and day < record.added:
@@ -513,7 +645,8 @@ class Codeset:
                 self._before_file(f"{key} takes effect on {record.added.isoformat()}", day),
                 (),
                 day,
-                node,
+                True,
+                self._label,
             )
         if record.terminated is not None and day > record.terminated:
             said, valid = self._replacements(record, day)
@@ -521,7 +654,14 @@ class Codeset:
                 f"; replaced by {said}" if said else ""
             )
             return CodeCheck(
-                text, key, Problem.TERMINATED, self._before_file(message, day), valid, day, node
+                text,
+                key,
+                Problem.TERMINATED,
+                self._before_file(message, day),
+                valid,
+                day,
+                True,
+                self._label,
             )
         message = f"{key} is valid on {day.isoformat()}"
         if day < self._release.effective:
@@ -531,7 +671,7 @@ class Codeset:
                 f" as far as the {self._release.label} file says (CMS's next quarterly file "
                 f"takes effect on {self._next_quarter.isoformat()})"
             )
-        return CodeCheck(text, key, None, message, (), day, node)
+        return CodeCheck(text, key, None, message, (), day, True, self._label)
 
     def _replacements(self, record: Record, day: dt.date) -> tuple[str, tuple[str, ...]]:
         """What the file names as replacing a terminated ``record`` (its

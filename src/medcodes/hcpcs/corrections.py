@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from attrs import frozen
 
+from .._repr import bounded
 from .._xlsx import excel_date, read_sheet
 from ..errors import ParseError
 from ..sources import (
@@ -32,6 +33,7 @@ __all__ = ["Correction", "load_corrections"]
 CORRECTIONS_NAME = re.compile(r"(?i)correction\w*\.xlsx$")
 
 
+@bounded
 @frozen
 class Correction:
     """One corrected code.

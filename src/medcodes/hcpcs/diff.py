@@ -6,6 +6,7 @@ files a year apart is not the whole story)."""
 from __future__ import annotations
 
 import enum
+import html
 import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -15,6 +16,7 @@ from attrs import field, frozen
 
 from .._args import as_enum, text_arg, upper_key
 from .._records import records_to_csv
+from .._repr import bounded
 from ..errors import UsageError
 from .codeset import Codeset
 from .model import ActionCode, Record
@@ -22,7 +24,7 @@ from .model import ActionCode, Record
 __all__ = ["AnnouncedChange", "Change", "ChangeKind", "Disagreement", "HcpcsDiff", "diff"]
 
 
-class ChangeKind(enum.Enum):
+class ChangeKind(enum.StrEnum):
     """The kinds of change between two HCPCS files."""
 
     ADDED = "added"
@@ -80,6 +82,7 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+@bounded
 @frozen
 class Change:
     """One change of one code or modifier (the shape of the ICD-10-CM
@@ -101,20 +104,23 @@ class Change:
     detail: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain dict with the keys of the ICD-10-CM records."""
+        """A plain dict with the keys of the ICD-10-CM records; absent text is
+        ``""``. ``billable`` is ``None`` here (a change alone cannot say):
+        :meth:`HcpcsDiff.to_records` fills it, and adds the ``section``."""
         return {
             "code": self.code,
             "change": self.kind.value,
             "level": self.level,
             "billable": None,
-            "before": self.before,
-            "after": self.after,
-            "note_kind": None,
-            "detail": self.detail,
+            "before": self.before or "",
+            "after": self.after or "",
+            "note_kind": "",
+            "detail": self.detail or "",
             "related": [],
         }
 
 
+@bounded
 @frozen
 class AnnouncedChange:
     """What the newer file says of a code through its action code.
@@ -129,6 +135,7 @@ class AnnouncedChange:
     action: ActionCode | str
 
 
+@bounded
 @frozen
 class Disagreement:
     """A code whose action code in the newer file does not match what changed
@@ -188,8 +195,8 @@ class HcpcsDiff:
 
     old: Codeset = field(repr=False)
     new: Codeset = field(repr=False)
-    changes: tuple[Change, ...]
-    announced: tuple[AnnouncedChange, ...]
+    changes: tuple[Change, ...] = field(repr=False)
+    announced: tuple[AnnouncedChange, ...] = field(repr=False)
 
     def __iter__(self) -> Iterator[Change]:
         return iter(self.changes)
@@ -242,13 +249,55 @@ class HcpcsDiff:
         return tuple(out)
 
     def to_records(self) -> list[dict[str, Any]]:
-        """Every computed change as a plain dict."""
-        return [c.to_dict() for c in self.changes]
+        """Every computed change as a plain dict (:meth:`Change.to_dict`), with
+        ``billable`` (a procedure code without a termination date, in the
+        newer file; the older one for a deletion) and ``section`` (the code's
+        letter, ``""`` for a modifier). Every column holds one type (absent
+        text is ``""``), so a pandas or polars frame needs no schema.
+
+        >>> import medcodes
+        >>> hc = medcodes.hcpcs.load()
+        >>> medcodes.hcpcs.diff(hc, hc).to_records()
+        []
+        """
+        rows = []
+        for c in self.changes:
+            row = c.to_dict()
+            side = self.old if c.kind is ChangeKind.DELETED else self.new
+            record = side._codes.get(c.code) if c.level == "code" else None
+            row["billable"] = record is not None and record.terminated is None
+            row["section"] = c.code[0] if c.level == "code" else ""
+            rows.append(row)
+        return rows
 
     def to_csv(self) -> str:
         """The computed changes as CSV text, in the columns of the ICD-10-CM
         :meth:`~medcodes.icd10cm.ReleaseDiff.to_csv` (one file format for both)."""
         return records_to_csv(self.to_records())
+
+    def __repr__(self) -> str:
+        return (
+            f"<HcpcsDiff {self.old.release.label} -> {self.new.release.label}: "
+            f"{len(self.changes)} changes, {len(self.announced)} announced>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The counts as an HTML table (for notebooks)."""
+        head = html.escape(f"{self.old.release.label} -> {self.new.release.label}")
+        counts = Counter((c.level, c.kind) for c in self.changes)
+        kinds = [k for k in ChangeKind if any(counts[lv, k] for lv in ("code", "modifier"))]
+        header = "".join(f"<th>{html.escape(k.value)}</th>" for k in kinds)
+        rows = "".join(
+            f"<tr><td>{level}s</td>"
+            + "".join(f"<td style='text-align:right'>{counts[level, k]:,}</td>" for k in kinds)
+            + "</tr>"
+            for level in ("code", "modifier")
+        )
+        return (
+            f"<p><b>HCPCS Level II changes: {head}</b> ({len(self.changes):,} changes, "
+            f"{len(self.announced):,} announced by the newer file)</p>"
+            f"<table><tr><th></th>{header}</tr>{rows}</table>"
+        )
 
     def to_json(self) -> str:
         """The releases, the summary, every computed change and every announced

@@ -78,6 +78,9 @@ def load(
         root = resources.files("medcodes") / "_bundled"
         with resources.as_file(root / BUNDLED) as path:
             hc = load(path, year=2025, month=1, max_bytes=max_bytes)
+        # Its nodes pickle as references to the bundled file (medcodes._pickles).
+        digests = tuple(s.sha256 for s in hc.release.sources)
+        object.__setattr__(hc, "_bundled", ("hcpcs", (2025, 1), digests))
         if year is None and month is None:
             r = hc.release
             _warn_if_stale("hcpcs", r.effective, r.label, r.next_quarter - dt.timedelta(days=1))

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
+import attrs
 from attrs import field, frozen
 
 from .._dates import as_date
+from .._repr import bounded
 from ..catalog import _next_effective
 from ..sources import SourceFile
 
@@ -24,13 +27,13 @@ __all__ = [
 ]
 
 
-class _Coded(enum.Enum):
+class _Coded(enum.StrEnum):
     """An enum whose value is the official code, with the official meaning."""
 
     @property
     def meaning(self) -> str:
         """The official meaning, as in the record layout."""
-        return _MEANINGS[self]
+        return _MEANINGS[type(self), self.value]
 
 
 class ActionCode(_Coded):
@@ -152,108 +155,151 @@ class TypeOfService(_Coded):
     THIRD_OPINION = "Z"
 
 
-_MEANINGS: dict[_Coded, str] = {
-    ActionCode.ADD: "Add procedure or modifier code",
-    ActionCode.BOTH: "Change in both administrative data field and long description",
-    ActionCode.LONG_DESCRIPTION: "Change in long description",
-    ActionCode.DISCONTINUE: "Discontinue procedure or modifier code",
-    ActionCode.ADMINISTRATIVE: "Change in administrative data field",
-    ActionCode.NO_CHANGE: "No maintenance for this code",
-    ActionCode.PAYMENT: "Payment change (MOG, pricing indicator codes, anesthesia base units, "
-    "Ambulatory Surgical Centers)",
-    ActionCode.REACTIVATE: "Re-activate discontinued/deleted procedure or modifier code",
-    ActionCode.SHORT_DESCRIPTION: "Change in short description of procedure code",
-    ActionCode.MISCELLANEOUS: "Miscellaneous change (BETOS, type of service)",
-    CoverageCode.CARRIER_JUDGMENT: "Carrier judgment",
-    CoverageCode.SPECIAL_INSTRUCTIONS: "Special coverage instructions apply",
-    CoverageCode.NOT_PAYABLE: "Not payable by Medicare",
-    CoverageCode.NON_COVERED: "Non-covered by Medicare",
-    CoverageCode.NON_COVERED_BY_STATUTE: "Non-covered by Medicare statute",
-    PricingIndicator.NOT_SEPARATELY_PRICED: "Service not separately priced by part B",
-    PricingIndicator.NATIONAL_RVU: "Price established using national RVU's",
-    PricingIndicator.NATIONAL_ANESTHESIA_BASE_UNITS: "Price established using national "
-    "anesthesia base units",
-    PricingIndicator.CARRIER_PRICED: "Price established by carriers",
-    PricingIndicator.LAB_NATIONAL_LIMITATION: "Price subject to national limitation amount",
-    PricingIndicator.LAB_CARRIER_PRICED: "Price established by carriers (clinical lab)",
-    PricingIndicator.DME_FREQUENTLY_SERVICED: "Frequently serviced DME",
-    PricingIndicator.DME_INEXPENSIVE: "Inexpensive & routinely purchased DME",
-    PricingIndicator.OXYGEN: "Oxygen and oxygen equipment",
-    PricingIndicator.DME_SUPPLIES: "DME supplies",
-    PricingIndicator.SURGICAL_DRESSINGS: "Surgical dressings",
-    PricingIndicator.DME_CAPPED_RENTAL: "Capped rental DME",
-    PricingIndicator.OSTOMY_TRACHEOSTOMY_UROLOGICAL: "Ostomy, tracheostomy and urological supplies",
-    PricingIndicator.ORTHOTICS_PROSTHETICS: "Orthotics, prosthetics, prosthetic devices & "
-    "vision services",
-    PricingIndicator.PARENTERAL_ENTERAL: "Parenteral and Enteral Nutrition",
-    PricingIndicator.LYMPHEDEMA_COMPRESSION: "Lymphedema Compression Treatment Items "
-    "(eff 1/1/2024)",
-    PricingIndicator.CUSTOMIZED_DME: "Customized DME items",
-    PricingIndicator.DMEPOS_CARRIER_PRICED: "Carrier priced (DMEPOS)",
-    PricingIndicator.DRUGS: "Drugs",
-    PricingIndicator.REASONABLE_CHARGE: "Reasonable charge",
-    PricingIndicator.STATUTE: "Statute",
-    PricingIndicator.VACCINATIONS: "Vaccinations",
-    PricingIndicator.SPLINTS_CASTS: "Splints and Casts",
-    PricingIndicator.IOL_PHYSICIAN_OFFICE: "IOL's inserted in a physician's office",
-    PricingIndicator.OTHER_CARRIER_PRICED: "Other carrier priced",
-    PricingIndicator.NOT_ESTABLISHED: "Value not established",
-    MultiplePricingIndicator.NOT_APPLICABLE_NOT_PRICED: "Not applicable as HCPCS not priced "
-    "separately by part B or value not established",
-    MultiplePricingIndicator.SINGLE_METHODOLOGY: "Not applicable as HCPCS priced under one "
-    "methodology",
-    MultiplePricingIndicator.PROFESSIONAL_RVU_TECHNICAL_CARRIER: "Professional component "
-    "priced using RVU's, technical component and global service by carriers",
-    MultiplePricingIndicator.LAB_INTERPRETATION_RVU: "Physician interpretation of clinical lab "
-    "service priced under the physician fee schedule, lab service under the lab fee schedule",
-    MultiplePricingIndicator.PSYCHOLOGIST: "Physician / clinical psychologist fee schedules "
-    "(not applicable as of January 1, 1998)",
-    MultiplePricingIndicator.PSYCHOLOGIST_SOCIAL_WORKER: "Physician / psychologist / social "
-    "worker fee schedules (not applicable as of January 1, 1998)",
-    MultiplePricingIndicator.CARRIER_PSYCHOLOGIST_SOCIAL_WORKER: "Carrier-priced physician / "
-    "psychologist / social worker (not applicable as of January 1, 1998)",
-    MultiplePricingIndicator.LAB_WITH_BLOOD_PRODUCTS: "Clinical lab service priced under "
-    "reasonable charge with blood products, else under the lab fee schedule",
-    TypeOfService.MEDICAL_CARE: "Medical care",
-    TypeOfService.SURGERY: "Surgery",
-    TypeOfService.CONSULTATION: "Consultation",
-    TypeOfService.DIAGNOSTIC_RADIOLOGY: "Diagnostic radiology",
-    TypeOfService.DIAGNOSTIC_LAB: "Diagnostic laboratory",
-    TypeOfService.THERAPEUTIC_RADIOLOGY: "Therapeutic radiology",
-    TypeOfService.ANESTHESIA: "Anesthesia",
-    TypeOfService.ASSISTANT_AT_SURGERY: "Assistant at surgery",
-    TypeOfService.OTHER_MEDICAL: "Other medical items or services",
-    TypeOfService.WHOLE_BLOOD: "Whole blood",
-    TypeOfService.USED_DME: "Used durable medical equipment",
-    TypeOfService.AMBULANCE: "Ambulance",
-    TypeOfService.ENTERAL_PARENTERAL: "Enteral/parenteral nutrients/supplies",
-    TypeOfService.ASC_FACILITY: "Ambulatory surgical center (facility usage)",
-    TypeOfService.IMMUNOSUPPRESSIVE_DRUGS: "Immunosuppressive drugs",
-    TypeOfService.DIABETIC_SHOES: "Diabetic shoes",
-    TypeOfService.HEARING_ITEMS: "Hearing items and services",
-    TypeOfService.ESRD_SUPPLIES: "ESRD supplies",
-    TypeOfService.MONTHLY_CAPITATION_DIALYSIS: "Monthly capitation payment for dialysis",
-    TypeOfService.KIDNEY_DONOR: "Kidney donor",
-    TypeOfService.LUMP_SUM_PURCHASE: "Lump sum purchase of DME, prosthetics, orthotics",
-    TypeOfService.VISION_ITEMS: "Vision items or services",
-    TypeOfService.DME_RENTAL: "Rental of DME",
-    TypeOfService.SURGICAL_DRESSINGS: "Surgical dressings or other medical supplies",
-    TypeOfService.OUTPATIENT_MENTAL_HEALTH: "Outpatient mental health treatment limitation",
-    TypeOfService.OCCUPATIONAL_THERAPY: "Occupational therapy",
-    TypeOfService.PNEUMOCOCCAL_FLU_VACCINE: "Pneumococcal/flu vaccine",
-    TypeOfService.PHYSICAL_THERAPY: "Physical therapy",
-    TypeOfService.HIGH_RISK_SCREENING_MAMMOGRAPHY: "High risk screening mammography "
-    "(obsolete 1/1/98)",
-    TypeOfService.LOW_RISK_SCREENING_MAMMOGRAPHY: "Low risk screening mammography "
-    "(obsolete 1/1/98)",
-    TypeOfService.HOSPICE: "Hospice services (discontinued 01/95)",
-    TypeOfService.DME_PURCHASE_INSTALLMENT: "Purchase of DME (installment basis) "
-    "(discontinued 04/95)",
-    TypeOfService.SECOND_OPINION: "Second opinion on elective surgery (obsoleted 1/97)",
-    TypeOfService.THIRD_OPINION: "Third opinion on elective surgery (obsoleted 1/97)",
-}
+#: (enum class, code) -> official meaning: StrEnum members of different tables are equal
+#: when their codes are (``ActionCode.SHORT_DESCRIPTION == CoverageCode.NON_COVERED_BY_STATUTE``).
+_MEANING_LIST: tuple[tuple[_Coded, str], ...] = (
+    (ActionCode.ADD, "Add procedure or modifier code"),
+    (ActionCode.BOTH, "Change in both administrative data field and long description"),
+    (ActionCode.LONG_DESCRIPTION, "Change in long description"),
+    (ActionCode.DISCONTINUE, "Discontinue procedure or modifier code"),
+    (ActionCode.ADMINISTRATIVE, "Change in administrative data field"),
+    (ActionCode.NO_CHANGE, "No maintenance for this code"),
+    (
+        ActionCode.PAYMENT,
+        "Payment change (MOG, pricing indicator codes, anesthesia base units, "
+        "Ambulatory Surgical Centers)",
+    ),
+    (ActionCode.REACTIVATE, "Re-activate discontinued/deleted procedure or modifier code"),
+    (ActionCode.SHORT_DESCRIPTION, "Change in short description of procedure code"),
+    (ActionCode.MISCELLANEOUS, "Miscellaneous change (BETOS, type of service)"),
+    (CoverageCode.CARRIER_JUDGMENT, "Carrier judgment"),
+    (CoverageCode.SPECIAL_INSTRUCTIONS, "Special coverage instructions apply"),
+    (CoverageCode.NOT_PAYABLE, "Not payable by Medicare"),
+    (CoverageCode.NON_COVERED, "Non-covered by Medicare"),
+    (CoverageCode.NON_COVERED_BY_STATUTE, "Non-covered by Medicare statute"),
+    (PricingIndicator.NOT_SEPARATELY_PRICED, "Service not separately priced by part B"),
+    (PricingIndicator.NATIONAL_RVU, "Price established using national RVU's"),
+    (
+        PricingIndicator.NATIONAL_ANESTHESIA_BASE_UNITS,
+        "Price established using national anesthesia base units",
+    ),
+    (PricingIndicator.CARRIER_PRICED, "Price established by carriers"),
+    (PricingIndicator.LAB_NATIONAL_LIMITATION, "Price subject to national limitation amount"),
+    (PricingIndicator.LAB_CARRIER_PRICED, "Price established by carriers (clinical lab)"),
+    (PricingIndicator.DME_FREQUENTLY_SERVICED, "Frequently serviced DME"),
+    (PricingIndicator.DME_INEXPENSIVE, "Inexpensive & routinely purchased DME"),
+    (PricingIndicator.OXYGEN, "Oxygen and oxygen equipment"),
+    (PricingIndicator.DME_SUPPLIES, "DME supplies"),
+    (PricingIndicator.SURGICAL_DRESSINGS, "Surgical dressings"),
+    (PricingIndicator.DME_CAPPED_RENTAL, "Capped rental DME"),
+    (
+        PricingIndicator.OSTOMY_TRACHEOSTOMY_UROLOGICAL,
+        "Ostomy, tracheostomy and urological supplies",
+    ),
+    (
+        PricingIndicator.ORTHOTICS_PROSTHETICS,
+        "Orthotics, prosthetics, prosthetic devices & vision services",
+    ),
+    (PricingIndicator.PARENTERAL_ENTERAL, "Parenteral and Enteral Nutrition"),
+    (
+        PricingIndicator.LYMPHEDEMA_COMPRESSION,
+        "Lymphedema Compression Treatment Items (eff 1/1/2024)",
+    ),
+    (PricingIndicator.CUSTOMIZED_DME, "Customized DME items"),
+    (PricingIndicator.DMEPOS_CARRIER_PRICED, "Carrier priced (DMEPOS)"),
+    (PricingIndicator.DRUGS, "Drugs"),
+    (PricingIndicator.REASONABLE_CHARGE, "Reasonable charge"),
+    (PricingIndicator.STATUTE, "Statute"),
+    (PricingIndicator.VACCINATIONS, "Vaccinations"),
+    (PricingIndicator.SPLINTS_CASTS, "Splints and Casts"),
+    (PricingIndicator.IOL_PHYSICIAN_OFFICE, "IOL's inserted in a physician's office"),
+    (PricingIndicator.OTHER_CARRIER_PRICED, "Other carrier priced"),
+    (PricingIndicator.NOT_ESTABLISHED, "Value not established"),
+    (
+        MultiplePricingIndicator.NOT_APPLICABLE_NOT_PRICED,
+        "Not applicable as HCPCS not priced separately by part B or value not established",
+    ),
+    (
+        MultiplePricingIndicator.SINGLE_METHODOLOGY,
+        "Not applicable as HCPCS priced under one methodology",
+    ),
+    (
+        MultiplePricingIndicator.PROFESSIONAL_RVU_TECHNICAL_CARRIER,
+        "Professional component "
+        "priced using RVU's, technical component and global service by carriers",
+    ),
+    (
+        MultiplePricingIndicator.LAB_INTERPRETATION_RVU,
+        "Physician interpretation of clinical lab "
+        "service priced under the physician fee schedule, lab service under the lab fee schedule",
+    ),
+    (
+        MultiplePricingIndicator.PSYCHOLOGIST,
+        "Physician / clinical psychologist fee schedules (not applicable as of January 1, 1998)",
+    ),
+    (
+        MultiplePricingIndicator.PSYCHOLOGIST_SOCIAL_WORKER,
+        "Physician / psychologist / social "
+        "worker fee schedules (not applicable as of January 1, 1998)",
+    ),
+    (
+        MultiplePricingIndicator.CARRIER_PSYCHOLOGIST_SOCIAL_WORKER,
+        "Carrier-priced physician / "
+        "psychologist / social worker (not applicable as of January 1, 1998)",
+    ),
+    (
+        MultiplePricingIndicator.LAB_WITH_BLOOD_PRODUCTS,
+        "Clinical lab service priced under "
+        "reasonable charge with blood products, else under the lab fee schedule",
+    ),
+    (TypeOfService.MEDICAL_CARE, "Medical care"),
+    (TypeOfService.SURGERY, "Surgery"),
+    (TypeOfService.CONSULTATION, "Consultation"),
+    (TypeOfService.DIAGNOSTIC_RADIOLOGY, "Diagnostic radiology"),
+    (TypeOfService.DIAGNOSTIC_LAB, "Diagnostic laboratory"),
+    (TypeOfService.THERAPEUTIC_RADIOLOGY, "Therapeutic radiology"),
+    (TypeOfService.ANESTHESIA, "Anesthesia"),
+    (TypeOfService.ASSISTANT_AT_SURGERY, "Assistant at surgery"),
+    (TypeOfService.OTHER_MEDICAL, "Other medical items or services"),
+    (TypeOfService.WHOLE_BLOOD, "Whole blood"),
+    (TypeOfService.USED_DME, "Used durable medical equipment"),
+    (TypeOfService.AMBULANCE, "Ambulance"),
+    (TypeOfService.ENTERAL_PARENTERAL, "Enteral/parenteral nutrients/supplies"),
+    (TypeOfService.ASC_FACILITY, "Ambulatory surgical center (facility usage)"),
+    (TypeOfService.IMMUNOSUPPRESSIVE_DRUGS, "Immunosuppressive drugs"),
+    (TypeOfService.DIABETIC_SHOES, "Diabetic shoes"),
+    (TypeOfService.HEARING_ITEMS, "Hearing items and services"),
+    (TypeOfService.ESRD_SUPPLIES, "ESRD supplies"),
+    (TypeOfService.MONTHLY_CAPITATION_DIALYSIS, "Monthly capitation payment for dialysis"),
+    (TypeOfService.KIDNEY_DONOR, "Kidney donor"),
+    (TypeOfService.LUMP_SUM_PURCHASE, "Lump sum purchase of DME, prosthetics, orthotics"),
+    (TypeOfService.VISION_ITEMS, "Vision items or services"),
+    (TypeOfService.DME_RENTAL, "Rental of DME"),
+    (TypeOfService.SURGICAL_DRESSINGS, "Surgical dressings or other medical supplies"),
+    (TypeOfService.OUTPATIENT_MENTAL_HEALTH, "Outpatient mental health treatment limitation"),
+    (TypeOfService.OCCUPATIONAL_THERAPY, "Occupational therapy"),
+    (TypeOfService.PNEUMOCOCCAL_FLU_VACCINE, "Pneumococcal/flu vaccine"),
+    (TypeOfService.PHYSICAL_THERAPY, "Physical therapy"),
+    (
+        TypeOfService.HIGH_RISK_SCREENING_MAMMOGRAPHY,
+        "High risk screening mammography (obsolete 1/1/98)",
+    ),
+    (
+        TypeOfService.LOW_RISK_SCREENING_MAMMOGRAPHY,
+        "Low risk screening mammography (obsolete 1/1/98)",
+    ),
+    (TypeOfService.HOSPICE, "Hospice services (discontinued 01/95)"),
+    (
+        TypeOfService.DME_PURCHASE_INSTALLMENT,
+        "Purchase of DME (installment basis) (discontinued 04/95)",
+    ),
+    (TypeOfService.SECOND_OPINION, "Second opinion on elective surgery (obsoleted 1/97)"),
+    (TypeOfService.THIRD_OPINION, "Third opinion on elective surgery (obsoleted 1/97)"),
+)
+_MEANINGS: dict[tuple[type[_Coded], str], str] = {(type(k), k.value): v for k, v in _MEANING_LIST}
 
 
+@bounded
 @frozen
 class Release:
     """Which HCPCS release a codeset holds.
@@ -301,6 +347,7 @@ class Release:
         return self.effective <= day < end
 
 
+@bounded
 @frozen
 class Record:
     """One procedure code or modifier: every field of the record layout.
@@ -382,6 +429,32 @@ class Record:
     unknown_values: tuple[str, ...] = ()
     defects: tuple[str, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a plain dict, one key per field: text as ``str``
+        (``""`` when blank), coded values as their official code (``str``),
+        repeated fields as lists of ``str``, flags as ``bool``, numbers as
+        ``int`` and dates as :class:`datetime.date`. A blank number or date is
+        ``None`` (there is no empty date); ``pandas.DataFrame`` takes the rows
+        as they are, and polars too once a column has a value in its first
+        100 rows (else pass ``infer_schema_length=None``).
+
+        >>> import medcodes
+        >>> row = medcodes.hcpcs.load().record("J9308").to_dict()
+        >>> row["coverage"], row["types_of_service"], row["statute"], row["added"]
+        ('C', ['1', 'P'], '', datetime.date(2016, 1, 1))
+        """
+        out: dict[str, Any] = {}
+        for f in attrs.fields(Record):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = [str(v) for v in value]
+            elif isinstance(value, enum.Enum):
+                value = str(value.value)
+            elif value is None and f.name in _TEXT_FIELDS:
+                value = ""
+            out[f.name] = value
+        return out
+
     def is_valid_on(self, day: dt.date) -> bool:
         """Valid for a date of service: added on or before it and not
         terminated before it (DOMAIN.md §8.7). A ``datetime`` counts as its date."""
@@ -389,3 +462,21 @@ class Record:
         if self.added is not None and day < self.added:
             return False
         return self.terminated is None or day <= self.terminated
+
+
+#: The text fields of a :class:`Record` that may be blank (``None``): ``""`` in
+#: :meth:`Record.to_dict`, so that their columns hold text only.
+_TEXT_FIELDS = frozenset(
+    (
+        "short_description",
+        "multiple_pricing_indicator",
+        "statute",
+        "coverage",
+        "asc_payment_group",
+        "mog_payment_group",
+        "mog_policy_indicator",
+        "processing_note",
+        "betos",
+        "action",
+    )
+)

@@ -17,6 +17,7 @@ import re
 
 from attrs import frozen
 
+from .._repr import bounded
 from .._textfile import split_lines
 from .._xlsx import read_rows
 from ..errors import ParseError
@@ -57,6 +58,7 @@ _LABELS = (
 )
 
 
+@bounded
 @frozen
 class TransactionRow:
     """One line of a transaction report.
@@ -77,6 +79,7 @@ class TransactionRow:
     line: int
 
 
+@bounded
 @frozen
 class TransactionReport:
     """A parsed transaction report: its rows in file order."""

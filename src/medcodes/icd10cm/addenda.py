@@ -17,6 +17,7 @@ import re
 
 from attrs import frozen
 
+from .._repr import bounded
 from .._textfile import split_lines
 from ..errors import MismatchError, ParseError, UsageError
 from ..sources import (
@@ -44,7 +45,7 @@ __all__ = [
 ADDENDA_NAME = re.compile(r"(?i)icd10cm[-_ ](order|codes)[-_ ]addenda.*\.txt$")
 
 
-class AddendaAction(enum.Enum):
+class AddendaAction(enum.StrEnum):
     """The action of one addenda line, as written."""
 
     ADD = "Add"
@@ -53,13 +54,14 @@ class AddendaAction(enum.Enum):
     REVISE_TO = "Revise to"
 
 
-class AddendaType(enum.Enum):
+class AddendaType(enum.StrEnum):
     """Which file the addenda describe."""
 
     ORDER = "order"
     CODES = "codes"
 
 
+@bounded
 @frozen
 class AddendaLine:
     """One change line.
@@ -79,6 +81,7 @@ class AddendaLine:
     short_title: str | None = None
 
 
+@bounded
 @frozen
 class AddendaCounts:
     """One summary block (headers, or codes), in the addenda's own terms.
@@ -104,6 +107,7 @@ class AddendaCounts:
     short_title_only: int | None = None
 
 
+@bounded
 @frozen
 class Addenda:
     """A parsed addenda file.

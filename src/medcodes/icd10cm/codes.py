@@ -16,6 +16,7 @@ import re
 
 from attrs import frozen
 
+from .._repr import bounded
 from ..errors import ParseError
 from .order import first_lines, text_lines
 
@@ -24,6 +25,7 @@ __all__ = ["CodesFile"]
 _RECORD = re.compile(r"([A-Z][0-9A-Z]{2}[0-9A-Z]{0,4}) +(\S.*?)\s*")
 
 
+@bounded
 @frozen
 class CodesFile:
     """A codes file as parallel columns.

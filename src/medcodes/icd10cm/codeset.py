@@ -9,10 +9,12 @@ data and a release can be held beside another without sharing anything.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import html
+from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
 from typing import Any, overload
 
+from .. import _pickles
 from .._args import text_arg, upper_key
 from .._gc import paused_gc
 from ..bulk import CodeChecks
@@ -77,12 +79,18 @@ class Node:
     """An immutable view of one node of a :class:`Codeset` (chapter, block,
     category, subcategory or code).
 
-    Nodes compare equal when they are the same entry of the same codeset: the
-    same code in two releases (or in a codeset and its unpickled copy) gives two
+    Nodes compare equal when they are the same entry of the same codeset (or
+    of two loads of the same bundled release): the same code in two releases
+    (or in a codeset loaded from your files and its unpickled copy) gives two
     different nodes; compare ``node.key`` for that, or look a node up in the
-    other release (``old[node]``). A pickled node carries its whole codeset.
-    Get them from a codeset (``cm["E11.65"]``), never construct them. Within a
-    release, nodes sort in official order.
+    other release (``old[node]``). Get them from a codeset (``cm["E11.65"]``),
+    never construct them. Within a release, nodes sort in official order.
+    Immutable: no attribute can be set or deleted.
+
+    A node of a bundled release pickles as a reference (the release and the
+    node's position, a few hundred bytes) and unpickles, in any process, to the
+    node of that bundled release, loaded once per process. A node of a release
+    loaded from your own files pickles with its whole codeset.
 
     >>> import medcodes
     >>> cm = medcodes.icd10cm.load()
@@ -96,19 +104,30 @@ class Node:
     """
 
     __slots__ = ("_cs", "_i")
+    _cs: Codeset
+    _i: int
 
     def __init__(self, codeset: Codeset, index: int) -> None:
-        self._cs = codeset  # private: a node is a view, fixed once made
-        self._i = index
+        _set_codeset(self, codeset)  # a node is a view, fixed once made
+        _set_index(self, index)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Node is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Node is immutable")
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Node) and other._cs is self._cs and other._i == self._i
+        if not isinstance(other, Node) or other._i != self._i:
+            return False
+        a, b = self._cs, other._cs  # one codeset, or two loads of one bundled release
+        return a is b or (a._bundled is not None and a._bundled == b._bundled)
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
     def __hash__(self) -> int:
-        return hash((id(self._cs), self._i))
+        return hash((self._cs._identity, self._i))
 
     def __lt__(self, other: Node) -> bool:
         return self._i < _same_release(self, other)._i
@@ -316,13 +335,113 @@ class Node:
         return self._cs._store.section_index.get(self._i, ())
 
     def __repr__(self) -> str:
-        return f"<Node {self.code} {self.kind.value}: {self.title!r}>"
+        return f"<Node {self.code} {self.kind.value}: {_shorten(self.title)!r}>"
 
     def __str__(self) -> str:
         return self.code
 
+    def __format__(self, spec: str) -> str:
+        """As its code: ``f"{node:>10}"`` pads ``node.code``."""
+        return format(self.code, spec)
+
+    def _repr_html_(self) -> str:
+        """A small table for notebooks: code, title, billable, path."""
+        path = [a.code for a in reversed(list(self.ancestors()))]
+        return _html_row_table(
+            ("code", self.code),
+            ("title", self.title),
+            ("kind", self.kind.value),
+            ("billable", "yes" if self.billable else "no"),
+            ("path", " > ".join([*path, self.code])),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The node as a plain dict (``str``, ``bool``, ``int``), one row of
+        :meth:`Codeset.to_records`: ``code``, ``key``, ``kind``, ``title``,
+        ``short_title``, ``billable``, ``parent``, ``chapter``, ``block``,
+        ``depth``. What is absent is ``""`` (no short title, no parent, no
+        chapter or block), never ``None``, so every column has one type.
+
+        >>> import medcodes
+        >>> medcodes.icd10cm.load()["E11.65"].to_dict()["block"]
+        'E08-E13'
+        """
+        parent, chapter, block = self.parent, self.chapter, self.block
+        return {
+            "code": self.code,
+            "key": self.key,
+            "kind": self.kind.value,
+            "title": self.title,
+            "short_title": self.short_title or "",
+            "billable": self.billable,
+            "parent": "" if parent is None else parent.code,
+            "chapter": "" if chapter is None else chapter.code,
+            "block": "" if block is None else block.code,
+            "depth": self.depth,
+        }
+
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_node_at, (self._cs, self._i))
+        cs: Codeset = self._cs
+        ref = cs._bundled
+        if ref is None:
+            return (_node_at, (cs, self._i))
+        _pickles.remember(ref, cs)
+        return (_bundled_node, (ref, self._i))
+
+
+# A node's two slots, set once: Node.__setattr__ refuses every change.
+_set_codeset = Node.__dict__["_cs"].__set__
+_set_index = Node.__dict__["_i"].__set__
+_new_node: Callable[[type[Node]], Node] = object.__new__
+#: The longest title a repr shows whole.
+_REPR_TITLE = 200
+
+
+def _shorten(text: str, width: int = _REPR_TITLE) -> str:
+    """``text``, cut to ``width`` characters with an ellipsis (for reprs)."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _html_row_table(*rows: tuple[str, str]) -> str:
+    cells = "".join(
+        f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:left'>"
+        f"{html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table>{cells}</table>"
+
+
+def _written_forms(st: _Store) -> list[str]:
+    """:attr:`Node.code` of every node of ``st``."""
+    kinds = st.kinds
+    return [
+        k
+        if len(k) <= 3 or kinds[i] is Kind.CHAPTER or kinds[i] is Kind.BLOCK
+        else f"{k[:3]}.{k[3:]}"
+        for i, k in enumerate(st.keys)
+    ]
+
+
+def _chapters_and_blocks(st: _Store) -> list[tuple[str, str]]:
+    """Per node of ``st``: the chapter number and innermost block range it is in
+    (itself for a chapter or block; ``""`` for none), in one pass (pre-order)."""
+    keys, kinds, parents = st.keys, st.kinds, st.parents
+    out: list[tuple[str, str]] = []
+    for i, kind in enumerate(kinds):
+        p = parents[i]
+        chapter, block = out[p] if p >= 0 else ("", "")
+        if kind is Kind.CHAPTER:
+            chapter = keys[i]
+        elif kind is Kind.BLOCK:
+            block = keys[i]
+        out.append((chapter, block))
+    return out
+
+
+def _bundled_node(ref: _pickles.Ref, index: int) -> Node:
+    """The node at ``index`` of bundled release ``ref`` (unpickling)."""
+    cs: Codeset = _pickles.bundled_codeset(ref)
+    return cs._node(index)
 
 
 def _table(data: _TableData, codeset: Codeset) -> Table:
@@ -332,7 +451,7 @@ def _table(data: _TableData, codeset: Codeset) -> Table:
 def _same_release(node: Node, other: object) -> Node:
     """``other``, when it is a node of ``node``'s release (nodes of two releases
     have no order: compare their keys)."""
-    if not isinstance(other, Node) or other._cs is not node._cs:
+    if not isinstance(other, Node) or other._cs._identity != node._cs._identity:
         raise TypeError(f"cannot order {node!r} and {other!r}: not nodes of one release")
     return other
 
@@ -364,9 +483,12 @@ class Codeset:
     __slots__ = (
         "__weakref__",
         "_billable",
+        "_bundled",
         "_deletions",
         "_eindex",
         "_has_notes",
+        "_identity",
+        "_label",
         "_nodes",
         "_release",
         "_roots",
@@ -383,12 +505,16 @@ class Codeset:
         index: Index | None = None,
         eindex: Index | None = None,
         tables: tuple[_TableData, ...] = (),
+        bundled: _pickles.Ref | None = None,
     ) -> None:
         init = object.__setattr__
         init(self, "_term_index", index)
         init(self, "_eindex", eindex)
         init(self, "_tables", {t.kind: t for t in tables})
-        init(self, "_nodes", None)
+        init(self, "_nodes", None)  # every node, once one walk needed them all
+        init(self, "_bundled", bundled)  # set when loaded from the bundled files
+        init(self, "_identity", id(self) if bundled is None else hash(bundled))  # nodes' hash
+        init(self, "_label", release.label)
         init(self, "_rules", None)  # the guidelines index, built on first use
         init(self, "_billable", None)
         init(self, "_deletions", None)  # the typo index of suggestions, built on first use
@@ -398,6 +524,9 @@ class Codeset:
         init(self, "_has_notes", any(s.format == "tabular" for s in release.sources))
 
     _nodes: list[Node] | None
+    _bundled: _pickles.Ref | None
+    _identity: int
+    _label: str
     _rules: _Index | None
     _billable: tuple[int, ...] | None
     _deletions: dict[str, tuple[int, ...]] | None
@@ -416,9 +545,20 @@ class Codeset:
         raise AttributeError("a Codeset is immutable")
 
     # -- internals -------------------------------------------------------
+    def _mark_bundled(self, ref: _pickles.Ref) -> None:
+        """Record that this codeset is the bundled release ``ref`` (by the
+        loader, before anyone else sees it): its nodes pickle as references."""
+        object.__setattr__(self, "_bundled", ref)
+        object.__setattr__(self, "_identity", hash(ref))
+
     def _node(self, i: int) -> Node:
         nodes = self._nodes
-        return nodes[i] if nodes is not None else Node(self, i)
+        if nodes is not None:
+            return nodes[i]
+        node = _new_node(Node)  # Node(self, i), without the call of __init__
+        _set_codeset(node, self)
+        _set_index(node, i)
+        return node
 
     def _all_nodes(self) -> list[Node]:
         nodes = self._nodes
@@ -524,7 +664,20 @@ class Codeset:
             )
 
     def __getitem__(self, text: str | Node) -> Node:
-        i = self._find(text)
+        # The hot path: _find and _node inlined.
+        if isinstance(text, str):
+            st = self._store
+            codes = st.codes
+            i = codes.get(text)
+            if i is None:
+                key = _key_of(text)
+                i = codes.get(key)
+                if i is None:
+                    i = st.chapters.get(key)
+                    if i is None:
+                        i = st.blocks.get(key)
+        else:
+            i = self._find(text)
         if i is None:
             check = _check_code(self, text) if isinstance(text, str) else None
             raise UnknownCodeError(
@@ -532,7 +685,13 @@ class Codeset:
                 check.suggestions if check is not None else (),
                 check.message if check is not None else f"{text!r} is not a code",
             )
-        return self._node(i)
+        nodes = self._nodes
+        if nodes is not None:
+            return nodes[i]
+        node = _new_node(Node)
+        _set_codeset(node, self)
+        _set_index(node, i)
+        return node
 
     @overload
     def get(self, text: str | Node) -> Node | None: ...
@@ -566,8 +725,51 @@ class Codeset:
                 self._term_index,
                 self._eindex,
                 tuple(self._tables.values()),
+                self._bundled,
             ),
         )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every node in official order as a plain dict (``str``, ``bool``,
+        ``int``), the rows of :meth:`Node.to_dict`: ``code``, ``key``,
+        ``kind``, ``title``, ``short_title``, ``billable``, ``parent``,
+        ``chapter``, ``block``, ``depth``. What is absent is ``""``, never
+        ``None``, so ``pandas.DataFrame(cm.to_records())`` and
+        ``polars.DataFrame(...)`` need no schema.
+
+        >>> import medcodes
+        >>> rows = medcodes.icd10cm.load().to_records()
+        >>> len(rows), rows[0]["kind"], rows[0]["parent"], rows[-1]["chapter"]
+        (98505, 'chapter', '', '22')
+        """
+        st = self._store
+        keys, kinds, parents, flags = st.keys, st.kinds, st.parents, st.flags
+        shorts = st.short_titles or {}
+        codes = _written_forms(st)
+        groups = _chapters_and_blocks(st)
+        rows: list[dict[str, Any]] = []
+        depth = [0] * len(keys)
+        for i, key in enumerate(keys):
+            p = parents[i]
+            if p >= 0:
+                depth[i] = depth[p] + 1
+            f = flags[i]
+            chapter, block = groups[i]
+            rows.append(
+                {
+                    "code": codes[i],
+                    "key": key,
+                    "kind": kinds[i].value,
+                    "title": st.title(i),
+                    "short_title": "" if f & GROUP else shorts.get(key, ""),
+                    "billable": bool(f & BILLABLE),
+                    "parent": "" if p < 0 else codes[p],
+                    "chapter": chapter,
+                    "block": block,
+                    "depth": depth[i],
+                }
+            )
+        return rows
 
     # -- collections ---------------------------------------------------------
     def billable_codes(self) -> tuple[Node, ...]:

@@ -16,6 +16,7 @@ A title change of diacritics or spacing only (``Brown-Séquard`` in the XML,
 from __future__ import annotations
 
 import enum
+import html
 import json
 import unicodedata
 from collections import Counter
@@ -27,16 +28,17 @@ from attrs import asdict, field, frozen
 from .._args import as_enum, text_arg, upper_key
 from .._gc import paused_gc
 from .._records import records_to_csv
+from .._repr import bounded
 from ..errors import UsageError
 from .addenda import AddendaAction, AddendaCounts, AddendaLine, AddendaType
-from .codeset import Codeset, display_code
+from .codeset import Codeset, _chapters_and_blocks, display_code
 from .hierarchy import BILLABLE, GENERATED, GROUP, _Store
 from .model import Kind, NoteKind, SeventhCharacterRule
 
 __all__ = ["Change", "ChangeKind", "DiffSummary", "ReleaseDiff", "diff"]
 
 
-class ChangeKind(enum.Enum):
+class ChangeKind(enum.StrEnum):
     """The kinds of change between two releases."""
 
     ADDED = "added"
@@ -59,6 +61,7 @@ class ChangeKind(enum.Enum):
 _RANK = {k: n for n, k in enumerate(ChangeKind)}
 
 
+@bounded
 @frozen
 class Change:
     """One change of one node.
@@ -89,20 +92,25 @@ class Change:
     related: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain dict (strings, bools and lists) for csv, json or pandas."""
+        """A plain dict for csv, json or dataframes: ``code``, ``change``,
+        ``level``, ``before``, ``after``, ``note_kind``, ``detail`` (``str``,
+        ``""`` when absent, never ``None``), ``billable`` (``bool``) and
+        ``related`` (a list of ``str``). :meth:`ReleaseDiff.to_records` adds
+        the chapter and block of each code."""
         return {
             "code": self.code,
             "change": self.kind.value,
             "level": self.level.value,
             "billable": self.billable,
-            "before": self.before,
-            "after": self.after,
-            "note_kind": self.note_kind.value if self.note_kind else None,
-            "detail": self.detail,
+            "before": self.before or "",
+            "after": self.after or "",
+            "note_kind": self.note_kind.value if self.note_kind else "",
+            "detail": self.detail or "",
             "related": list(self.related),
         }
 
 
+@bounded
 @frozen
 class DiffSummary:
     """Counts of changes, in CMS's addenda terms and per kind of change.
@@ -236,7 +244,7 @@ class ReleaseDiff:
 
     old: Codeset = field(repr=False)
     new: Codeset = field(repr=False)
-    changes: tuple[Change, ...]
+    changes: tuple[Change, ...] = field(repr=False)
     compares_headers: bool
     compares_short_titles: bool
     compares_structure: bool
@@ -400,12 +408,62 @@ class ReleaseDiff:
 
     # -- reports ---------------------------------------------------------------------
     def to_records(self) -> list[dict[str, Any]]:
-        """Every change as a plain dict (see :meth:`Change.to_dict`)."""
-        return [c.to_dict() for c in self.changes]
+        """Every change as a plain dict (see :meth:`Change.to_dict`), with the
+        ``chapter`` (number) and ``block`` (range) the node is in, in the newer
+        release (the older one for a deletion; ``""`` when the release has no
+        chapters). Every column holds one type, so a pandas or polars frame
+        needs no schema, and "changes by chapter" is one ``groupby``.
+
+        >>> import medcodes
+        >>> changes = medcodes.icd10cm.diff(medcodes.icd10cm.load(fiscal_year=2025),
+        ...                                 medcodes.icd10cm.load())
+        >>> row = changes.to_records()[0]
+        >>> row["code"], row["chapter"], row["block"], row["detail"]
+        ('B18', '1', 'B15-B19', '')
+        """
+        where = {True: _Groups(self.new), False: _Groups(self.old)}
+        rows = []
+        for c in self.changes:
+            row = c.to_dict()
+            row["chapter"], row["block"] = where[c.kind is not ChangeKind.DELETED].of(c)
+            rows.append(row)
+        return rows
 
     def to_csv(self) -> str:
-        """The records as CSV text (``related`` joined with spaces)."""
+        """The records as CSV text (``related`` joined with spaces), in the
+        columns shared with :meth:`medcodes.hcpcs.HcpcsDiff.to_csv`."""
         return records_to_csv(self.to_records())
+
+    def __repr__(self) -> str:
+        return (
+            f"<ReleaseDiff {self.old.release.label} -> {self.new.release.label}: "
+            f"{len(self.changes)} changes>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The summary as HTML tables (for notebooks)."""
+        s = self.summary()
+        head = html.escape(f"{self.old.release.label} -> {self.new.release.label}")
+        rows = "".join(
+            f"<tr><td>{name}</td>"
+            + "".join(
+                f"<td style='text-align:right'>{v:,}</td>"
+                for v in (c.old_total, c.new_total, c.additions, c.deletions, c.revisions)
+            )
+            + "</tr>"
+            for name, c in (("codes", s.codes), ("headers", s.headers))
+            if c is not None
+        )
+        kinds = "".join(
+            f"<tr><td>{html.escape(k.value)}</td><td style='text-align:right'>{n:,}</td></tr>"
+            for k, n in s.by_kind.items()
+        )
+        return (
+            f"<p><b>ICD-10-CM changes: {head}</b> ({len(self.changes):,} changes)</p>"
+            "<table><tr><th></th><th>old</th><th>new</th><th>added</th><th>deleted</th>"
+            f"<th>revised</th></tr>{rows}</table>"
+            f"<table><tr><th>change</th><th>count</th></tr>{kinds}</table>"
+        )
 
     def to_json(self) -> str:
         """The releases, the summary and every record as JSON text. The keys
@@ -483,6 +541,29 @@ class ReleaseDiff:
             parts += ["", f"## {kind.value} ({len(records):,})", ""]
             parts.extend("- " + _describe(change) for change in records)
         return "\n".join(parts) + "\n"
+
+
+class _Groups:
+    """The chapter and block of each node of one release, by identity."""
+
+    __slots__ = ("cs", "groups")
+
+    def __init__(self, cs: Codeset) -> None:
+        self.cs = cs
+        self.groups = _chapters_and_blocks(cs._store)
+
+    def of(self, c: Change) -> tuple[str, str]:
+        st = self.cs._store
+        key = c.code.replace(".", "") if c.level not in (Kind.CHAPTER, Kind.BLOCK) else c.code
+        table = (
+            st.chapters
+            if c.level is Kind.CHAPTER
+            else st.blocks
+            if c.level is Kind.BLOCK
+            else st.codes
+        )
+        i = table.get(key)
+        return ("", "") if i is None else self.groups[i]
 
 
 def _describe(c: Change) -> str:

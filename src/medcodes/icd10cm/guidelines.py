@@ -21,6 +21,8 @@ import enum
 
 from attrs import frozen
 
+from .._repr import bounded
+
 __all__ = ["PROSE_RULES", "ProseRule", "Record", "RuleKind"]
 
 
@@ -52,6 +54,7 @@ class RuleKind(enum.StrEnum):
     AGE = "age"
 
 
+@bounded
 @frozen
 class ProseRule:
     """One instruction stated only in the words of a note.

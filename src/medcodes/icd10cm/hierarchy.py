@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from attrs import frozen
 
+from .._repr import bounded
 from ..errors import DefectWarning, MismatchError
 from .codes import CodesFile
 from .model import (
@@ -41,6 +42,7 @@ from .order import OrderFile
 __all__ = ["SEVENTH_CHARACTER_EXCEPTIONS", "SeventhCharacterException"]
 
 
+@bounded
 @frozen
 class SeventhCharacterException:
     """A 7th-character restriction stated only in prose in the tabular.

@@ -17,6 +17,7 @@ from attrs import evolve, field, frozen
 
 from .._args import MISSING_MESSAGE, is_missing
 from .._dates import as_date
+from .._repr import bounded
 from ..cache import cached_files
 from ..catalog import CATALOG
 from ..errors import UsageError
@@ -30,7 +31,7 @@ from .validity import CODE_SYNTAX, CodeCheck, Problem
 __all__ = ["CodeEvent", "EventKind", "ReleaseHistory"]
 
 
-class EventKind(enum.Enum):
+class EventKind(enum.StrEnum):
     """What happened to a code in a release."""
 
     #: New in the code's first loaded release, or (for the first release of
@@ -42,6 +43,7 @@ class EventKind(enum.Enum):
     DISAPPEARED = "disappeared"
 
 
+@bounded
 @frozen
 class CodeEvent:
     """One step of a code's history.
@@ -80,6 +82,7 @@ def _by_date(releases: Iterable[Codeset]) -> tuple[Codeset, ...]:
     return ordered
 
 
+@bounded
 @frozen
 class ReleaseHistory:
     """Loaded releases ordered by effective date.

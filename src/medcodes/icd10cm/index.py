@@ -31,6 +31,7 @@ from attrs import frozen
 
 from .._args import text_arg
 from .._gc import paused_gc
+from .._repr import bounded
 from ..errors import ParseError, UsageError
 from ..sources import (
     MAX_BYTES_ICD10CM,
@@ -79,14 +80,14 @@ _PAREN = re.compile(r"\([^()]*\)")
 _WORD = re.compile(r"[0-9a-z]+(?:'[a-z]+)?")
 
 
-class IndexKind(enum.Enum):
+class IndexKind(enum.StrEnum):
     """Which index a file is, by its root ``<title>``."""
 
     DISEASES = "diseases and injuries"
     EXTERNAL_CAUSES = "external causes"
 
 
-class RefKind(enum.Enum):
+class RefKind(enum.StrEnum):
     """The kind of a cross-reference (Official Guidelines I.A.16)."""
 
     SEE = "see"
@@ -95,7 +96,7 @@ class RefKind(enum.Enum):
     SEE_SUBCATEGORY = "see subcategory"
 
 
-class RefStatus(enum.Enum):
+class RefStatus(enum.StrEnum):
     """What a cross-reference's text names."""
 
     TERM = "term"  #: a term of the same index (:attr:`CrossRef.target`)
@@ -105,6 +106,7 @@ class RefStatus(enum.Enum):
     NOT_FOUND = "not found"  #: names nothing of this index
 
 
+@bounded
 @frozen
 class CrossRef:
     """A resolved cross-reference of a term.
@@ -125,6 +127,7 @@ class CrossRef:
     table: str | None = None
 
 
+@bounded
 @frozen
 class EtiologyPair:
     """An etiology code and the manifestation code the index prints in brackets
@@ -828,7 +831,7 @@ class Index:
         )
 
 
-class CodeStatus(enum.Enum):
+class CodeStatus(enum.StrEnum):
     """How an index code stands in the tabular of its release."""
 
     COMPLETE = "complete"  #: a billable code
@@ -837,6 +840,7 @@ class CodeStatus(enum.Enum):
     NOT_FOUND = "not found"  #: not in the tabular
 
 
+@bounded
 @frozen
 class CodeCompletion:
     """An index code looked up in the tabular.
@@ -892,6 +896,7 @@ def complete_code(code: str, codeset: Codeset) -> CodeCompletion:
     return CodeCompletion(text, status, node, missing, seventh, below)
 
 
+@bounded
 @frozen
 class CodeReport:
     """Every code of an index file resolved against its release's tabular.
@@ -916,6 +921,7 @@ class CodeReport:
 # -- diffs ---------------------------------------------------------------------
 
 
+@bounded
 @frozen
 class IndexDiff:
     """The differences between two index files, by term path (essential titles,

@@ -412,7 +412,11 @@ def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -
         ord_c = _Candidate(zip_path, member)
         with paused_gc():
             day = _effective(fiscal_year, effective, april=True)  # both are April updates
-            return _load_files(tab_c, ord_c, fiscal_year, day, max_bytes)
+            cs = _load_files(tab_c, ord_c, fiscal_year, day, max_bytes)
+    # Its nodes pickle as references to this bundled release (medcodes._pickles).
+    digests = tuple(s.sha256 for s in cs.release.sources)
+    cs._mark_bundled(("icd10cm", (fiscal_year, day), digests))
+    return cs
 
 
 def _load_year_from_cache(fiscal_year: int, effective: dt.date | None, max_bytes: int) -> Codeset:

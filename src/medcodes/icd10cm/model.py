@@ -11,6 +11,7 @@ from attrs import field, frozen
 
 from .._args import as_enum
 from .._dates import as_date
+from .._repr import bounded
 from ..catalog import _next_effective
 from ..sources import SourceFile
 
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 
-class Kind(enum.Enum):
+class Kind(enum.StrEnum):
     """The level of a node in the ICD-10-CM hierarchy.
 
     ``CODE`` is any node that may be reported on a claim (billable, "valid for
@@ -47,7 +48,7 @@ class Kind(enum.Enum):
     CODE = "code"
 
 
-class NoteKind(enum.Enum):
+class NoteKind(enum.StrEnum):
     """The kinds of instructional note, named as the tabular XML elements are."""
 
     INCLUDES = "includes"
@@ -61,6 +62,7 @@ class NoteKind(enum.Enum):
     SEVENTH_CHARACTER_NOTE = "sevenChrNote"
 
 
+@bounded
 @frozen
 class Note:
     """One ``<note>`` of an instructional element, with its official text unchanged.
@@ -96,6 +98,7 @@ class Note:
         return self.text.rstrip().endswith(":")
 
 
+@bounded
 @frozen
 class Notes:
     """The instructional notes declared on one node, in file order.
@@ -176,6 +179,7 @@ class Notes:
         return self.of(NoteKind.SEVENTH_CHARACTER_NOTE)
 
 
+@bounded
 @frozen
 class SeventhCharacter:
     """One allowed 7th character (an ``<extension>``).
@@ -192,6 +196,7 @@ class SeventhCharacter:
     notes: tuple[str, ...] = ()
 
 
+@bounded
 @frozen
 class SeventhCharacterRule:
     """A ``sevenChrDef``: the 7th characters required below the declaring node.
@@ -227,6 +232,7 @@ class SeventhCharacterRule:
         return None
 
 
+@bounded
 @frozen
 class IntroSection:
     """One ``<introSection>`` of the tabular's ``<introduction>``: the official
@@ -250,6 +256,7 @@ class IntroSection:
     notes: tuple[str, ...] = ()
 
 
+@bounded
 @frozen
 class SectionRef:
     """One entry of a chapter's ``<sectionIndex>``: a block as the chapter's
@@ -278,6 +285,7 @@ def _fy_start(fiscal_year: int) -> dt.date:
     return dt.date(fiscal_year - 1, 10, 1)
 
 
+@bounded
 @frozen
 class Release:
     """Which release a codeset holds, and the files it came from.

@@ -19,6 +19,7 @@ from operator import itemgetter
 
 from attrs import frozen
 
+from .._repr import bounded
 from .._textfile import check_complete, split_lines
 from ..errors import DefectWarning, ParseError
 
@@ -34,6 +35,7 @@ _SHORTS = itemgetter(slice(16, 76))
 _LONGS = itemgetter(slice(77, None))
 
 
+@bounded
 @frozen
 class OrderRecord:
     """One line of an order file.
@@ -126,6 +128,7 @@ def first_lines(codes: list[str], label: str) -> list[int] | None:
     return sorted(first.values())
 
 
+@bounded
 @frozen
 class OrderFile:
     """An order file as parallel columns (fast to build and to compare).

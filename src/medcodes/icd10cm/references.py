@@ -36,11 +36,13 @@ import re
 from attrs import frozen
 
 from .._args import text_arg
+from .._repr import bounded
 from .hierarchy import BILLABLE, GENERATED, GROUP, _Store
 
 __all__ = ["CodeRef", "parse_references"]
 
 
+@bounded
 @frozen
 class CodeRef:
     """A reference to codes found in a note's text.
@@ -188,6 +190,7 @@ def _end(group: str, end: int) -> int:
 # -- qualifiers -----------------------------------------------------------------
 
 
+@bounded
 @frozen
 class _Filter:
     """What a ``with ...`` clause keeps, as a test on a code's key (no dot).

@@ -24,6 +24,7 @@ from attrs import frozen
 
 from .._args import text_arg
 from .._gc import paused_gc
+from .._repr import bounded
 from ..errors import ParseError, UsageError
 from ..sources import (
     PathArg,
@@ -109,6 +110,7 @@ _CELL_CODE = re.compile(r"[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{0,3})?-?")
 _NO_CODE = frozenset({"-", "--"})
 
 
+@bounded
 @frozen
 class TableRow:
     """One row of a table: a main term (``level`` 0) or a term nested under one.
@@ -150,6 +152,7 @@ class TableRow:
         return " > ".join(self.path)
 
 
+@bounded
 @frozen
 class CellRef:
     """One cell of a table: the row's path, the column and the code written there."""
@@ -162,6 +165,7 @@ class CellRef:
         return f"{' > '.join(self.path)} [{self.column}]: {self.code}"
 
 
+@bounded
 @frozen
 class TableCheck:
     """How the codes of a table resolve against a release (:meth:`Table.check`).
@@ -198,6 +202,7 @@ class TableCheck:
         return "\n".join(lines)
 
 
+@bounded
 @frozen
 class CellChange:
     """A cell whose code differs between two releases of a table."""
@@ -208,6 +213,7 @@ class CellChange:
     new: str | None
 
 
+@bounded
 @frozen
 class TableDiff:
     """What changed between two releases of the same table (:func:`diff_tables`).

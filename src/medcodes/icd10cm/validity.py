@@ -25,13 +25,14 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
-from attrs import evolve, field, frozen
+from attrs import evolve, frozen
 
 from .._args import CPT_CODE, HCPCS_CODE, MISSING_MESSAGE, is_missing, upper_key
 from .._dates import as_date
+from .._repr import bounded
 from ..bulk import CodeChecks, check_many, row_of
 from .codeset import Codeset, Node, display_code, normalize_code
-from .hierarchy import BILLABLE, SEVENTH_CHARACTER_EXCEPTIONS
+from .hierarchy import BILLABLE, GENERATED, SEVENTH_CHARACTER_EXCEPTIONS
 from .model import Kind
 
 __all__ = ["CodeCheck", "Problem", "check_code", "check_codes"]
@@ -43,7 +44,7 @@ _MAX_SUGGESTIONS = 12
 _MAX_TYPOS = 16
 
 
-class Problem(enum.Enum):
+class Problem(enum.StrEnum):
     """Why a code may not be reported."""
 
     #: No value at all: ``None``, NaN, ``pd.NA`` (a blank cell of a claims file);
@@ -68,6 +69,7 @@ class Problem(enum.Enum):
     OUTSIDE_RELEASE = "date of service outside the release"
 
 
+@bounded
 @frozen
 class CodeCheck:
     """The result of :func:`check_code`.
@@ -79,7 +81,13 @@ class CodeCheck:
     :ivar message: a sentence for a person.
     :ivar suggestions: codes (written form) the user may have meant, best first.
     :ivar day: the date of service checked, when one was given.
-    :ivar node: the node, when it exists.
+    :ivar exists: the release has a node of that name (code, header, chapter
+        or block); look it up with ``cm[check.code]``.
+    :ivar release: the label of the release that answered (``""`` when none
+        did: a :class:`~medcodes.icd10cm.ReleaseHistory` with no release for the day).
+
+    A check holds plain values, not the codeset: it pickles in a few hundred
+    bytes.
 
     >>> import medcodes
     >>> check = medcodes.icd10cm.load().check_code("E11")
@@ -97,12 +105,8 @@ class CodeCheck:
     message: str
     suggestions: tuple[str, ...] = ()
     day: dt.date | None = None
-    node: Node | None = field(default=None, eq=False, repr=False)
-
-    @property
-    def exists(self) -> bool:
-        """The release has a node of that name (code, header, chapter or block)."""
-        return self.node is not None
+    exists: bool = False
+    release: str = ""
 
     @property
     def billable(self) -> bool:
@@ -182,7 +186,7 @@ def check_codes(
                 i = codes.get(key)
             if i is not None and flags[i] & BILLABLE:
                 code = key if len(key) <= 3 else key[:3] + "." + key[3:]
-                return (value, code, None, code + " is a valid code", ())
+                return (value, code, None, code + " is a valid code", (), True)
         return row_of(_check_code(codeset, value, suggest), suggest)
 
     def row_on_day(value: Any) -> Any:
@@ -216,7 +220,8 @@ def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
             "against the release in force on that date",
             (),
             day,
-            check.node,
+            check.exists,
+            release.label,
         )
     april = dt.date(release.fiscal_year, 4, 1)
     if not release.is_april_update and day >= april:  # whatever the answer, it may change
@@ -265,8 +270,12 @@ def _check(codeset: Codeset, text: str | Node, suggest: bool) -> CodeCheck:
     if not isinstance(text, str):
         if not isinstance(text, Node):
             if is_missing(text):
-                return CodeCheck(None, None, Problem.MISSING, MISSING_MESSAGE)
-            return CodeCheck(repr(text), None, Problem.MALFORMED, "not a string")
+                return CodeCheck(
+                    None, None, Problem.MISSING, MISSING_MESSAGE, release=codeset._label
+                )
+            return CodeCheck(
+                repr(text), None, Problem.MALFORMED, "not a string", release=codeset._label
+            )
         if text.kind is Kind.CHAPTER or text.kind is Kind.BLOCK:  # not the category B10
             i = codeset._find(text)
             if i is not None:
@@ -296,8 +305,9 @@ def _check(codeset: Codeset, text: str | Node, suggest: bool) -> CodeCheck:
         if st.flags[i] & BILLABLE:  # then ``key`` is the code's key
             if code is None:
                 code = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
-            node = codeset._node(i)
-            return CodeCheck(text, code, None, code + " is a valid code", (), None, node)
+            return CodeCheck(
+                text, code, None, code + " is a valid code", (), None, True, codeset._label
+            )
         return _header(codeset, text, codeset._node(i), suggest)
     key = normalize_code(text)
     if key.isdigit() and len(key) <= 2:  # a chapter number this release does not have
@@ -308,7 +318,7 @@ def _check(codeset: Codeset, text: str | Node, suggest: bool) -> CodeCheck:
             if chapters
             else f"{codeset.release.label} was loaded without its tabular XML: it has no chapters"
         )
-        return CodeCheck(text, None, Problem.UNKNOWN, message)
+        return CodeCheck(text, None, Problem.UNKNOWN, message, release=codeset._label)
     if not CODE_SYNTAX.fullmatch(key):
         # One character too many ("S72.001XA"): the billable codes without it.
         shorter = [key[:p] + key[p + 1 :] for p in range(3, 8)] if len(key) == 8 else []
@@ -324,7 +334,7 @@ def _check(codeset: Codeset, text: str | Node, suggest: bool) -> CodeCheck:
             else f"{text!r} is not an ICD-10-CM code: expected a letter, two letters or "
             f"digits, and up to four more characters (a dot after the third){hint}"
         )
-        return CodeCheck(text, None, Problem.MALFORMED, message, near)
+        return CodeCheck(text, None, Problem.MALFORMED, message, near, release=codeset._label)
     check = _diagnose(codeset, text, key, suggest)
     if HCPCS_CODE.fullmatch(upper_key(text)):  # L5590, not L55.90: a Level II code?
         return evolve(
@@ -344,10 +354,12 @@ def _header(codeset: Codeset, text: str, node: Node, suggest: bool = True) -> Co
             Problem.NOT_BILLABLE,
             f"{node.code} is a {kind.value}, not a code",
             (),
-            node=node,
+            exists=True,
+            release=codeset._label,
         )
-    children = node.children
-    if children and children[0].is_extension:
+    st = codeset._store
+    children = list(codeset._child_indices(node._i))  # indices: no node is made
+    if children and st.flags[children[0]] & GENERATED:
         rule = node.seventh_characters
         chars = rule.chars if rule is not None else ""
         return CodeCheck(
@@ -355,8 +367,9 @@ def _header(codeset: Codeset, text: str, node: Node, suggest: bool = True) -> Co
             node.code,
             Problem.MISSING_SEVENTH_CHARACTER,
             f"{node.code} requires a 7th character ({', '.join(chars)})",
-            tuple(c.code for c in children),
-            node=node,
+            tuple(display_code(st.keys[c]) for c in children),  # 7-character codes
+            exists=True,
+            release=codeset._label,
         )
     below = [d.code for d in node.descendants() if d.billable][:_MAX_SUGGESTIONS] if suggest else []
     return CodeCheck(
@@ -365,7 +378,8 @@ def _header(codeset: Codeset, text: str, node: Node, suggest: bool = True) -> Co
         Problem.NOT_BILLABLE,
         f"{node.code} is a header ({kind.value}), not billable: report a code below it",
         tuple(below),
-        node=node,
+        exists=True,
+        release=codeset._label,
     )
 
 
@@ -394,7 +408,14 @@ def _diagnose(codeset: Codeset, text: str, key: str, suggest: bool = True) -> Co
             else:
                 allowed = ", ".join(rule.chars) if rule is not None else ""
                 msg = f"{code}: 7th character {char} is not allowed for {base.code} ({allowed})"
-            return CodeCheck(text, code, Problem.SEVENTH_CHARACTER_NOT_ALLOWED, msg, choices)
+            return CodeCheck(
+                text,
+                code,
+                Problem.SEVENTH_CHARACTER_NOT_ALLOWED,
+                msg,
+                choices,
+                release=codeset._label,
+            )
     # Characters after a complete code.
     prefix = _longest_prefix(codeset, key)
     if prefix is not None and prefix.billable and not prefix.is_extension:
@@ -405,6 +426,7 @@ def _diagnose(codeset: Codeset, text: str, key: str, suggest: bool = True) -> Co
             Problem.EXTRA_CHARACTERS,
             f"{prefix.code} is a complete code; it takes no further characters ({extra!r})",
             (prefix.code,),
+            release=codeset._label,
         )
     # Padded with X for a 7th character that is missing ("T07.XXX", "S01.90X").
     if key.endswith("X") and len(key) <= 6:
@@ -418,6 +440,7 @@ def _diagnose(codeset: Codeset, text: str, key: str, suggest: bool = True) -> Co
                 Problem.MISSING_SEVENTH_CHARACTER,
                 f"{code} lacks its 7th character ({', '.join(chars)}) after {base.code}",
                 tuple(c.code for c in base.children),
+                release=codeset._label,
             )
     # A placeholder X missing, or padding that is not X.
     fixed = list(dict.fromkeys(c for c in _placeholder_candidates(key) if c in codes))
@@ -429,6 +452,7 @@ def _diagnose(codeset: Codeset, text: str, key: str, suggest: bool = True) -> Co
             Problem.MISSING_PLACEHOLDER,
             f"{code} lacks its placeholder X: did you mean {display_code(billable[0])}?",
             tuple(display_code(c) for c in billable[:_MAX_SUGGESTIONS]),
+            release=codeset._label,
         )
     if fixed:  # the X and the 7th character are both missing ("T3611" for T36.1X1A)
         header = codeset._node(codes[fixed[0]])
@@ -440,6 +464,7 @@ def _diagnose(codeset: Codeset, text: str, key: str, suggest: bool = True) -> Co
             f"{code} lacks its placeholder X, and {header.code} is a header: "
             f"did you mean {below[0] if below else header.code}?",
             tuple(below) or (header.code,),
+            release=codeset._label,
         )
     return CodeCheck(
         text,
@@ -447,6 +472,7 @@ def _diagnose(codeset: Codeset, text: str, key: str, suggest: bool = True) -> Co
         Problem.UNKNOWN,
         f"{code} is not a code of {codeset.release.label}",
         (_typos(codeset, text) or _under_prefix(codeset, key, prefix)) if suggest else (),
+        release=codeset._label,
     )
 
 
