@@ -20,27 +20,25 @@ other value that is not text :attr:`~medcodes.icd10cm.Problem.MALFORMED`.
  'message': 'E11.65 is a valid code'}
 
 pandas, polars and pyarrow are imported only by the methods that return their
-objects (:meth:`CodeChecks.to_pandas` and the like), or when such an object is
+objects (:meth:`~medcodes.CodeChecks.to_pandas` and the like), or when such an object is
 given: ``import medcodes`` never imports them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import html
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, overload
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, overload
 
 from attrs import frozen
 
 from ._args import is_missing
 from ._gc import paused_gc
 from .errors import UsageError
-
-if TYPE_CHECKING:
-    import enum
 
 __all__ = ["CodeChecks"]
 
@@ -97,8 +95,9 @@ class CodeChecks:
     suggested: bool
     #: One row per distinct value (text, code, problem, message, suggestions, exists).
     _rows: tuple[_Row, ...]
-    #: The row of each value, in input order.
-    _index: array[int]
+    #: The row of each value, in input order (an ``array("I")``; typed as a
+    #: sequence because ``array[int]`` cannot be evaluated at run time before 3.12).
+    _index: Sequence[int]
     #: The ``CodeCheck`` class of the code system (for :meth:`__getitem__`).
     _check_class: type
 
@@ -156,7 +155,7 @@ class CodeChecks:
 
     @property
     def valid(self) -> list[bool]:
-        """For each value: may it be reported?"""
+        """Whether each value may be reported."""
         ok = [row[2] is None for row in self._rows]
         return [ok[r] for r in self._index]
 
@@ -208,7 +207,7 @@ class CodeChecks:
         return columns
 
     def to_arrow(self) -> Any:
-        """A :class:`pyarrow.Table`, one row per value (``problem`` as text).
+        """A ``pyarrow.Table``, one row per value (``problem`` as text).
 
         Needs the ``arrow`` extra (``pip install medcodes[arrow]``).
         """
@@ -227,7 +226,7 @@ class CodeChecks:
         return table.take(pa.array(self._index, type=pa.uint32()))
 
     def to_pandas(self) -> Any:
-        """A :class:`pandas.DataFrame`, one row per value: text columns of
+        """A ``pandas.DataFrame``, one row per value: text columns of
         pandas' ``string`` type (missing as ``pd.NA``), ``problem`` as text.
 
         Needs the ``pandas`` extra (``pip install medcodes[pandas]``).
@@ -240,7 +239,7 @@ class CodeChecks:
         return distinct.take(take).reset_index(drop=True)
 
     def to_polars(self) -> Any:
-        """A :class:`polars.DataFrame`, one row per value (``problem`` as text).
+        """A ``polars.DataFrame``, one row per value (``problem`` as text).
 
         Needs the ``polars`` extra (``pip install medcodes[polars]``).
         """

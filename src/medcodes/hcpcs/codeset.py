@@ -239,7 +239,8 @@ def _bundled_node(ref: _pickles.Ref, kind: str, code: str) -> Node:
 class Problem(enum.StrEnum):
     """Why a code may not be reported on a date of service."""
 
-    #: No value at all: ``None``, NaN, ``pd.NA``; :attr:`CodeCheck.text` is then ``None``.
+    #: No value at all (``None``, NaN, ``pd.NA``); the ``text`` of the
+    #: :class:`CodeCheck` is then ``None``.
     MISSING = "missing"
     MALFORMED = "not HCPCS Level II syntax"
     UNKNOWN = "unknown code"

@@ -99,10 +99,10 @@ class RefKind(enum.StrEnum):
 class RefStatus(enum.StrEnum):
     """What a cross-reference's text names."""
 
-    TERM = "term"  #: a term of the same index (:attr:`CrossRef.target`)
+    TERM = "term"  #: a term of the same index (the ``target`` of the :class:`CrossRef`)
     TABLE = "table"  #: the Table of Drugs and Chemicals or the Table of Neoplasms
-    CODE = "code"  #: a category or subcategory of the tabular (:attr:`CrossRef.code`)
-    CONDITION = "condition"  #: "see condition": look up the condition itself
+    CODE = "code"  #: a tabular category or subcategory (the ``code`` of the :class:`CrossRef`)
+    CONDITION = "condition"  #: the words "see condition" (look up the condition itself)
     NOT_FOUND = "not found"  #: names nothing of this index
 
 
@@ -835,7 +835,7 @@ class CodeStatus(enum.StrEnum):
     """How an index code stands in the tabular of its release."""
 
     COMPLETE = "complete"  #: a billable code
-    INCOMPLETE = "incomplete"  #: a header: characters remain (the index says so with "-")
+    INCOMPLETE = "incomplete"  #: a header, with characters to add (the index says so with "-")
     UNMARKED = "unmarked"  #: a header, though the index gives it without "-"
     NOT_FOUND = "not found"  #: not in the tabular
 

@@ -252,14 +252,14 @@ class Conflict:
 class Severity(enum.StrEnum):
     """How much a claim finding matters (see the page "How check_claim decides")."""
 
-    #: The official files forbid it: an invalid code, a manifestation or
+    #: The official files forbid it (an invalid code, a manifestation or
     #: secondary-only code listed first, a code not for this kind of record or
     #: age, a single-code rule broken, a place of occurrence after the initial
-    #: encounter.
+    #: encounter).
     ERROR = "error"
-    #: Probably wrong and worth a coder's look: an Excludes1 pair (the files
-    #: cannot tell the official unrelated-conditions exception), a duplicate, a
-    #: sequencing instruction not followed.
+    #: Probably wrong and worth a coder's look (an Excludes1 pair, as the files
+    #: cannot tell the official unrelated-conditions exception; a duplicate; a
+    #: sequencing instruction not followed).
     WARNING = "warning"
     #: Advice, reported only with ``check_claim(codes, advice=True)``: an
     #: instruction ("use additional code", "code first ... if applicable") none
@@ -287,18 +287,21 @@ class FindingKind(enum.StrEnum):
     #: a warning for a manifestation code, else advice.
     CODE_FIRST_ABSENT = "code-first condition absent"
     USE_ADDITIONAL_CODE = "additional code absent"
-    #: O80: "for use as a single diagnosis code".
+    #: A code "for use as a single diagnosis code" (O80) given with others.
     SINGLE_CODE = "single code with others"
-    #: P07: "birth weight sequenced before gestational age".
+    #: Two codes out of the order a note asks for (P07, "birth weight sequenced
+    #: before gestational age").
     SEQUENCE = "sequence of two codes"
-    #: Chapter 15, 16, 17, Z37, Z38, Z3A: not for this kind of record, or a
-    #: claim that mixes a mother's and a newborn's codes.
+    #: A code (chapters 15, 16 and 17, Z37, Z38, Z3A) not for this kind of
+    #: record, or a claim that mixes a mother's and a newborn's codes.
     RECORD_TYPE = "code not for this record"
-    #: Y92: "recorded only at the initial encounter for treatment".
+    #: A code "recorded only at the initial encounter for treatment" (Y92) on a
+    #: later encounter.
     INITIAL_ENCOUNTER_ONLY = "initial encounter only"
-    #: U09.9: "not to be used in cases that are still presenting with active COVID-19".
+    #: A code "not to be used in cases that are still presenting with active
+    #: COVID-19" (U09.9) given with the active condition.
     ACTIVE_CONDITION = "with the active condition"
-    #: Z68: adult and pediatric BMI codes by age.
+    #: A code not for the patient's age (the adult and pediatric BMI codes of Z68).
     AGE = "code not for this age"
     #: The release was loaded without its tabular XML, so no note was checked.
     NOTES_NOT_LOADED = "instructional notes not loaded"

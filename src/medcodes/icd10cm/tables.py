@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from attrs import frozen
 
@@ -38,9 +38,6 @@ from ..sources import (
 )
 from .hierarchy import BILLABLE
 from .tabular import _parse_xml
-
-if TYPE_CHECKING:
-    from .codeset import Codeset, Node
 
 __all__ = [
     "CellChange",
@@ -121,14 +118,14 @@ class TableRow:
     :ivar nemod: the non-essential modifiers, in parentheses as printed, or
         ``None``.
     :ivar level: 0 for a main term, 1 for a term under it, ...
-    :ivar path: the printed titles (:attr:`text`) from the main term down to
+    :ivar path: the printed titles (``text``) from the main term down to
         this row: what names it in :meth:`Table.get` and :func:`diff_tables`.
     :ivar codes: one code per column, in column order, as written
         (``"T39.1X5"``, ``"C79.8-"``), ``None`` where the table has none.
     :ivar see: the ``see`` cross-reference, or ``None``.
     :ivar see_also: the ``see also`` cross-reference, or ``None``.
     :ivar index: the row's position in :attr:`Table.rows`.
-    :ivar parent: the :attr:`index` of the row above it, ``None`` for a main term.
+    :ivar parent: the ``index`` of the row above it, ``None`` for a main term.
     :ivar line: the line of its ``<title>`` in the file.
     :ivar manif: the text of a ``<manif>`` element, or ``None`` (one row of the
         Table of Neoplasms has one: "book-leaf (mouth)", qualified as "ventral
@@ -558,8 +555,6 @@ class Table:
     def _release(self, codeset: Codeset | None) -> Codeset:
         if codeset is None and self._codeset is not None:
             return self._codeset  # (checked when bound)
-        from .codeset import Codeset  # (codeset.py imports this module)
-
         cs = codeset if codeset is not None else self._codeset
         if cs is None:
             raise UsageError(
@@ -890,3 +885,8 @@ def load_neoplasms(
 ) -> Table:
     """Read a Table of Neoplasms: :func:`load_table` with ``kind="neoplasms"``."""
     return load_table(path, kind=TableKind.NEOPLASMS, codeset=codeset, max_bytes=max_bytes)
+
+
+# At the end: codeset.py imports this module (at its own end). Imported at run time
+# so that the type hints resolve (typing.get_type_hints, the API reference).
+from .codeset import Codeset, Node  # noqa: E402

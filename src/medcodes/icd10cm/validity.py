@@ -47,8 +47,8 @@ _MAX_TYPOS = 16
 class Problem(enum.StrEnum):
     """Why a code may not be reported."""
 
-    #: No value at all: ``None``, NaN, ``pd.NA`` (a blank cell of a claims file);
-    #: :attr:`CodeCheck.text` is then ``None``.
+    #: No value at all (``None``, NaN, ``pd.NA``; a blank cell of a claims file);
+    #: the ``text`` of the :class:`CodeCheck` is then ``None``.
     MISSING = "missing"
     #: Not ICD-10-CM code syntax (a letter, two letters/digits, then up to 4 more).
     MALFORMED = "malformed"
