@@ -155,6 +155,11 @@ def test_release_in_force_for_loaded_releases_of_both_systems() -> None:
     assert not hc.release.in_force(dt.date(2024, 12, 31))
     with pytest.raises(UsageError):
         hc.release.in_force("2025-02-01")  # type: ignore[arg-type]
+    # An annual file (to 2020) is in force all year, as the catalog says.
+    jan2019 = medcodes.hcpcs.load(DATA / "hcpcs" / "2019-HCPC2019_CONTR_ANWEB.txt.xz")
+    assert jan2019.release.in_force(dt.date(2019, 5, 1))
+    assert jan2019.release.in_force(dt.date(2019, 12, 31))
+    assert not jan2019.release.in_force(dt.date(2020, 1, 1))
 
 
 def test_a_release_not_in_the_catalog_is_a_clear_usage_error() -> None:
