@@ -431,6 +431,16 @@ def test_a_wrong_file_in_the_cache_is_named_with_what_is_wrong(
     (folder / "renamed.zip").write_bytes(b"x")
     with pytest.raises(SourceError, match=r"renamed\.zip is not an official file name"):
         medcodes.icd10cm.load(fiscal_year=2024)
+    # HCPCS: the 2017 zip under 2018's name.
+    folder = medcodes.cache.release_folder("hcpcs", "2018-01")
+    folder.mkdir(parents=True)
+    (folder / "2018-Alpha-Numeric-HCPCS-File.zip").write_bytes(
+        REAL_FILES["hcpcs", "2017-01"].read_bytes()
+    )
+    with pytest.raises(SourceError, match=r"HCPCS-File\.zip has 1,074,221 bytes, not the "
+                       r"official 1,155,206 \(the size of 2017-Alpha-Numeric-HCPCS-File\.zip\)"
+                       r"; fetch it with"):  # fmt: skip
+        medcodes.hcpcs.load(year=2018)
 
 
 def test_cached_files_get_the_mode_of_new_files_and_old_part_files_are_cleaned(
