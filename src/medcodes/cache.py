@@ -308,7 +308,16 @@ def _clean_stale_parts(final: Path) -> None:
 
 
 def _umask() -> int:
-    mask = os.umask(0o022)
+    """The process's umask: read from /proc where there is one (setting it to
+    read it would, for an instant, change it for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o077)
     os.umask(mask)
     return mask
 
