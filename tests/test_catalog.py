@@ -84,15 +84,16 @@ def test_the_catalogs_checksums_are_those_of_the_official_files_we_hold(
 def test_every_fiscal_year_and_quarter_is_there_and_periods_follow_each_other() -> None:
     icd = [e for e in catalog.CATALOG if e.system == "icd10cm"]
     hcpcs = [e for e in catalog.CATALOG if e.system == "hcpcs"]
-    assert {e.fiscal_year for e in icd} == set(range(2016, 2028))
+    assert {e.fiscal_year for e in icd} == set(range(2016, 2029))
     assert {e.release for e in icd if e.effective.month == 10} == {
-        str(y) for y in range(2016, 2028)
+        str(y) for y in range(2016, 2029)
     }
     assert [e.release for e in icd if e.effective.month == 4] == [
         "2020-04", "2022-04", "2023-04", "2024-04", "2025-04", "2026-04"
     ]  # fmt: skip
-    assert [e.release for e in hcpcs] == [
-        f"{y}-{m:02d}" for y in range(2017, 2027) for m in (1, 4, 7, 10)
+    # Annual files to 2020 (CMS's 2020 README), quarterly files from 2021.
+    assert [e.release for e in hcpcs] == [f"{y}-01" for y in range(2017, 2021)] + [
+        f"{y}-{m:02d}" for y in range(2021, 2028) for m in (1, 4, 7, 10)
     ]
     for entries in (icd, hcpcs):
         for a, b in itertools.pairwise(entries):
@@ -117,9 +118,24 @@ def test_the_release_in_force_on_a_date() -> None:
     assert force("icd10cm", dt.date(2026, 3, 31)) == "2026"
     assert force("icd10cm", dt.date(2021, 1, 1)) == "2021-01"
     assert force("icd10cm", dt.date(2015, 9, 30)) is None
-    assert force("icd10cm", dt.date(2027, 10, 1)) is None  # FY2028 not in the catalog
+    assert force("icd10cm", dt.date(2027, 10, 1)) == "2028"  # unsure, by CMS's pattern
+    assert force("icd10cm", dt.date(2028, 10, 1)) is None
     assert force("hcpcs", dt.date(2026, 12, 2)) == "2026-10"
-    assert force("hcpcs", dt.date(2027, 1, 1)) is None
+    # The catalog reaches a year past its writing: today's release is known.
+    assert force("hcpcs", dt.date(2027, 1, 1)) == "2027-01"
+    assert force("hcpcs", dt.date(2027, 12, 31)) == "2027-10"
+    assert force("hcpcs", dt.date(2028, 1, 1)) is None
+    # An annual file stays in force all year (no guessed quarters cut it short).
+    assert force("hcpcs", dt.date(2019, 5, 1)) == "2019-01"
+    assert force("hcpcs", dt.date(2020, 12, 31)) == "2020-01"
+    assert catalog.entry("hcpcs", "2019-01").until == dt.date(2019, 12, 31)
+    with pytest.raises(UsageError, match="no HCPCS Level II release '2020-04'"):
+        catalog.entry("hcpcs", "2020-04")
+    for release in ("2028", "2027-01", "2027-10"):
+        system = "icd10cm" if len(release) == 4 else "hcpcs"
+        e = catalog.entry(system, release)
+        assert not e.verified and "not published yet" in e.note
+        assert all(f.size is None and f.sha256 is None for f in e.files)
 
 
 def test_release_in_force_for_loaded_releases_of_both_systems() -> None:
@@ -139,10 +155,15 @@ def test_release_in_force_for_loaded_releases_of_both_systems() -> None:
     assert not hc.release.in_force(dt.date(2024, 12, 31))
     with pytest.raises(UsageError):
         hc.release.in_force("2025-02-01")  # type: ignore[arg-type]
+    # An annual file (to 2020) is in force all year, as the catalog says.
+    jan2019 = medcodes.hcpcs.load(DATA / "hcpcs" / "2019-HCPC2019_CONTR_ANWEB.txt.xz")
+    assert jan2019.release.in_force(dt.date(2019, 5, 1))
+    assert jan2019.release.in_force(dt.date(2019, 12, 31))
+    assert not jan2019.release.in_force(dt.date(2020, 1, 1))
 
 
 def test_a_release_not_in_the_catalog_is_a_clear_usage_error() -> None:
-    with pytest.raises(UsageError, match=r"no ICD-10-CM release '2031'.*2016 to 2027"):
+    with pytest.raises(UsageError, match=r"no ICD-10-CM release '2031'.*2016 to 2028"):
         catalog.entry("icd10cm", 2031)
     with pytest.raises(UsageError, match="system must be one of icd10cm, hcpcs"):
         catalog.entry("cpt", "2025")

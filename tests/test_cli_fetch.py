@@ -180,3 +180,19 @@ def test_help_lists_fetch_and_releases_and_says_the_exit_status() -> None:
     rel = subprocess.run([COMMAND, "releases", "--help"], capture_output=True, text=True).stdout
     for option in ("--system", "--on", "--cache-dir", "--format"):
         assert option in rel
+
+
+def test_fetch_of_another_years_file_under_a_quarters_name_fails_and_caches_nothing(
+    server: FileServer, tmp_path: Path
+) -> None:
+    # The 2017 zip served where January 2026's belongs (a quarter of unknown size).
+    server.files["/files/zip/january-2026-alpha-numeric-hcpcs-file.zip"] = REAL_FILES[
+        "hcpcs", "2017-01"
+    ].read_bytes()
+    out = run("fetch", "hcpcs", "2026-01", "--mirror", server.url, cache_dir=tmp_path)
+    assert out.returncode == 1
+    assert "HCPC17_CONTR_ANWEB.txt says year 2017, not the 2026" in out.stderr
+    assert _files(tmp_path) == []
+    listed = run("releases", "--system", "hcpcs", "--format", "json", cache_dir=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert not any(row["cached"] for row in json.loads(listed.stdout))

@@ -5,23 +5,44 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
+import stat
 import subprocess
 import sys
+import time
 import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
 
 import medcodes
 from medcodes import catalog
-from medcodes.errors import FetchError, SourceError, StaleReleaseWarning, UsageError
+from medcodes.errors import (
+    FetchError,
+    MismatchError,
+    SourceError,
+    StaleReleaseWarning,
+    UsageError,
+)
 
 from .helpers import REAL_FILES, FileServer, official_path
 
 
 def _files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.rglob("*") if p.is_file())
+
+
+def _renamed_anweb(member: str) -> bytes:
+    """A zip holding the real 2017 ANWEB data file under the name ``member``
+    (stands in for a CMS quarterly file the repository does not hold)."""
+    with zipfile.ZipFile(REAL_FILES["hcpcs", "2017-01"]) as zf:
+        data = zf.read("HCPC17_CONTR_ANWEB.txt")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(member, data)
+    return out.getvalue()
 
 
 def test_fetch_downloads_checks_and_loads_from_the_cache_then_hits_it_without_a_request(
@@ -73,7 +94,8 @@ def test_a_file_put_in_the_cache_by_hand_is_used_and_a_wrong_one_replaced(
     official = REAL_FILES["icd10cm", "2024"].read_bytes()
     name = "icd10cm-CodesDescriptions-2024.zip"
     (folder / name).write_bytes(official[:1000])  # a download cut short, by hand
-    with pytest.raises(SourceError, match=r"is not in the cache; fetch it with medcodes\.fetch"):
+    with pytest.raises(SourceError, match=r"is not in the cache; .*2024\.zip has 1,000 bytes, "
+                       r"not the official 2,470,341; fetch it with medcodes\.fetch"):  # fmt: skip
         medcodes.icd10cm.load(fiscal_year=2024)
     medcodes.fetch("icd10cm", "2024", parts=("order",), mirror=server.url)
     assert len(server.requests) == 1
@@ -133,27 +155,27 @@ def test_a_404_names_the_url(server: FileServer, tmp_path: Path) -> None:
 def test_a_file_of_unknown_size_must_be_a_zip_holding_the_data_file(
     server: FileServer, tmp_path: Path
 ) -> None:
-    path = "/files/zip/april-2017-alpha-numeric-hcpcs-file.zip"  # no size in the catalog
-    assert catalog.entry("hcpcs", "2017-04").files[0].size is None
+    path = "/files/zip/april-2023-alpha-numeric-hcpcs-file.zip"  # no size in the catalog
+    assert catalog.entry("hcpcs", "2023-04").files[0].size is None
     server.files[path] = b"<html>Page moved</html>"
     with pytest.raises(FetchError, match="not a zip file"):
-        medcodes.fetch("hcpcs", "2017-04", cache_dir=tmp_path, mirror=server.url)
+        medcodes.fetch("hcpcs", "2023-04", cache_dir=tmp_path, mirror=server.url)
     server.files[path] = REAL_FILES["icd10cm", "2024"].read_bytes()  # a zip, but not HCPCS
     with pytest.raises(FetchError, match="without an HCPCS ANWEB data file"):
-        medcodes.fetch("hcpcs", "2017-04", cache_dir=tmp_path, mirror=server.url)
+        medcodes.fetch("hcpcs", "2023-04", cache_dir=tmp_path, mirror=server.url)
     assert _files(tmp_path) == []
-    server.files[path] = REAL_FILES["hcpcs", "2017-01"].read_bytes()  # stands in for CMS's file
-    folder = medcodes.fetch("hcpcs", "2017-04", cache_dir=tmp_path, mirror=server.url)
-    assert _files(folder) == ["april-2017-alpha-numeric-hcpcs-file.zip"]
+    server.files[path] = _renamed_anweb("HCPC2023_APR_ANWEB.txt")  # stands in for CMS's file
+    folder = medcodes.fetch("hcpcs", "2023-04", cache_dir=tmp_path, mirror=server.url)
+    assert _files(folder) == ["april-2023-alpha-numeric-hcpcs-file.zip"]
     assert medcodes.cache._ANWEB.pattern == medcodes.hcpcs.loader.ANWEB_NAME.pattern
 
 
 def test_the_plural_name_cms_used_some_quarters_is_tried_after_a_404(
     server: FileServer, tmp_path: Path
 ) -> None:
-    server.files["/files/zip/april-2024-alpha-numeric-hcpcs-files.zip"] = REAL_FILES[
-        "hcpcs", "2017-01"
-    ].read_bytes()  # stands in for CMS's file
+    server.files["/files/zip/april-2024-alpha-numeric-hcpcs-files.zip"] = _renamed_anweb(
+        "HCPC2024_APR_ANWEB_v2.txt"
+    )  # stands in for CMS's file
     folder = medcodes.fetch("hcpcs", "2024-04", cache_dir=tmp_path, mirror=server.url)
     assert server.requests == [
         "/files/zip/april-2024-alpha-numeric-hcpcs-file.zip",
@@ -252,7 +274,7 @@ def test_missing_releases_say_how_to_fetch_them(
     assert str(tmp_path / "icd10cm" / "2027") in str(info.value)
     with pytest.raises(SourceError, match=r"medcodes\.fetch\('hcpcs', '2026-10'\)"):
         medcodes.hcpcs.load(year=2026, month=10)
-    with pytest.raises(SourceError, match="the catalog knows FY2016 to FY2027"):
+    with pytest.raises(SourceError, match="the catalog knows FY2016 to FY2028"):
         medcodes.icd10cm.load(fiscal_year=2031)
     with pytest.raises(SourceError, match="none in the catalog"):
         medcodes.hcpcs.load(year=2026, month=2)
@@ -316,9 +338,13 @@ def test_no_warning_while_the_bundled_default_is_in_force_or_when_a_year_is_aske
     monkeypatch.setenv("MEDCODES_TODAY", "2031-01-01")  # beyond what the catalog knows
     (msg,) = _stale(medcodes.icd10cm.load)
     assert "knows no release in force on 2031-01-01: update medcodes" in msg
+    # A typo in MEDCODES_TODAY is said, and the real date used: loads still work.
     monkeypatch.setenv("MEDCODES_TODAY", "yesterday")
-    with pytest.raises(UsageError, match="MEDCODES_TODAY"):
-        medcodes.hcpcs.load()
+    with pytest.warns(medcodes.MedcodesWarning, match="MEDCODES_TODAY must be a date"):
+        assert catalog.today() == dt.date.today()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert medcodes.hcpcs.load().release.year == 2025
 
 
 def test_the_warning_is_a_medcodes_warning_that_filters_silence(tmp_path: Path) -> None:
@@ -336,3 +362,114 @@ def test_the_warning_is_a_medcodes_warning_that_filters_silence(tmp_path: Path) 
         env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert loud.returncode == 1 and "StaleReleaseWarning" in loud.stderr
+
+
+# What a review found (issue 14) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("release", "member", "said"),
+    [
+        ("2026-01", "HCPC17_CONTR_ANWEB.txt", "says year 2017, not the 2026"),  # the 2017 file
+        ("2025-10", "HCPC2025_JAN_ANWEB_12172024.txt", "says month 1, not the 10"),
+    ],
+)
+def test_a_file_of_unknown_size_naming_another_release_is_refused_and_not_cached(
+    server: FileServer, tmp_path: Path, release: str, member: str, said: str
+) -> None:
+    f = catalog.entry("hcpcs", release).files[0]
+    assert f.size is None
+    server.files[official_path("hcpcs", release)] = _renamed_anweb(member)
+    with pytest.raises(FetchError, match=said + r".*nothing was cached"):
+        medcodes.fetch("hcpcs", release, cache_dir=tmp_path, mirror=server.url)
+    assert _files(tmp_path) == []
+    rows = medcodes.releases("hcpcs", cache_dir=tmp_path)
+    assert not any(r.cached for r in rows)
+
+
+def test_a_wrong_file_put_in_the_cache_by_hand_says_delete_and_fetch_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDCODES_CACHE", str(tmp_path))
+    folder = medcodes.cache.release_folder("hcpcs", "2026-01")
+    folder.mkdir(parents=True)
+    path = folder / "january-2026-alpha-numeric-hcpcs-file.zip"
+    path.write_bytes(REAL_FILES["hcpcs", "2017-01"].read_bytes())  # the 2017 zip, renamed
+    with pytest.raises(MismatchError, match="year=2026 but the file name says 2017") as info:
+        medcodes.hcpcs.load(year=2026)
+    assert f"delete {path} and fetch it again" in str(info.value)
+
+
+def test_a_wrong_file_in_the_cache_is_named_with_what_is_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDCODES_CACHE", str(tmp_path))
+    folder = medcodes.cache.release_folder("icd10cm", "2024")
+    folder.mkdir(parents=True)
+    # The April 2024 zip (2.5 MB, not in the repository: only its size matters
+    # here) put where FY2024's belongs, under FY2024's name.
+    april = tmp_path / "icd10cm-Codes-Descriptions-April-2024.zip"
+    april.write_bytes(bytes(catalog.entry("icd10cm", "2024-04").files[0].size or 0))
+    assert april.stat().st_size == 2559055
+    (folder / "icd10cm-CodesDescriptions-2024.zip").write_bytes(april.read_bytes())
+    with pytest.raises(SourceError) as info:
+        medcodes.icd10cm.load(fiscal_year=2024)  # the April update is asked first
+    text = str(info.value)
+    assert "icd10cm-CodesDescriptions-2024.zip has 2,559,055 bytes, not the official " in text
+    assert "2,470,341 (the size of icd10cm-Codes-Descriptions-April-2024.zip)" in text
+    with pytest.raises(SourceError, match="has 2,559,055 bytes"):
+        medcodes.icd10cm.load(effective=dt.date(2023, 12, 1))
+    # The same file under its own official name, in the wrong folder: named.
+    (folder / "icd10cm-CodesDescriptions-2024.zip").unlink()
+    (folder / april.name).write_bytes(april.read_bytes())
+    with pytest.raises(SourceError) as info:
+        medcodes.icd10cm.load(fiscal_year=2024)
+    assert f"{folder / april.name} is a file of ICD-10-CM FY2024 (effective 2024-04-01)" in str(
+        info.value
+    )
+    assert str(tmp_path / "icd10cm" / "2024-04") in str(info.value)  # where it belongs
+    (folder / "renamed.zip").write_bytes(b"x")
+    with pytest.raises(SourceError, match=r"renamed\.zip is not an official file name"):
+        medcodes.icd10cm.load(fiscal_year=2024)
+    # HCPCS: the 2017 zip under 2018's name.
+    folder = medcodes.cache.release_folder("hcpcs", "2018-01")
+    folder.mkdir(parents=True)
+    (folder / "2018-Alpha-Numeric-HCPCS-File.zip").write_bytes(
+        REAL_FILES["hcpcs", "2017-01"].read_bytes()
+    )
+    with pytest.raises(SourceError, match=r"HCPCS-File\.zip has 1,074,221 bytes, not the "
+                       r"official 1,155,206 \(the size of 2017-Alpha-Numeric-HCPCS-File\.zip\)"
+                       r"; fetch it with"):  # fmt: skip
+        medcodes.hcpcs.load(year=2018)
+
+
+def test_cached_files_get_the_mode_of_new_files_and_old_part_files_are_cleaned(
+    server: FileServer, tmp_path: Path
+) -> None:
+    old = os.umask(0o022)
+    try:
+        folder = medcodes.fetch("hcpcs", "2017-01", cache_dir=tmp_path, mirror=server.url)
+        name = "2017-Alpha-Numeric-HCPCS-File.zip"
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o644
+        os.umask(0o077)
+        (folder / name).unlink()
+        stale = folder / f".{name}.abc123.part"  # a killed fetch's leftover, two days old
+        fresh = folder / f".{name}.def456.part"  # another process may be writing it
+        for p in (stale, fresh):
+            p.write_bytes(b"half")
+        two_days = time.time() - 2 * 86400
+        os.utime(stale, (two_days, two_days))
+        medcodes.fetch("hcpcs", "2017-01", cache_dir=tmp_path, mirror=server.url)
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+    assert not stale.exists() and fresh.exists()
+
+
+def test_a_relative_cache_folder_is_made_absolute(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MEDCODES_CACHE", "rel/cache")
+    assert medcodes.cache_dir() == tmp_path / "rel" / "cache"
+    assert medcodes.cache.release_folder("icd10cm", 2027, cache_dir="mine").is_absolute()

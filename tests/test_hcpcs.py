@@ -489,3 +489,14 @@ def test_action_codes_that_disagree_with_the_files_are_flagged() -> None:
     assert [x.code for x in same.disagreements()] == [a.code for a in same.announced]
     assert "## action codes that disagree with the files" in d.to_markdown()
     assert json.loads(d.to_json())["disagreements"][0]["reason"]
+
+
+def test_a_nul_byte_is_named_with_its_own_line(tmp_path: Path) -> None:
+    lines = lzma.decompress(
+        (Path(medcodes.__file__).parent / "_bundled" / hcpcs.loader.BUNDLED).read_bytes()
+    ).split(b"\n")
+    lines[3] = lines[3][:20] + b"\x00" + lines[3][21:]  # a NUL on line 4, not line 1
+    path = tmp_path / "HCPC2025_JAN_ANWEB.txt"
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(ParseError, match=r"line 4: a NUL byte"):
+        hcpcs.load(path)

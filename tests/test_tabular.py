@@ -158,26 +158,25 @@ def test_a_sub_code_must_extend_its_parent(tmp_path: Path, xml2026: bytes, name:
         medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
 
 
-def test_duplicate_code_loads_with_a_warning(tmp_path: Path, xml2026: bytes) -> None:
+def test_a_duplicate_code_is_refused_naming_its_line(tmp_path: Path, xml2026: bytes) -> None:
+    # Two nodes with one code: cm["A00.0"] would answer one of them, so the file
+    # is not self-consistent (the official files never repeat a code).
     data = xml2026.replace(b"<name>A00.1</name>", b"<name>A00.0</name>", 1)
-    with pytest.warns(DefectWarning, match="A000 appears twice"):
-        cs = medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
-    assert cs["A00.0"].title.startswith("Cholera due to Vibrio cholerae 01, biovar cholerae")
+    second = data.index(b"<name>A00.0</name>", data.index(b"<name>A00.0</name>") + 1)
+    line = data[:second].count(b"\n") + 1
+    with pytest.raises(ParseError, match=rf"line {line}: code A00.0 appears twice"):
+        medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
 
 
-def test_a_generated_code_that_already_exists_keeps_the_first(
-    tmp_path: Path, xml2026: bytes
-) -> None:
+@pytest.mark.filterwarnings("ignore::medcodes.errors.DefectWarning")  # (S72.001A is odd too)
+def test_a_generated_code_that_already_exists_is_refused(tmp_path: Path, xml2026: bytes) -> None:
     # An explicit S72.001A placed before S72.001, whose 7th characters generate it too.
     at = xml2026.rindex(b"<diag>", 0, xml2026.index(b"<name>S72.001</name>"))
     extra = b"<diag><name>S72.001A</name><desc>Explicit</desc></diag>"
     data = xml2026[:at] + extra + xml2026[at:]
-    with pytest.warns(DefectWarning) as seen:
-        cs = medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
-    messages = [str(w.message) for w in seen]
-    assert any("a code generated from S72001 already exists" in m for m in messages)
-    assert cs["S72.001A"].title == "Explicit" and cs["S72.001A"].parent.code == "S72.00"
-    assert cs["S72.001B"].parent.code == "S72.001"  # the others are generated as usual
+    with pytest.raises(ParseError, match=r"line \d+: code S72.001A, generated from S72.001 by "
+                       "its 7th-character rule, appears twice"):  # fmt: skip
+        medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
 
 
 def test_gzip_input_is_read_in_memory(tmp_path: Path, xml2026: bytes) -> None:

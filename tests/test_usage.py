@@ -57,10 +57,26 @@ def test_icd10cm_arguments_are_checked() -> None:
         icd10cm.load(effective="2025-10-01")  # type: ignore[arg-type]
 
 
-def test_effective_is_honoured_for_a_bundled_release() -> None:
-    cs = icd10cm.load(effective=dt.date(2025, 10, 1))
-    assert cs.release.effective == dt.date(2025, 10, 1)
-    assert cs.release.label == "ICD-10-CM FY2026 (effective 2025-10-01)"
+def test_effective_without_files_loads_the_release_in_force_never_a_relabelled_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDCODES_CACHE", str(tmp_path))  # an empty cache
+    cs = icd10cm.load(effective=dt.date(2026, 5, 1))
+    assert cs.release.label == "ICD-10-CM FY2026 (effective 2026-04-01)"  # the bundled one
+    assert icd10cm.load(fiscal_year=2025, effective=dt.date(2025, 9, 30)).release.effective == (
+        dt.date(2025, 4, 1)
+    )
+    # The October 2025 release is in force then: not bundled, not cached.
+    with pytest.raises(SourceError, match=r"FY2026 \(effective 2025-10-01\) is in force on "
+                       r"2025-10-01; it is not bundled") as info:  # fmt: skip
+        icd10cm.load(effective=dt.date(2025, 10, 1))
+    assert "medcodes.fetch('icd10cm', '2026')" in str(info.value)
+    with pytest.raises(SourceError, match=r"FY2025 \(effective 2024-10-01\) is in force"):
+        icd10cm.load(fiscal_year=2025, effective=dt.date(2024, 11, 1))
+    with pytest.raises(SourceError, match="has no files for it"):
+        icd10cm.load(effective=dt.date(2020, 5, 1))  # the April 2020 update
+    with pytest.raises(SourceError, match="no ICD-10-CM release in force on 2015-09-30"):
+        icd10cm.load(effective=dt.date(2015, 9, 30))
 
 
 @pytest.mark.parametrize(
@@ -120,7 +136,7 @@ def test_icd10cm_fiscal_year_and_effective_must_fit_the_files() -> None:
         icd10cm.load(zip_2025, fiscal_year=2019)
     assert icd10cm.load(zip_2025, fiscal_year=2025).release.fiscal_year == 2025
     with pytest.raises(UsageError, match="effective=2020-01-01 is outside fiscal year 2026"):
-        icd10cm.load(effective=dt.date(2020, 1, 1))
+        icd10cm.load(fiscal_year=2026, effective=dt.date(2020, 1, 1))
     with pytest.raises(UsageError, match="outside fiscal year 2025"):
         icd10cm.load(fiscal_year=2025, effective=dt.date(2026, 4, 1))
 

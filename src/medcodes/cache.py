@@ -17,6 +17,7 @@ by hand can be put there: the loaders check its size, :func:`fetch` also its SHA
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import http.client
 import os
@@ -55,8 +56,8 @@ def cache_dir() -> Path:
     or ``~/.cache/medcodes`` on Linux, ``~/Library/Caches/medcodes`` on macOS,
     ``%LOCALAPPDATA%\\medcodes\\Cache`` on Windows."""
     env = os.environ.get("MEDCODES_CACHE", "").strip()
-    if env:
-        return Path(env).expanduser()
+    if env:  # made absolute now: a later chdir must not move the cache
+        return Path(env).expanduser().absolute()
     home = Path.home()
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA", "").strip()
@@ -71,7 +72,7 @@ def _root(cache: str | os.PathLike[str] | None) -> Path:
     if cache is None:
         return cache_dir()
     if isinstance(cache, (str, os.PathLike)) and os.fspath(cache).strip():
-        return Path(cache)
+        return Path(cache).expanduser().absolute()
     raise UsageError(f"cache_dir must be a folder path, not {cache!r}")
 
 
@@ -115,6 +116,59 @@ def cached_files(
         if _good_size(path, f):
             found[f.part] = path
     return found
+
+
+def _wrong_files(e: CatalogEntry, cache: str | os.PathLike[str] | None = None) -> list[str]:
+    """What is in a release's cache folder but is not usable: a file under an
+    official name with the wrong size (naming the official file of that size,
+    if any), and files under other names (naming the release they belong to
+    when theirs is another official name). Empty when the folder is absent."""
+    root = _root(cache)
+    folder = _folder(root, e)
+    out: list[str] = []
+    for f in e.files:
+        path = folder / f.name
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # absent: not wrong
+        if not path.is_file():
+            out.append(f"{path} is not a file")
+        elif st.st_size == 0:
+            out.append(f"{path} is empty")
+        elif f.size is not None and st.st_size != f.size:
+            same = [
+                g.name for x in CATALOG for g in x.files
+                if x.system == e.system and g.size == st.st_size
+            ]  # fmt: skip
+            like = f" (the size of {same[0]})" if same else ""
+            out.append(f"{path} has {st.st_size:,} bytes, not the official {f.size:,}{like}")
+    ours = {f.name for f in e.files}
+    try:
+        others = sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.name not in ours and not p.name.startswith(".") and p.is_file()
+        )
+    except OSError:
+        others = []
+    for name in others:
+        owner = next(
+            (x for x in CATALOG if x.system == e.system and any(g.name == name for g in x.files)),
+            None,
+        )
+        if owner is not None:
+            out.append(
+                f"{folder / name} is a file of {owner.label}, not of {e.label}: its place is "
+                f"{_folder(root, owner)}"
+            )
+        else:
+            out.append(
+                f"{folder / name} is not an official file name of {e.label} (expected: "
+                + ", ".join(sorted(ours))
+                + ")"
+            )
+    return out
 
 
 def fetch_hint(e: CatalogEntry, cache: str | os.PathLike[str] | None = None) -> str:
@@ -187,7 +241,7 @@ def fetch(
         if parts is not None and f.part not in parts:
             continue
         urls = [base.rstrip("/") + urlsplit(u).path if base else u for u in f.all_urls]
-        _fetch_file(f, urls, folder, float(timeout), show)
+        _fetch_file(e, f, urls, folder, float(timeout), show)
     return folder
 
 
@@ -214,17 +268,18 @@ class _NotFound(FetchError):
 
 
 def _fetch_file(
-    f: CatalogFile, urls: list[str], folder: Path, timeout: float, show: bool
+    e: CatalogEntry, f: CatalogFile, urls: list[str], folder: Path, timeout: float, show: bool
 ) -> None:
-    """Put the catalog file ``f`` in ``folder``, trying ``urls`` in turn while
-    they answer 404."""
+    """Put the catalog file ``f`` of release ``e`` in ``folder``, trying
+    ``urls`` in turn while they answer 404."""
     final = folder / f.name
     if _is_good(final, f):
         return
+    _clean_stale_parts(final)
     first: _NotFound | None = None
     for url in urls:
         try:
-            return _fetch_one(f, url, final, timeout, show)
+            return _fetch_one(e, f, url, final, timeout, show)
         except _NotFound as exc:
             first = first or exc
     assert first is not None
@@ -232,7 +287,44 @@ def _fetch_file(
     raise FetchError(str(first).replace("; nothing", also + "; nothing", 1), url=first.url)
 
 
-def _fetch_one(f: CatalogFile, url: str, final: Path, timeout: float, show: bool) -> None:
+#: A temporary ``.part`` file older than this (seconds) is a killed fetch's leftover.
+STALE_PART_AGE = 24 * 3600
+
+
+def _clean_stale_parts(final: Path) -> None:
+    """Remove the temporary files a killed fetch of ``final`` left behind (those
+    older than a day: a younger one may be another process's download)."""
+    old = time.time() - STALE_PART_AGE
+    try:
+        leftovers = list(final.parent.glob(f".{glob.escape(final.name)}.*.part"))
+    except OSError:
+        return
+    for path in leftovers:
+        try:
+            if path.stat().st_mtime < old:
+                path.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove: harmless
+
+
+def _umask() -> int:
+    """The process's umask: read from /proc where there is one (setting it to
+    read it would, for an instant, change it for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def _fetch_one(
+    e: CatalogEntry, f: CatalogFile, url: str, final: Path, timeout: float, show: bool
+) -> None:
     folder = final.parent
     manual = f"download it by hand from {f.url} and put it at {final}"
     try:
@@ -253,7 +345,9 @@ def _fetch_one(f: CatalogFile, url: str, final: Path, timeout: float, show: bool
                 url=url,
             )
         if f.size is None:
-            _check_unknown(tmp, f, url, manual)
+            _check_unknown(tmp, e, f, url, manual)
+        # mkstemp makes the file -rw-------: give it the mode any new file gets.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, final)
     except BaseException:  # a failed check, a network error, Ctrl-C: no half file
         tmp.unlink(missing_ok=True)
@@ -264,9 +358,10 @@ def _fetch_one(f: CatalogFile, url: str, final: Path, timeout: float, show: bool
 _ANWEB = re.compile(r"(?i)HCPC\w*ANWEB\w*\.txt(\.gz|\.xz)?$")
 
 
-def _check_unknown(path: Path, f: CatalogFile, url: str, manual: str) -> None:
+def _check_unknown(path: Path, e: CatalogEntry, f: CatalogFile, url: str, manual: str) -> None:
     """A file the catalog knows no size or checksum of must be a zip holding
-    the data file its part needs."""
+    the data file its part needs; an HCPCS data file whose name says another
+    year or month than release ``e`` is refused, as the loader would refuse it."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = [n.rsplit("/", 1)[-1] for n in zf.namelist()]
@@ -280,6 +375,21 @@ def _check_unknown(path: Path, f: CatalogFile, url: str, manual: str) -> None:
             f"{', '.join(names[:10]) or 'nothing'}); nothing was cached; {manual}",
             url=url,
         )
+    if f.part == "anweb":
+        from .hcpcs.loader import _month, _year  # (the loader imports this module)
+
+        for name in (n for n in names if _ANWEB.search(n)):
+            said = (_year([name]), _month([name]))
+            for what, named, wanted in zip(
+                ("year", "month"), said, (e.effective.year, e.effective.month), strict=True
+            ):
+                if named is not None and named != wanted:
+                    raise FetchError(
+                        f"{url}: its data file {name} says {what} {named}, not the "
+                        f"{wanted} of {e.label} (a file of another release); nothing was "
+                        f"cached; {manual}",
+                        url=url,
+                    )
 
 
 def _download(

@@ -1,8 +1,11 @@
 """The catalog of official releases: what CDC and CMS published, where, when.
 
-One :class:`CatalogEntry` per release: ICD-10-CM fiscal years FY2016-FY2027
+One :class:`CatalogEntry` per release: ICD-10-CM fiscal years FY2016-FY2028
 with their mid-year updates (April 1, and January 1, 2021), and the HCPCS
-Level II quarterly files (January, April, July, October) from 2017 on. Each
+Level II files: annual from 2017 to 2020, then quarterly (January, April,
+July, October) to October 2027. Releases not published when the catalog was
+written (FY2028, the 2027 HCPCS quarters) are there with the publisher's name
+pattern, unverified, so that the release in force is known a year ahead. Each
 entry lists the official files a load needs, with their download URL, size and
 SHA-256 where known, and says how sure the catalog is of it: ``verified`` is
 true only when every file's name and size come from the publisher's own
@@ -38,7 +41,7 @@ from urllib.parse import quote
 from attrs import frozen
 
 from ._dates import as_date
-from .errors import StaleReleaseWarning, UsageError
+from .errors import MedcodesWarning, StaleReleaseWarning, UsageError
 
 __all__ = [
     "CATALOG",
@@ -256,6 +259,15 @@ _ICD10CM: tuple[_Row, ...] = (
          _CMS + "2027-code-tables-tabular-index.zip", "tabular", 22059093,
          "37baa476323714be16f95c9b2c96812bf6f3623d9f15188866e584dc529b0298", None),
     )),
+    ("2028", dt.date(2027, 10, 1), False,
+     "not published yet: names from CMS's pattern for FY2025 and FY2027 (<year>-code-"
+     "descriptions-tabular-order.zip, <year>-code-tables-tabular-index.zip), not checked; "
+     "size and SHA-256 unknown: the download is checked to be a zip", (
+        ("2028-code-descriptions-tabular-order.zip",
+         _CMS + "2028-code-descriptions-tabular-order.zip", "order", None, None, None),
+        ("2028-code-tables-tabular-index.zip",
+         _CMS + "2028-code-tables-tabular-index.zip", "tabular", None, None, None),
+    )),
 )
 
 #: HCPCS files known from staged copies: (year, month) -> (name, url, size, sha256).
@@ -279,7 +291,10 @@ _HCPCS_KNOWN: dict[tuple[int, int], tuple[str, str, int, str]] = {
 # fmt: on
 
 #: The newest HCPCS quarter in the catalog.
-_HCPCS_LAST = (2026, 10)
+_HCPCS_LAST = (2027, 10)
+#: The last year CMS published HCPCS once a year only (the 2020 README: the file
+#: is "uploaded ... on an annual basis"): no April, July or October entries up to it.
+_HCPCS_ANNUAL_UNTIL = 2020
 _MONTH_NAMES = {1: "january", 4: "april", 7: "july", 10: "october"}
 
 
@@ -289,12 +304,16 @@ def _hcpcs_rows() -> list[_Row]:
         for month in (1, 4, 7, 10):
             if (year, month) > _HCPCS_LAST:
                 break
+            if year <= _HCPCS_ANNUAL_UNTIL and month != 1:
+                continue  # annual files: January's stays in force all year
             known = _HCPCS_KNOWN.get((year, month))
             if known is not None:
                 name, url, size, sha = known
                 note = "size and SHA-256 of the copy staged and checked in this project"
                 if url.startswith(_CMS_OLD):
-                    note += "; URL on CMS's older Downloads path (annual file)"
+                    note += (
+                        "; URL on CMS's older Downloads path; an annual file, in force all year"
+                    )
                 rows.append(
                     (
                         f"{year}-{month:02d}",
@@ -312,8 +331,8 @@ def _hcpcs_rows() -> list[_Row]:
                 "and SHA-256 unknown: the download is checked to be a zip holding an ANWEB "
                 "data file"
             )
-            if year <= 2020:
-                note += "; CMS may not have published this quarter under that name before 2021"
+            if (year, month) > (2026, 10):
+                note += "; not published yet when this catalog was written"
             if (year, month) == (2026, 1):
                 note += "; CMS re-issued the January 2026 file at least twice (12082025, "
                 note += "12292025, 01122026)"
@@ -346,6 +365,8 @@ def _build() -> tuple[CatalogEntry, ...]:
             if system == "icd10cm":
                 fy = effective.year + (effective.month >= 10)
                 end = dt.date(fy, 9, 30)
+            elif effective.year <= _HCPCS_ANNUAL_UNTIL:
+                end = dt.date(effective.year, 12, 31)  # an annual file
             else:
                 month = (effective.month - 1) // 3 * 3 + 4
                 nxt = dt.date(effective.year + (month > 12), (month - 1) % 12 + 1, 1)
@@ -432,16 +453,22 @@ def _next_effective(system: str, effective: dt.date) -> dt.date | None:
 def today() -> dt.date:
     """Today's date, or the ISO date in the environment variable
     ``MEDCODES_TODAY`` (what the staleness check and the release overview use;
-    set it to test them on another day)."""
+    set it to test them on another day). A value that is not an ISO date is
+    ignored with a :class:`~medcodes.errors.MedcodesWarning` (today's date is
+    used): a typo in the environment must not make every load fail."""
     text = os.environ.get("MEDCODES_TODAY", "").strip()
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(
-            f"MEDCODES_TODAY must be a date such as 2026-12-02, not {text!r}"
-        ) from None
+    if text:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            warnings.warn(
+                MedcodesWarning(
+                    f"MEDCODES_TODAY must be a date such as 2026-12-02, not {text!r}; "
+                    "using today's date"
+                ),
+                stacklevel=2,
+            )
+    return dt.date.today()
 
 
 #: The releases already warned about in this process (the warning is said once).

@@ -83,9 +83,9 @@ class _Dates:
 
 def decode(data: bytes, label: str) -> str:
     """The file's text: ASCII, else cp1252 (CMS's files are Windows text)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:2000]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:2]:
         raise ParseError("the file is UTF-16 or binary, expected text", file=label, line=1)
-    data = check_complete(data, label)
+    data = check_complete(data, label)  # (a NUL further on: named with its line)
     if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, added by an editor
         data = data[3:]
     return data.decode("cp1252", errors="replace")

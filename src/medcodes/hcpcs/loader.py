@@ -8,7 +8,7 @@ import re
 from importlib import resources
 
 from .._gc import paused_gc
-from ..cache import cached_files, fetch_hint, release_folder
+from ..cache import _wrong_files, cached_files, fetch_hint, release_folder
 from ..catalog import CATALOG, _warn_if_stale
 from ..errors import MismatchError, ParseError, SourceError, UsageError
 from ..sources import (
@@ -171,9 +171,18 @@ def _load_from_cache(year: int, month: int, max_bytes: int) -> Codeset:
         )
     path = cached_files("hcpcs", release).get("anweb")
     if path is None:
+        wrong = "".join(f"; {w}" for w in _wrong_files(known[0]))
         raise SourceError(
             f"no bundled HCPCS file for {release} (bundled: the January 2025 file), and "
-            f"{known[0].label} is not in the cache; " + fetch_hint(known[0]),
+            f"{known[0].label} is not in the cache{wrong}; " + fetch_hint(known[0]),
             file=str(release_folder("hcpcs", release)),
         )
-    return load(path, year=year, month=month, max_bytes=max_bytes)
+    try:
+        return load(path, year=year, month=month, max_bytes=max_bytes)
+    except MismatchError as exc:  # (fetch checks the names; a file put there by hand)
+        raise MismatchError(
+            f"{exc.reason}; the cached file is not {known[0].label}'s: delete {path} and "
+            "fetch it again",
+            file=exc.file,
+            line=exc.line,
+        ) from exc

@@ -13,7 +13,7 @@ from attrs import field, frozen
 
 from .._dates import as_date
 from .._repr import bounded
-from ..catalog import _next_effective
+from ..catalog import _HCPCS_ANNUAL_UNTIL, _next_effective
 from ..sources import SourceFile
 
 __all__ = [
@@ -343,7 +343,10 @@ class Release:
         """
         day = as_date(day, "day")
         nxt = _next_effective("hcpcs", self.effective)
-        end = self.next_quarter if nxt is None else min(nxt, self.next_quarter)
+        quarter = self.next_quarter
+        if self.effective.year <= _HCPCS_ANNUAL_UNTIL:  # CMS's annual files, to 2020
+            quarter = dt.date(self.effective.year + 1, 1, 1)
+        end = quarter if nxt is None else min(nxt, quarter)
         return self.effective <= day < end
 
 

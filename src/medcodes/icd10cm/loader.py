@@ -10,8 +10,9 @@ from pathlib import Path
 
 from .._dates import as_date
 from .._gc import paused_gc
-from ..cache import cached_files, fetch_hint, release_folder
-from ..catalog import CATALOG, CatalogEntry, _warn_if_stale
+from ..cache import BUNDLED as BUNDLED_RELEASES
+from ..cache import _wrong_files, cached_files, fetch_hint, release_folder
+from ..catalog import CATALOG, CatalogEntry, _warn_if_stale, in_force
 from ..errors import MismatchError, ParseError, SourceError, UsageError
 from ..sources import (
     MAX_BYTES_ICD10CM,
@@ -84,8 +85,10 @@ def load(
     :class:`~medcodes.errors.StaleReleaseWarning` says so, once per process.
     With only ``fiscal_year``, the bundled release of that year (2025 or 2026),
     else the newest release of that year in the cache (see
-    :func:`medcodes.fetch`; nothing is ever downloaded here), or with
-    ``effective`` the one in force on that day.
+    :func:`medcodes.fetch`; nothing is ever downloaded here). With
+    ``effective`` (and no files), the catalog's release in force on that day:
+    the bundled one if it is bundled, else from the cache, else a
+    :class:`~medcodes.errors.SourceError` saying how to fetch it.
 
     :param source: the tabular XML file, a folder that holds it, or an official
         zip that holds it; a folder or zip that also holds the order file gives
@@ -103,8 +106,12 @@ def load(
     :param year: the same as ``fiscal_year`` (the name
         :func:`medcodes.hcpcs.load` uses, so that ``load(year=...)`` works for
         both systems); give one or the other.
-    :param effective: override the effective date (default: October 1 before
-        the fiscal year; April 1 of it when a file name says "April").
+    :param effective: with files, their effective date (default: October 1
+        before the fiscal year; April 1 of it when a file name says "April"):
+        the release is labelled with it, which lets a file whose name does
+        not say "April" be an April update. Without files, the day whose
+        release in force is loaded (see above); it must fall in
+        ``fiscal_year`` when both are given.
     :param max_bytes: refuse any input larger than this (after decompression).
     :raises ~medcodes.errors.ParseError: a file is malformed, truncated, of the
         wrong kind or hostile; :class:`~medcodes.errors.SourceError` when no (or
@@ -119,6 +126,8 @@ def load(
     'ICD-10-CM FY2025 (effective 2025-04-01)'
     >>> load(year=2025).release == load(fiscal_year=2025).release
     True
+    >>> load(effective=dt.date(2025, 6, 30)).release.label  # the one in force then
+    'ICD-10-CM FY2025 (effective 2025-04-01)'
     """
     if year is not None:
         if fiscal_year is not None and fiscal_year != year:
@@ -134,15 +143,16 @@ def load(
         effective = as_date(effective, "effective")
     max_bytes = _check_max_bytes(max_bytes)
     if source is None and order is None:
+        if effective is not None:
+            return _load_in_force(fiscal_year, effective, max_bytes)
         if fiscal_year is None:
-            cs = _load_bundled(BUNDLED_DEFAULT, effective, max_bytes)
-            if effective is None:
-                r = cs.release
-                _warn_if_stale("icd10cm", r.effective, r.label, r.valid_through)
+            cs = _load_bundled(BUNDLED_DEFAULT, max_bytes)
+            r = cs.release
+            _warn_if_stale("icd10cm", r.effective, r.label, r.valid_through)
             return cs
         if fiscal_year in BUNDLED:
-            return _load_bundled(fiscal_year, effective, max_bytes)
-        return _load_year_from_cache(fiscal_year, effective, max_bytes)
+            return _load_bundled(fiscal_year, max_bytes)
+        return _load_year_from_cache(fiscal_year, max_bytes)
     tab_c: _Candidate | None = None
     ord_c: _Candidate | None = None
     codes_c: _Candidate | None = None
@@ -394,7 +404,7 @@ def _load_codes(
     return Codeset(build_from_codes(codes), Release("ICD-10-CM", fy, day, (source,)), tables=data)
 
 
-def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -> Codeset:
+def _load_bundled(fiscal_year: int, max_bytes: int) -> Codeset:
     if fiscal_year not in BUNDLED:
         raise SourceError(
             f"no bundled release for fiscal year {fiscal_year}; bundled: "
@@ -411,7 +421,7 @@ def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -
         tab_c = _Candidate(tab_path, None)
         ord_c = _Candidate(zip_path, member)
         with paused_gc():
-            day = _effective(fiscal_year, effective, april=True)  # both are April updates
+            day = dt.date(fiscal_year, 4, 1)  # both are April updates
             cs = _load_files(tab_c, ord_c, fiscal_year, day, max_bytes)
     # Its nodes pickle as references to this bundled release (medcodes._pickles).
     digests = tuple(s.sha256 for s in cs.release.sources)
@@ -419,19 +429,56 @@ def _load_bundled(fiscal_year: int, effective: dt.date | None, max_bytes: int) -
     return cs
 
 
-def _load_year_from_cache(fiscal_year: int, effective: dt.date | None, max_bytes: int) -> Codeset:
-    """The newest cached release of a fiscal year (the one in force on
-    ``effective`` if given); a SourceError saying how to fetch it if absent."""
+def _bundled_names() -> str:
+    return ", ".join(str(y) for y in sorted(BUNDLED))
+
+
+def _load_in_force(fiscal_year: int | None, effective: dt.date, max_bytes: int) -> Codeset:
+    """The catalog's release in force on ``effective``: bundled, else cached,
+    else a SourceError saying how to fetch it."""
+    if fiscal_year is not None and not (
+        dt.date(fiscal_year - 1, 10, 1) <= effective <= dt.date(fiscal_year, 9, 30)
+    ):
+        raise UsageError(
+            f"effective={effective.isoformat()} is outside fiscal year {fiscal_year} "
+            f"({fiscal_year - 1}-10-01 to {fiscal_year}-09-30)"
+        )
+    e = in_force("icd10cm", effective)
+    if e is None:
+        known = sorted({e.fiscal_year for e in CATALOG if e.system == "icd10cm"})
+        raise SourceError(
+            f"the catalog knows no ICD-10-CM release in force on {effective.isoformat()} "
+            f"(it knows FY{known[0]} to FY{known[-1]}); pass the official files to load()",
+            file="medcodes/_bundled",
+        )
+    if e.release in BUNDLED_RELEASES["icd10cm"]:
+        return _load_bundled(e.fiscal_year, max_bytes)
+    if not e.files:
+        raise SourceError(
+            f"{e.label} is in force on {effective.isoformat()}, but the catalog has no "
+            f"files for it ({e.note}); pass the official files to load()",
+            file=str(release_folder("icd10cm", e.release)),
+        )
+    files = cached_files("icd10cm", e.release)
+    if files:
+        return _load_cached(e, files, max_bytes)
+    wrong = "".join(f"; {w}" for w in _wrong_files(e))
+    raise SourceError(
+        f"{e.label} is in force on {effective.isoformat()}; it is not bundled (bundled: "
+        f"{_bundled_names()}) and not in the cache{wrong}; " + fetch_hint(e),
+        file=str(release_folder("icd10cm", e.release)),
+    )
+
+
+def _load_year_from_cache(fiscal_year: int, max_bytes: int) -> Codeset:
+    """The newest cached release of a fiscal year; a SourceError saying how to
+    fetch it if absent (and what is wrong with the files found instead)."""
     entries = [e for e in CATALOG if e.system == "icd10cm" and e.fiscal_year == fiscal_year]
-    if effective is not None:
-        entries = [e for e in entries if e.in_force(effective)]
     if not entries:
         known = sorted({e.fiscal_year for e in CATALOG if e.system == "icd10cm"})
         raise SourceError(
-            f"no release for fiscal year {fiscal_year}"
-            + (f" in force on {effective.isoformat()}" if effective else "")
-            + f"; bundled: {', '.join(str(y) for y in sorted(BUNDLED))}; the catalog knows "
-            f"FY{known[0]} to FY{known[-1]}; pass the official files to load()",
+            f"no release for fiscal year {fiscal_year}; bundled: {_bundled_names()}; the "
+            f"catalog knows FY{known[0]} to FY{known[-1]}; pass the official files to load()",
             file="medcodes/_bundled",
         )
     for e in reversed(entries):
@@ -439,10 +486,10 @@ def _load_year_from_cache(fiscal_year: int, effective: dt.date | None, max_bytes
         if files:
             return _load_cached(e, files, max_bytes)
     newest = entries[-1]
+    wrong = "".join(f"; {w}" for e in reversed(entries) for w in _wrong_files(e))
     raise SourceError(
-        f"no bundled release for fiscal year {fiscal_year} (bundled: "
-        f"{', '.join(str(y) for y in sorted(BUNDLED))}), and {newest.label} is not in the "
-        "cache; " + fetch_hint(newest),
+        f"no bundled release for fiscal year {fiscal_year} (bundled: {_bundled_names()}), "
+        f"and {newest.label} is not in the cache{wrong}; " + fetch_hint(newest),
         file=str(release_folder("icd10cm", newest.release)),
     )
 
@@ -451,9 +498,22 @@ def _load_cached(e: CatalogEntry, files: dict[str, Path], max_bytes: int) -> Cod
     """Load a release from its cached files (the tabular, checked against the
     order file, or the order file alone)."""
     tab, order = files.get("tabular"), files.get("order")
-    if tab is not None:
-        return load(
-            tab, order=order, fiscal_year=e.fiscal_year, effective=e.effective, max_bytes=max_bytes
-        )
-    assert order is not None
-    return load(order, fiscal_year=e.fiscal_year, effective=e.effective, max_bytes=max_bytes)
+    try:
+        if tab is not None:
+            return load(
+                tab,
+                order=order,
+                fiscal_year=e.fiscal_year,
+                effective=e.effective,
+                max_bytes=max_bytes,
+            )
+        assert order is not None
+        return load(order, fiscal_year=e.fiscal_year, effective=e.effective, max_bytes=max_bytes)
+    except MismatchError as exc:  # a file of another release put there by hand
+        paths = " and ".join(str(p) for p in (tab, order) if p is not None)
+        raise MismatchError(
+            f"{exc.reason}; the cached files are not all {e.label}'s: delete {paths} and "
+            "fetch again",
+            file=exc.file,
+            line=exc.line,
+        ) from exc

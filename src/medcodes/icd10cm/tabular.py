@@ -375,11 +375,8 @@ class _Builder:
                     self._odd_child(key, within, c)
                 keys[i] = key
                 if st.codes.setdefault(key, i) != i:
-                    _defect(
-                        f"code {key} appears twice; the second is not indexed",
-                        self.label,
-                        el.sourceline,
-                    )
+                    # Not self-consistent: cm[code] would answer one of two nodes.
+                    raise self._error(f"code {_display(key)} appears twice", c)
             elif tag == "desc":
                 if title is not None:
                     raise self._error("unexpected second <desc>", c)
@@ -461,11 +458,13 @@ class _Builder:
         codes = st.codes
         before = len(codes)
         codes.update(zip(new, range(start, start + n), strict=False))
-        if len(codes) - before != n:  # a generated code already existed: keep the first
-            _defect(f"a code generated from {key} already exists", self.label, el.sourceline)
-            for code in new:
-                if code in keys:
-                    codes[code] = keys.index(code)
+        if len(codes) - before != n:  # a generated code already existed
+            twice = next(code for code in new if code in keys)
+            raise self._error(
+                f"code {_display(twice)}, generated from {_display(key)} by its 7th-character "
+                "rule, appears twice",
+                el,
+            )
         if start + n > self.max_nodes:
             raise self._error(
                 f"{start + n} nodes from {self.size} bytes: more than one per "
