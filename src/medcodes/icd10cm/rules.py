@@ -600,11 +600,17 @@ _EXAMPLES = re.compile(r"\bsuch as\b|\be\.g\.|\bfor example\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:if|where|when) (?:applicable|known|desired)\b", re.IGNORECASE)
 
 
+#: The chapters of codes that are no condition: external causes (20) and
+#: factors influencing health status (21).
+_FACTORS = frozenset({"20", "21"})
+
+
 class _Claim:
     """The codes of one claim that exist, with what every rule looks up."""
 
     __slots__ = (
         "_codes",
+        "_condition_nodes",
         "at",
         "claimed",
         "cs",
@@ -624,8 +630,28 @@ class _Claim:
         self.given = {p: text for p, _, text in nodes}
         self.label = cs.release.label
         self._codes: dict[int, str] = {}
+        self._condition_nodes: list[tuple[int, int]] | None = None
         self.claimed: list[int] = sorted(self.position)
         self.titles = {i: self.st.title(i).lower() for _, i, _ in nodes}
+
+    def condition_before(self, p: int) -> bool:
+        """Whether a condition (a code outside chapters 20 and 21) is listed
+        before position ``p``."""
+        return any(q < p for q, _ in self._conditions())
+
+    def condition_after(self, p: int) -> tuple[int, int] | None:
+        """The first condition (position, node) listed after position ``p``
+        (a manifestation code is no underlying condition)."""
+        return next(((q, j) for q, j in self._conditions() if q > p), None)
+
+    def _conditions(self) -> list[tuple[int, int]]:
+        if self._condition_nodes is None:
+            self._condition_nodes = [
+                (p, i)
+                for p, i, _ in self.nodes
+                if self.chapter(i) not in _FACTORS and not _MANIFESTATION.search(self.titles[i])
+            ]
+        return self._condition_nodes
 
     def code(self, i: int) -> str:
         """The written form of node ``i`` (cached: a claim names few nodes)."""
@@ -742,7 +768,8 @@ def check_claim(
                     Severity.WARNING,
                     (q, p),
                     (str(given[q]), str(text)),
-                    f"{check.code} is listed twice (positions {q + 1} and {p + 1}); "
+                    f"{check.code} is listed twice (at positions {q} and {p}, the first-listed "
+                    "code being position 0); "
                     "report each code once (Guidelines I.B.12)",
                     release=label,
                 )
@@ -887,6 +914,15 @@ def _unique(claim: _Claim, i: int, entries: list[tuple[int, _Entry]]) -> tuple[E
     return tuple(out)
 
 
+def _said(alternatives: list[tuple[str, list[tuple[int, _Entry]], bool]]) -> str:
+    """The 'code first' notes of one node, each quoted once."""
+    if len(alternatives) == 1:
+        return _instruction("code first", alternatives[0][0], alternatives[0][1])
+    headings = [_quoted(h.rstrip(" :")) for h, _, _ in alternatives]
+    more = f" and {len(headings) - 6} more" if len(headings) > 6 else ""
+    return f"'code first' one of {'; '.join(headings[:6])}{more}"
+
+
 def _sequencing(claim: _Claim) -> list[Finding]:
     """Manifestation codes listed first, code-first targets listed after, and
     closed code-first lists of which nothing is on the claim."""
@@ -922,20 +958,37 @@ def _sequencing(claim: _Claim) -> list[Finding]:
                         if claim.position[j] > p and j not in after:
                             after[j] = (d, e)
             by_node.setdefault(entries[0][0], []).append((heading, entries, present))
-        for alternatives in by_node.values():
-            if any(present or _EXAMPLES.search(h) for h, _, present in alternatives):
-                # An example list ("such as") is satisfied by any condition coded
-                # first; never claim absence from examples.
-                continue
+        named_after = {d for d, _ in after.values()}
+        for node, alternatives in by_node.items():
             entries = [x for _, group, _ in alternatives for x in group]
             heading = alternatives[0][0]
             conditional = any(_CONDITIONAL.search(h) for h, _, _ in alternatives)
+            if any(_EXAMPLES.search(h) for h, _, _ in alternatives):
+                # An example list ("such as") is met by a condition listed
+                # before the code, never by one listed after it: a code of the
+                # list listed after is a CODE_FIRST_ORDER finding, any other
+                # condition listed after is named here (one finding per code).
+                if claim.condition_before(p) or node in named_after:
+                    continue
+                later = None if manifestation else claim.condition_after(p)
+                if later is not None:
+                    q, j = later
+                    out.append(
+                        claim.finding(
+                            FindingKind.CODE_FIRST_ORDER,
+                            Severity.ADVICE if conditional else Severity.WARNING,
+                            (p, q),
+                            f"{code} says {_said(alternatives)} but is listed first; if "
+                            f"{claim.code(j)} is that condition, list it before {code} "
+                            "(Guidelines I.B.7)",
+                            notes=_unique(claim, i, entries),
+                        )
+                    )
+                    continue
+            elif any(present for _, _, present in alternatives):
+                continue
             warn = manifestation and not conditional
-            said = (
-                f"'code first' {_quoted(heading)}"
-                if len(alternatives) == 1
-                else f"{len(alternatives)} 'code first' notes (the first: {_quoted(heading)})"
-            )
+            said = _said(alternatives)
             out.append(
                 claim.finding(
                     FindingKind.CODE_FIRST_ABSENT,
@@ -953,12 +1006,13 @@ def _sequencing(claim: _Claim) -> list[Finding]:
             )
         for j, (d, e) in sorted(after.items(), key=lambda x: claim.position[x[0]]):
             q = claim.position[j]
+            heading = e.note.heading or e.note.text
             out.append(
                 claim.finding(
                     FindingKind.CODE_FIRST_ORDER,
                     Severity.WARNING,
                     (p, q),
-                    f"{code} says 'code first' {_quoted(e.note.text)}: {claim.code(j)} "
+                    f"{code} says {_instruction('code first', heading, [(d, e)])}: {claim.code(j)} "
                     f"should be listed before {code}",
                     notes=(claim.effective(i, d, e.note),),
                 )
@@ -976,10 +1030,15 @@ def _additional_first(claim: _Claim, found: list[Finding]) -> list[Finding]:
         return []
     if any(f.positions == (0,) and f.kind is FindingKind.SECONDARY_CODE_FIRST for f in found):
         return []
+    # One sequencing problem, one finding: the first code's own "code first"
+    # note already names the pair (Z3A.30 before O24.410).
+    ordered = {f.positions for f in found if f.kind is FindingKind.CODE_FIRST_ORDER}
     for q, j, _ in claim.nodes[1:]:
         for entries in _instructions(claim, NoteKind.USE_ADDITIONAL_CODE, j).values():
             for d, e in entries:
                 if any(s <= i < t for s, t in e.exact):
+                    if (p, q) in ordered:
+                        return []
                     return [
                         claim.finding(
                             FindingKind.ADDITIONAL_CODE_FIRST,
@@ -1012,24 +1071,52 @@ def _additional_codes(claim: _Claim) -> list[Finding]:
                 merged[heading][0].append(p)
             else:
                 merged[heading] = ([p], entries, i)
+    # One finding per set of codes: J45's "code to identify:" and "code,
+    # where applicable, to identify:" name the same tobacco codes.
+    sets = {h: frozenset(e.ref.text for _, e in v[1]) for h, v in merged.items()}
+    kept: list[str] = []
+    for h in merged:
+        bigger = next((k for k in kept if sets[h] <= sets[k]), None)
+        if bigger is None:
+            for k in [k for k in kept if sets[k] < sets[h]]:
+                kept[kept.index(k)] = h
+                merged[h][0].extend(merged[k][0])
+                bigger = h
+            if bigger is None:
+                kept.append(h)
+        else:
+            merged[bigger][0].extend(merged[h][0])
     out = []
-    for heading, (positions, entries, i) in merged.items():
-        items = sorted({e.note.text for _, e in entries})
-        listed = ", ".join(_quoted(t) for t in items[:4]) + (" ..." if len(items) > 4 else "")
-        # The heading and the items that name codes ("code, if applicable, to
-        # identify:" 'kidney transplant status (Z94.0)').
-        what = listed if heading in items else f"{_quoted(heading)} {listed}"
+    for heading in dict.fromkeys(kept):
+        positions, entries, i = merged[heading]
         out.append(
             claim.finding(
                 FindingKind.USE_ADDITIONAL_CODE,
                 Severity.ADVICE,
-                tuple(positions),
-                f"{claim.code(i)}: 'use additional code' {what}: none of "
-                f"{_refs(entries)} is on the claim",
+                tuple(sorted(set(positions))),
+                f"{claim.code(i)}: {_instruction('use additional code', heading, entries)}: "
+                f"none of {_refs(entries)} is on the claim",
                 notes=_unique(claim, i, entries),
             )
         )
     return out
+
+
+def _instruction(verb: str, heading: str, entries: list[tuple[int, _Entry]]) -> str:
+    """An instruction quoted as the tabular prints it: the heading and its
+    items in one quotation ('use additional code, if applicable, to identify:
+    associated cachexia (E88.A); kidney transplant status (Z94.0)')."""
+    items = list(dict.fromkeys(e.note.text for _, e in entries if e.note.text != heading))
+    head = heading.strip().lstrip(",;: ")
+    if verb.endswith(" code") and head.lower().startswith("code"):
+        head = head[4:]  # "use additional code" + "code, if applicable, ..."
+        if not head.startswith((",", "(")):
+            head = head.lstrip()
+    text = f"{verb}{'' if head.startswith((',', '(')) else ' '}{head}"
+    if items:
+        shown = "; ".join(items[:4]) + ("; ..." if len(items) > 4 else "")
+        text = f"{text.rstrip(' :')}: {shown}"
+    return repr(text)
 
 
 def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
@@ -1079,8 +1166,8 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
             made = (
                 FindingKind.SINGLE_CODE,
                 (p, *qs),
-                f"{code} is reported with no other code of "
-                f"{', '.join(_others(cs, index, rule))}: {says}",
+                f"{code} is reported with "
+                f"{', '.join(claim.code(claim.at[q]) for q in qs)}, but {says}",
             )
         elif kind is RuleKind.SEQUENCE:
             before = sorted(claim.position[j] for j in others if claim.position[j] < p)
@@ -1171,14 +1258,6 @@ def _sentence(text: str, marker: str) -> str:
     start = text.rfind(". ", 0, at) + 1
     end = text.find(". ", at + len(marker))
     return text[start : end + 1 if end >= 0 else None].strip()
-
-
-def _others(cs: Codeset, index: _Index, rule: ProseRule) -> list[str]:
-    out = []
-    for c in rule.others:
-        k = cs._find(c)
-        out.append(c if k is None else _where(cs._store.kinds[k], c))
-    return out
 
 
 def _encounter_label(cs: Codeset, i: int) -> str | None:
