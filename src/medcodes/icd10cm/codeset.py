@@ -980,6 +980,19 @@ class Codeset:
         """
         return _rules.prose_rules(self)
 
+    def unstated_prose_rules(self) -> tuple[ProseRule, ...]:
+        """The rows of :data:`~medcodes.icd10cm.PROSE_RULES` that this release
+        does not state in the expected words (its declaring node has no note
+        with the marker text), so :meth:`check_claim` does not apply them;
+        ``check_claim(codes, advice=True)`` names the ones that concern a
+        claim in one "rule not checked" finding.
+
+        >>> import medcodes
+        >>> medcodes.icd10cm.load().unstated_prose_rules()
+        ()
+        """
+        return _rules.unstated_prose_rules(self)
+
 
 # Last: validity and the guidelines build on Node and Codeset above.
 from . import rules as _rules  # noqa: E402

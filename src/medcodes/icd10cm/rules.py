@@ -298,8 +298,16 @@ class FindingKind(enum.StrEnum):
     INITIAL_ENCOUNTER_ONLY = "initial encounter only"
     #: U09.9: "not to be used in cases that are still presenting with active COVID-19".
     ACTIVE_CONDITION = "with the active condition"
-    #: Z68: adult and pediatric BMI codes by age.
+    #: Z68: adult and pediatric BMI codes by age; Z05: the neonatal period.
     AGE = "code not for this age"
+    #: Z38: "for use as the principal code on the initial record of a newborn".
+    PRINCIPAL_NOT_FIRST = "principal code listed later"
+    #: Y07: "for use only in cases of confirmed abuse (T74.-)", with no T74 code.
+    REQUIRED_CODE_ABSENT = "required code absent"
+    #: Advice: a row of :data:`~medcodes.icd10cm.PROSE_RULES` that would govern
+    #: a code of the claim was not checked, because this release does not
+    #: state its marker text (see :meth:`~medcodes.icd10cm.Codeset.unstated_prose_rules`).
+    RULE_NOT_CHECKED = "rule not checked"
     #: The release was loaded without its tabular XML, so no note was checked.
     NOTES_NOT_LOADED = "instructional notes not loaded"
 
@@ -370,7 +378,7 @@ class _Entry:
 class _Index:
     """Per note kind: node index -> the resolved references of its notes."""
 
-    __slots__ = ("by_kind", "prose", "spans")
+    __slots__ = ("by_kind", "prose", "spans", "unstated")
 
     def __init__(self, cs: Codeset) -> None:
         st = cs._store
@@ -404,10 +412,15 @@ class _Index:
         # The prose rules whose marker the declaring node states in this release.
         self.prose: dict[int, list[tuple[ProseRule, Note]]] = {}
         self.spans: dict[str, tuple[int, int]] = {}
+        # Rows whose declaring node exists but no longer states the marker.
+        self.unstated: list[tuple[ProseRule, int]] = []
         for rule in PROSE_RULES:
             at = cs._find(rule.declared_on)
             said = None if at is None else _stating(st, at, rule.marker)
-            if at is None or said is None:
+            if at is None:
+                continue
+            if said is None:
+                self.unstated.append((rule, at))
                 continue
             self.prose.setdefault(at, []).append((rule, said))
             for code in rule.codes + rule.others:
@@ -429,6 +442,12 @@ def prose_rules(cs: Codeset) -> tuple[tuple[ProseRule, Note], ...]:
     """The rows of :data:`PROSE_RULES` this release states, each with the note
     that states it (a row whose marker text is gone is left out)."""
     return tuple(pair for rules in _index(cs).prose.values() for pair in rules)
+
+
+def unstated_prose_rules(cs: Codeset) -> tuple[ProseRule, ...]:
+    """The rows of :data:`PROSE_RULES` whose declaring node this release has
+    but whose marker text it does not state: rules not checked."""
+    return tuple(rule for rule, _ in _index(cs).unstated)
 
 
 _LOCK = threading.Lock()
@@ -795,8 +814,14 @@ def check_claim(
         findings.extend(_sequencing(claim))
         findings.extend(_prose(claim, encounter))
         findings.extend(_additional_first(claim, findings))
+        # Y99.0 with Y99.8: the single-code error says it, not also Excludes1.
+        single = {f.positions for f in findings if f.kind is FindingKind.SINGLE_CODE}
+        findings = [
+            f for f in findings if not (f.kind is FindingKind.EXCLUDES1 and f.positions in single)
+        ]
         if advice:
             findings.extend(_additional_codes(claim))
+            findings.extend(_not_checked(claim))
     if not advice:
         findings = [f for f in findings if f.severity is not Severity.ADVICE]
     order = {k: n for n, k in enumerate(FindingKind)}
@@ -1139,6 +1164,7 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
     out: list[Finding] = []
     implied: dict[Record, tuple[int, ProseRule, Note, int]] = {}
     labels: list[tuple[int, str]] | None = None
+    single: set[ProseRule] = set()
     for p, i, rule, note, d in governed:
         code = claim.code(i)
         said = _quoted(_sentence(note.text, rule.marker))
@@ -1161,7 +1187,22 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
                     (p,),
                     f"{code} may not be listed first: {says}",
                 )
-        elif kind is RuleKind.SINGLE_CODE and others:
+        elif kind is RuleKind.PRINCIPAL_ONLY and p > 0:
+            first = claim.code(claim.nodes[0][1])
+            made = (
+                FindingKind.PRINCIPAL_NOT_FIRST,
+                (p,),
+                f"{code} is listed after {first}, but {says}",
+            )
+        elif kind is RuleKind.REQUIRES and not others:
+            made = (
+                FindingKind.REQUIRED_CODE_ABSENT,
+                (p,),
+                f"{code} is reported without a code of "
+                f"{', '.join(_named(cs, c) for c in rule.others)}: {says}",
+            )
+        elif kind is RuleKind.SINGLE_CODE and others and rule not in single:
+            single.add(rule)  # Y99.0 with Y99.8: one finding, not one per code
             qs = sorted(claim.position[j] for j in others)
             made = (
                 FindingKind.SINGLE_CODE,
@@ -1207,8 +1248,8 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
                 tuple(sorted((p, q))),
                 f"{code} with {claim.code(claim.at.__getitem__(q))}: {says}",
             )
-        elif kind is RuleKind.AGE and rule.ages is not None and encounter.patient_age is not None:
-            low, high = rule.ages
+        elif kind is RuleKind.AGE and encounter.patient_age is not None:
+            low, high = _ages(note.text, rule)
             if not low <= encounter.patient_age <= high:
                 made = (
                     FindingKind.AGE,
@@ -1250,6 +1291,30 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
     return out
 
 
+def _not_checked(claim: _Claim) -> list[Finding]:
+    """Advice, once per claim: the prose rules that would govern a code of the
+    claim but that this release does not state in the expected words."""
+    off: list[tuple[int, ProseRule]] = []
+    for rule, at in claim.index.unstated:
+        inside = claim.within(at, claim.st.ends[at])
+        if inside:
+            off.append((claim.position[inside[0]], rule))
+    if not off:
+        return []
+    said = "; ".join(
+        f"{rule.kind.value} on {_named(claim.cs, rule.declared_on)} ({rule.marker!r})"
+        for _, rule in off
+    )
+    return [
+        claim.finding(
+            FindingKind.RULE_NOT_CHECKED,
+            Severity.ADVICE,
+            tuple(sorted({p for p, _ in off})),
+            f"rule not checked: {claim.label} does not state the marker text of {said}",
+        )
+    ]
+
+
 def _sentence(text: str, marker: str) -> str:
     """The sentence of ``text`` that contains ``marker``."""
     at = text.lower().find(marker.lower())
@@ -1257,7 +1322,35 @@ def _sentence(text: str, marker: str) -> str:
         return text
     start = text.rfind(". ", 0, at) + 1
     end = text.find(". ", at + len(marker))
+    # The sentence after it when it qualifies the rule (U09.9: "However, an
+    # exception is made in cases of re-infection ...").
+    while end >= 0:
+        nxt = text.find(". ", end + 2)
+        following = text[end + 2 : nxt + 1 if nxt >= 0 else None].strip()
+        if not re.match(r"(?i)however\b|.*\bexception\b", following):
+            break
+        end = nxt
     return text[start : end + 1 if end >= 0 else None].strip()
+
+
+def _named(cs: Codeset, code: str) -> str:
+    """A code, block range or chapter number as a message names it."""
+    k = cs._find(code)
+    return code if k is None else _where(cs._store.kinds[k], code)
+
+
+_AGES = re.compile(r"(\d+)\s*-\s*(\d+) years|(\d+) years of age or older", re.IGNORECASE)
+
+
+def _ages(text: str, rule: ProseRule) -> tuple[int, int]:
+    """The ages a note states ("2-19 years of age", "20 years of age or
+    older"), else the rule's own."""
+    m = _AGES.search(text)
+    if m is not None:
+        if m.group(3) is not None:
+            return int(m.group(3)), 200
+        return int(m.group(1)), int(m.group(2))
+    return rule.ages if rule.ages is not None else (0, 200)
 
 
 def _encounter_label(cs: Codeset, i: int) -> str | None:
