@@ -54,7 +54,7 @@ class RuleKind(enum.StrEnum):
     #: states the ages ("2-19 years of age", "20 years of age or older"), the
     #: note's numbers are used, so a release with other ages is read right.
     AGE = "age"
-    #: The code is listed first (Z38: "for use as the principal code").
+    #: The code is listed first (Z38, "for use as the principal code").
     PRINCIPAL_ONLY = "principal only"
     #: The codes are used only with a code of ``others`` on the claim (Y07:
     #: "for use only in cases of confirmed abuse (T74.-)").

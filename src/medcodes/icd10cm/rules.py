@@ -252,14 +252,14 @@ class Conflict:
 class Severity(enum.StrEnum):
     """How much a claim finding matters (see the page "How check_claim decides")."""
 
-    #: The official files forbid it: an invalid code, a manifestation or
+    #: The official files forbid it (an invalid code, a manifestation or
     #: secondary-only code listed first, a code not for this kind of record or
     #: age, a single-code rule broken, a place of occurrence after the initial
-    #: encounter.
+    #: encounter).
     ERROR = "error"
-    #: Probably wrong and worth a coder's look: an Excludes1 pair (the files
-    #: cannot tell the official unrelated-conditions exception), a duplicate, a
-    #: sequencing instruction not followed.
+    #: Probably wrong and worth a coder's look (an Excludes1 pair, as the files
+    #: cannot tell the official unrelated-conditions exception; a duplicate; a
+    #: sequencing instruction not followed).
     WARNING = "warning"
     #: Advice, reported only with ``check_claim(codes, advice=True)``: an
     #: instruction ("use additional code", "code first ... if applicable") none
@@ -287,24 +287,28 @@ class FindingKind(enum.StrEnum):
     #: a warning for a manifestation code, else advice.
     CODE_FIRST_ABSENT = "code-first condition absent"
     USE_ADDITIONAL_CODE = "additional code absent"
-    #: O80: "for use as a single diagnosis code".
+    #: A single code reported with others (O80, "for use as a single diagnosis code").
     SINGLE_CODE = "single code with others"
-    #: P07: "birth weight sequenced before gestational age".
+    #: Two codes in the wrong order (P07, "birth weight sequenced before gestational age").
     SEQUENCE = "sequence of two codes"
-    #: Chapter 15, 16, 17, Z37, Z38, Z3A: not for this kind of record, or a
+    #: Not for this kind of record (chapters 15, 16, 17, Z37, Z38, Z3A), or a
     #: claim that mixes a mother's and a newborn's codes.
     RECORD_TYPE = "code not for this record"
-    #: Y92: "recorded only at the initial encounter for treatment".
+    #: Only at the initial encounter (Y92, "recorded only at the initial encounter
+    #: for treatment").
     INITIAL_ENCOUNTER_ONLY = "initial encounter only"
-    #: U09.9: "not to be used in cases that are still presenting with active COVID-19".
+    #: Not with the active condition (U09.9, "not to be used in cases that are
+    #: still presenting with active COVID-19").
     ACTIVE_CONDITION = "with the active condition"
-    #: Z68: adult and pediatric BMI codes by age; Z05: the neonatal period.
+    #: Adult and pediatric BMI codes by age (Z68), the neonatal period (Z05).
     AGE = "code not for this age"
-    #: Z38: "for use as the principal code on the initial record of a newborn".
+    #: A principal code listed later (Z38, "for use as the principal code on
+    #: the initial record of a newborn").
     PRINCIPAL_NOT_FIRST = "principal code listed later"
-    #: Y07: "for use only in cases of confirmed abuse (T74.-)", with no T74 code.
+    #: A code used only with another, without it (Y07, "for use only in cases
+    #: of confirmed abuse (T74.-)", with no T74 code).
     REQUIRED_CODE_ABSENT = "required code absent"
-    #: Advice: a row of :data:`~medcodes.icd10cm.PROSE_RULES` that would govern
+    #: Advice that a row of :data:`~medcodes.icd10cm.PROSE_RULES` that would govern
     #: a code of the claim was not checked, because this release does not
     #: state its marker text (see :meth:`~medcodes.icd10cm.Codeset.unstated_prose_rules`).
     RULE_NOT_CHECKED = "rule not checked"
