@@ -1014,6 +1014,8 @@ def _sequencing(claim: _Claim) -> list[Finding]:
                         )
                     )
                     continue
+                if manifestation and p == 0:
+                    continue  # the manifestation-first error says it
             elif any(present for _, _, present in alternatives):
                 continue
             warn = manifestation and not conditional
@@ -1198,7 +1200,9 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
                 (p,),
                 f"{code} is listed after {first}, but {says}",
             )
-        elif kind is RuleKind.REQUIRES and not others:
+        elif (
+            kind is RuleKind.REQUIRES and not others and all(c in index.spans for c in rule.others)
+        ):
             made = (
                 FindingKind.REQUIRED_CODE_ABSENT,
                 (p,),
