@@ -976,7 +976,7 @@ class Codeset:
         >>> import medcodes
         >>> cm = medcodes.icd10cm.load()
         >>> [(r.declared_on, n.kind.value) for r, n in cm.prose_rules() if r.kind == "single code"]
-        [('O80', 'inclusionTerm')]
+        [('O80', 'inclusionTerm'), ('Y99', 'notes')]
         """
         return _rules.prose_rules(self)
 
