@@ -373,3 +373,146 @@ def test_every_manifestation_code_after_a_condition_its_notes_name_is_clean(cm: 
         found = [f for f in cm.check_claim([target.code, node.code]) if f.kind in sequencing]
         assert found == [], (target.code, node.code, found)
     assert tried > 150
+
+
+# -- the certified coder's second review (issue 13) ----------------------------------------
+
+
+def _sequencing(findings: tuple[Finding, ...]) -> list[Finding]:
+    return [
+        f
+        for f in findings
+        if f.kind in (FindingKind.CODE_FIRST_ORDER, FindingKind.CODE_FIRST_ABSENT)
+    ]
+
+
+def test_a_such_as_code_first_list_is_met_only_by_a_condition_listed_before(
+    cm: Codeset,
+) -> None:
+    # Listed first with a condition after it that the example list does not name.
+    for first, later in (
+        ("R65.20", "A41.51"),
+        ("R65.21", "A41.89"),
+        ("E08.65", "E05.00"),
+        ("E08.9", "E21.0"),
+        ("T36.0X5A", "R21"),
+        ("T42.4X5A", "R41.0"),
+    ):
+        (f,) = cm.check_claim([first, later])
+        assert f.kind is FindingKind.CODE_FIRST_ORDER and f.severity is Severity.WARNING
+        assert f.positions == (0, 1) and later in f.message and "such as" in f.message
+        # In a coder's order nothing is said about the sequence.
+        coded = cm.check_claim([later, first], advice=True)
+        assert [f for f in _sequencing(coded) if 1 in f.positions] == [], (later, first)
+    # A code of the list itself listed after: the order warning, once.
+    (f,) = cm.check_claim(["R65.21", "A41.9"])
+    assert f.kind is FindingKind.CODE_FIRST_ORDER and "sepsis NOS (A41.9)" in f.message
+    # "if known": advice only (U09.9), and only when asked.
+    assert cm.check_claim(["U09.9", "R53.83"]) == ()
+    (u09,) = _sequencing(cm.check_claim(["U09.9", "R53.83"], advice=True))
+    assert u09.severity is Severity.ADVICE and "R53.83" in u09.message
+    # A factor (chapter 21) or a manifestation listed after is no underlying condition.
+    assert [f for f in cm.check_claim(["R65.20", "Z79.4"]) if "Z79.4" in f.message] == []
+    assert [f for f in cm.check_claim(["M02.30", "L86"]) if f.severity != "advice"] == []
+
+
+def test_the_o80_message_names_the_other_chapter_15_code(cm: Codeset) -> None:
+    for other in ("O99.214", "O24.410"):
+        (f,) = errors(cm.check_claim(["O80", other, "Z37.0"]))
+        assert f"O80 is reported with {other}, but" in f.message
+
+
+def test_one_finding_per_sequencing_pair(cm: Codeset) -> None:
+    for claim in (["Z3A.30", "O24.410"], ["Z17.0", "C50.911"], ["Z17.1", "C50.412"]):
+        (f,) = cm.check_claim(claim)
+        assert f.positions == (0, 1) and f.severity is Severity.WARNING, claim
+
+
+def test_advice_is_merged_by_code_set_and_quoted_as_one_instruction(cm: Codeset) -> None:
+    for asthma in ("J45.909", "J45.20", "J45.51"):
+        advice = cm.check_claim([asthma], advice=True)
+        tobacco = [f for f in advice if "Z77.22" in f.message]
+        assert len(tobacco) == 1, (asthma, tobacco)
+    for code in ("N18.31", "N18.4", "A41.51"):
+        for f in cm.check_claim([code], advice=True):
+            assert "' '" not in f.message and "', '" not in f.message, f.message
+    (ckd,) = [
+        f
+        for f in cm.check_claim(["N18.31"], advice=True)
+        if f.kind is FindingKind.USE_ADDITIONAL_CODE
+    ]
+    assert "'use additional code, if applicable, to identify: associated cachexia" in ckd.message
+    # Six code-first notes: each is quoted, not one of six.
+    (a41,) = _sequencing(cm.check_claim(["A41.51"], advice=True))
+    assert all(ref in a41.message for ref in ("T81.44-", "O75.3", "T88.0-", "T80.22-"))
+
+
+def test_the_post_covid_warning_quotes_its_exception(cm: Codeset) -> None:
+    (f,) = cm.check_claim(["U07.1", "J12.82", "U09.9"])
+    assert "still presenting with active COVID-19" in f.message
+    assert "exception is made in cases of re-infection" in f.message
+
+
+def test_duplicate_positions_count_from_zero_like_finding_positions(cm: Codeset) -> None:
+    (f,) = cm.check_claim(["I10", "E11.9", "E11.9"])
+    assert f.kind is FindingKind.DUPLICATE_CODE and f.positions == (1, 2)
+    assert "positions 1 and 2" in f.message and "position 0" in f.message
+
+
+def test_z38_is_the_principal_code(cm: Codeset) -> None:
+    for newborn in ("Z38.00", "Z38.01", "Z38.2", "Z38.61"):
+        (f,) = errors(cm.check_claim(["P59.9", newborn], record="newborn"))
+        assert f.kind is FindingKind.PRINCIPAL_NOT_FIRST and f.positions == (1,)
+        assert "principal code on the initial record of a newborn" in f.message
+        assert errors(cm.check_claim([newborn, "P59.9"], record="newborn")) == []
+
+
+def test_y07_only_with_confirmed_abuse(cm: Codeset) -> None:
+    for suspected, perpetrator in (
+        ("T76.12XA", "Y07.11"),
+        ("T76.02XA", "Y07.12"),
+        ("R45.7", "Y07.6"),
+    ):
+        (f,) = errors(cm.check_claim([suspected, perpetrator]))
+        assert f.kind is FindingKind.REQUIRED_CODE_ABSENT and "confirmed abuse (T74.-)" in f.message
+    for confirmed, perpetrator in (("T74.12XA", "Y07.11"), ("T74.02XA", "Y07.12")):
+        assert errors(cm.check_claim([confirmed, perpetrator])) == []
+
+
+def test_z05_is_for_newborns_in_the_neonatal_period(cm: Codeset) -> None:
+    for code in ("Z05.0", "Z05.41", "Z05.9"):
+        (age,) = cm.check_claim([code], patient_age=40)
+        assert age.kind is FindingKind.AGE and "neonatal period" in age.message
+        (record,) = cm.check_claim([code], record="maternal")
+        assert record.kind is FindingKind.RECORD_TYPE
+        assert cm.check_claim([code], patient_age=0, record="newborn") == ()
+        # With the mother's codes and no record type: a mixed claim.
+        assert FindingKind.RECORD_TYPE in kinds(cm.check_claim(["O80", code]))
+
+
+def test_a_single_activity_status_code(cm: Codeset) -> None:
+    for a, b in (("Y99.0", "Y99.8"), ("Y99.1", "Y99.9"), ("Y99.2", "Y99.8")):
+        (f,) = cm.check_claim(["S72.001A", "W19.XXXA", a, b])
+        assert f.kind is FindingKind.SINGLE_CODE and f.severity is Severity.ERROR
+        assert f.positions == (2, 3) and "single code from category Y99" in f.message
+        assert cm.check_claim(["S72.001A", "W19.XXXA", a]) == ()
+
+
+def test_an_older_release_says_which_rules_are_off() -> None:
+    from .helpers import TABULAR_2017
+
+    old = medcodes.icd10cm.load(TABULAR_2017)
+    off = old.unstated_prose_rules()
+    assert [(r.kind, r.declared_on) for r in off] == [(RuleKind.RECORD_TYPE, "17")]
+    claim = ["O99.891", "Q21.0"]
+    assert FindingKind.RULE_NOT_CHECKED not in kinds(old.check_claim(claim))
+    (f,) = [f for f in old.check_claim(claim, advice=True) if f.kind == "rule not checked"]
+    assert f.positions == (1,) and "chapter 17" in f.message and "FY2017" in f.message
+    # Z68's ages are read from the note: 21 and over, 2-20 in FY2017.
+    assert kinds(old.check_claim(["E66.01", "Z68.41"], patient_age=20)) == {FindingKind.AGE}
+    assert old.check_claim(["E66.9", "Z68.51"], patient_age=20) == ()
+    assert kinds(cm_2026().check_claim(["E66.9", "Z68.51"], patient_age=20)) == {FindingKind.AGE}
+
+
+def cm_2026() -> Codeset:
+    return medcodes.icd10cm.load()

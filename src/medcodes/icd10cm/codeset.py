@@ -976,9 +976,22 @@ class Codeset:
         >>> import medcodes
         >>> cm = medcodes.icd10cm.load()
         >>> [(r.declared_on, n.kind.value) for r, n in cm.prose_rules() if r.kind == "single code"]
-        [('O80', 'inclusionTerm')]
+        [('O80', 'inclusionTerm'), ('Y99', 'notes')]
         """
         return _rules.prose_rules(self)
+
+    def unstated_prose_rules(self) -> tuple[ProseRule, ...]:
+        """The rows of :data:`~medcodes.icd10cm.PROSE_RULES` that this release
+        does not state in the expected words (its declaring node has no note
+        with the marker text), so :meth:`check_claim` does not apply them;
+        ``check_claim(codes, advice=True)`` names the ones that concern a
+        claim in one "rule not checked" finding.
+
+        >>> import medcodes
+        >>> medcodes.icd10cm.load().unstated_prose_rules()
+        ()
+        """
+        return _rules.unstated_prose_rules(self)
 
 
 # Last: validity and the guidelines build on Node and Codeset above.

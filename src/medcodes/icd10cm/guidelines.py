@@ -50,8 +50,15 @@ class RuleKind(enum.StrEnum):
     INITIAL_ENCOUNTER_ONLY = "initial encounter only"
     #: The code is not used while a condition of ``others`` is still active.
     NOT_WITH_ACTIVE = "not with active condition"
-    #: The codes are for patients aged ``ages`` (inclusive).
+    #: The codes are for patients aged ``ages`` (inclusive); when the note
+    #: states the ages ("2-19 years of age", "20 years of age or older"), the
+    #: note's numbers are used, so a release with other ages is read right.
     AGE = "age"
+    #: The code is listed first (Z38, "for use as the principal code").
+    PRINCIPAL_ONLY = "principal only"
+    #: The codes are used only with a code of ``others`` on the claim (Y07:
+    #: "for use only in cases of confirmed abuse (T74.-)").
+    REQUIRES = "requires another code"
 
 
 @bounded
@@ -97,12 +104,30 @@ PROSE_RULES: tuple[ProseRule, ...] = (
     ProseRule(_.SECONDARY_ONLY, "B95-B97", "for use as supplementary or additional codes"),
     ProseRule(_.SECONDARY_ONLY, "Z16", "provided for use as additional codes"),
     ProseRule(_.SECONDARY_ONLY, "Z37", "intended for use as an additional code"),
+    # Principal only: Z38 is the first-listed code of a newborn's birth record.
+    ProseRule(
+        _.PRINCIPAL_ONLY, "Z38", "for use as the principal code on the initial record of a newborn"
+    ),
+    # Only with another code: the perpetrator of confirmed abuse (T74.-), not of
+    # suspected abuse (T76.-).
+    ProseRule(
+        _.REQUIRES,
+        "Y07",
+        "for use only in cases of confirmed abuse (T74.-)",
+        others=("T74",),
+    ),
     # Single code.
     ProseRule(
         _.SINGLE_CODE,
         "O80",
         "not to be used with any other code from chapter 15",
         others=("15",),
+    ),
+    ProseRule(
+        _.SINGLE_CODE,
+        "Y99",
+        "A single code from category Y99",
+        others=("Y99",),
     ),
     # Sequencing between two codes of one category.
     ProseRule(
@@ -138,6 +163,13 @@ PROSE_RULES: tuple[ProseRule, ...] = (
     ),
     ProseRule(
         _.RECORD_TYPE,
+        "Z05",
+        "to be used for newborns, within the neonatal period",
+        never_on=Record.MATERNAL,
+        implies=Record.NEWBORN,
+    ),
+    ProseRule(
+        _.RECORD_TYPE,
         "Z37",
         "It is not for use on the newborn record",
         never_on=Record.NEWBORN,
@@ -165,21 +197,24 @@ PROSE_RULES: tuple[ProseRule, ...] = (
         others=("U07.1",),
         severity="warning",
     ),
-    # Ages (Z68).
+    # Ages (Z68: the ages are read from the note, 20+ and 2-19 in FY2026, 21+
+    # and 2-20 in older releases; ``ages`` is used only when the note has none).
     ProseRule(
         _.AGE,
         "Z68",
-        "BMI adult codes are for use for persons 20 years of age or older",
+        "BMI adult codes are for use for persons",
         title_has="adult",
         ages=(20, 200),
     ),
     ProseRule(
         _.AGE,
         "Z68",
-        "BMI pediatric codes are for use for persons 2-19 years of age",
+        "BMI pediatric codes are for use for persons",
         title_has="pediatric",
         ages=(2, 19),
     ),
+    # Z05: "within the neonatal period (the first 28 days of life)": age 0.
+    ProseRule(_.AGE, "Z05", "within the neonatal period", ages=(0, 0)),
 )
 del _
 

@@ -287,22 +287,31 @@ class FindingKind(enum.StrEnum):
     #: a warning for a manifestation code, else advice.
     CODE_FIRST_ABSENT = "code-first condition absent"
     USE_ADDITIONAL_CODE = "additional code absent"
-    #: A code "for use as a single diagnosis code" (O80) given with others.
+    #: A single code reported with others (O80, "for use as a single diagnosis code").
     SINGLE_CODE = "single code with others"
-    #: Two codes out of the order a note asks for (P07, "birth weight sequenced
-    #: before gestational age").
+    #: Two codes in the wrong order (P07, "birth weight sequenced before gestational age").
     SEQUENCE = "sequence of two codes"
-    #: A code (chapters 15, 16 and 17, Z37, Z38, Z3A) not for this kind of
-    #: record, or a claim that mixes a mother's and a newborn's codes.
+    #: Not for this kind of record (chapters 15, 16, 17, Z37, Z38, Z3A), or a
+    #: claim that mixes a mother's and a newborn's codes.
     RECORD_TYPE = "code not for this record"
-    #: A code "recorded only at the initial encounter for treatment" (Y92) on a
-    #: later encounter.
+    #: Only at the initial encounter (Y92, "recorded only at the initial encounter
+    #: for treatment").
     INITIAL_ENCOUNTER_ONLY = "initial encounter only"
-    #: A code "not to be used in cases that are still presenting with active
-    #: COVID-19" (U09.9) given with the active condition.
+    #: Not with the active condition (U09.9, "not to be used in cases that are
+    #: still presenting with active COVID-19").
     ACTIVE_CONDITION = "with the active condition"
-    #: A code not for the patient's age (the adult and pediatric BMI codes of Z68).
+    #: Adult and pediatric BMI codes by age (Z68), the neonatal period (Z05).
     AGE = "code not for this age"
+    #: A principal code listed later (Z38, "for use as the principal code on
+    #: the initial record of a newborn").
+    PRINCIPAL_NOT_FIRST = "principal code listed later"
+    #: A code used only with another, without it (Y07, "for use only in cases
+    #: of confirmed abuse (T74.-)", with no T74 code).
+    REQUIRED_CODE_ABSENT = "required code absent"
+    #: Advice that a row of :data:`~medcodes.icd10cm.PROSE_RULES` that would govern
+    #: a code of the claim was not checked, because this release does not
+    #: state its marker text (see :meth:`~medcodes.icd10cm.Codeset.unstated_prose_rules`).
+    RULE_NOT_CHECKED = "rule not checked"
     #: The release was loaded without its tabular XML, so no note was checked.
     NOTES_NOT_LOADED = "instructional notes not loaded"
 
@@ -373,7 +382,7 @@ class _Entry:
 class _Index:
     """Per note kind: node index -> the resolved references of its notes."""
 
-    __slots__ = ("by_kind", "prose", "spans")
+    __slots__ = ("by_kind", "prose", "spans", "unstated")
 
     def __init__(self, cs: Codeset) -> None:
         st = cs._store
@@ -407,10 +416,15 @@ class _Index:
         # The prose rules whose marker the declaring node states in this release.
         self.prose: dict[int, list[tuple[ProseRule, Note]]] = {}
         self.spans: dict[str, tuple[int, int]] = {}
+        # Rows whose declaring node exists but no longer states the marker.
+        self.unstated: list[tuple[ProseRule, int]] = []
         for rule in PROSE_RULES:
             at = cs._find(rule.declared_on)
             said = None if at is None else _stating(st, at, rule.marker)
-            if at is None or said is None:
+            if at is None:
+                continue
+            if said is None:
+                self.unstated.append((rule, at))
                 continue
             self.prose.setdefault(at, []).append((rule, said))
             for code in rule.codes + rule.others:
@@ -432,6 +446,12 @@ def prose_rules(cs: Codeset) -> tuple[tuple[ProseRule, Note], ...]:
     """The rows of :data:`PROSE_RULES` this release states, each with the note
     that states it (a row whose marker text is gone is left out)."""
     return tuple(pair for rules in _index(cs).prose.values() for pair in rules)
+
+
+def unstated_prose_rules(cs: Codeset) -> tuple[ProseRule, ...]:
+    """The rows of :data:`PROSE_RULES` whose declaring node this release has
+    but whose marker text it does not state: rules not checked."""
+    return tuple(rule for rule, _ in _index(cs).unstated)
 
 
 _LOCK = threading.Lock()
@@ -603,11 +623,17 @@ _EXAMPLES = re.compile(r"\bsuch as\b|\be\.g\.|\bfor example\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:if|where|when) (?:applicable|known|desired)\b", re.IGNORECASE)
 
 
+#: The chapters of codes that are no condition: external causes (20) and
+#: factors influencing health status (21).
+_FACTORS = frozenset({"20", "21"})
+
+
 class _Claim:
     """The codes of one claim that exist, with what every rule looks up."""
 
     __slots__ = (
         "_codes",
+        "_condition_nodes",
         "at",
         "claimed",
         "cs",
@@ -627,8 +653,28 @@ class _Claim:
         self.given = {p: text for p, _, text in nodes}
         self.label = cs.release.label
         self._codes: dict[int, str] = {}
+        self._condition_nodes: list[tuple[int, int]] | None = None
         self.claimed: list[int] = sorted(self.position)
         self.titles = {i: self.st.title(i).lower() for _, i, _ in nodes}
+
+    def condition_before(self, p: int) -> bool:
+        """Whether a condition (a code outside chapters 20 and 21) is listed
+        before position ``p``."""
+        return any(q < p for q, _ in self._conditions())
+
+    def condition_after(self, p: int) -> tuple[int, int] | None:
+        """The first condition (position, node) listed after position ``p``
+        (a manifestation code is no underlying condition)."""
+        return next(((q, j) for q, j in self._conditions() if q > p), None)
+
+    def _conditions(self) -> list[tuple[int, int]]:
+        if self._condition_nodes is None:
+            self._condition_nodes = [
+                (p, i)
+                for p, i, _ in self.nodes
+                if self.chapter(i) not in _FACTORS and not _MANIFESTATION.search(self.titles[i])
+            ]
+        return self._condition_nodes
 
     def code(self, i: int) -> str:
         """The written form of node ``i`` (cached: a claim names few nodes)."""
@@ -745,7 +791,8 @@ def check_claim(
                     Severity.WARNING,
                     (q, p),
                     (str(given[q]), str(text)),
-                    f"{check.code} is listed twice (positions {q + 1} and {p + 1}); "
+                    f"{check.code} is listed twice (at positions {q} and {p}, the first-listed "
+                    "code being position 0); "
                     "report each code once (Guidelines I.B.12)",
                     release=label,
                 )
@@ -771,8 +818,14 @@ def check_claim(
         findings.extend(_sequencing(claim))
         findings.extend(_prose(claim, encounter))
         findings.extend(_additional_first(claim, findings))
+        # Y99.0 with Y99.8: the single-code error says it, not also Excludes1.
+        single = {f.positions for f in findings if f.kind is FindingKind.SINGLE_CODE}
+        findings = [
+            f for f in findings if not (f.kind is FindingKind.EXCLUDES1 and f.positions in single)
+        ]
         if advice:
             findings.extend(_additional_codes(claim))
+            findings.extend(_not_checked(claim))
     if not advice:
         findings = [f for f in findings if f.severity is not Severity.ADVICE]
     order = {k: n for n, k in enumerate(FindingKind)}
@@ -890,6 +943,15 @@ def _unique(claim: _Claim, i: int, entries: list[tuple[int, _Entry]]) -> tuple[E
     return tuple(out)
 
 
+def _said(alternatives: list[tuple[str, list[tuple[int, _Entry]], bool]]) -> str:
+    """The 'code first' notes of one node, each quoted once."""
+    if len(alternatives) == 1:
+        return _instruction("code first", alternatives[0][0], alternatives[0][1])
+    headings = [_quoted(h.rstrip(" :")) for h, _, _ in alternatives]
+    more = f" and {len(headings) - 6} more" if len(headings) > 6 else ""
+    return f"'code first' one of {'; '.join(headings[:6])}{more}"
+
+
 def _sequencing(claim: _Claim) -> list[Finding]:
     """Manifestation codes listed first, code-first targets listed after, and
     closed code-first lists of which nothing is on the claim."""
@@ -925,20 +987,39 @@ def _sequencing(claim: _Claim) -> list[Finding]:
                         if claim.position[j] > p and j not in after:
                             after[j] = (d, e)
             by_node.setdefault(entries[0][0], []).append((heading, entries, present))
-        for alternatives in by_node.values():
-            if any(present or _EXAMPLES.search(h) for h, _, present in alternatives):
-                # An example list ("such as") is satisfied by any condition coded
-                # first; never claim absence from examples.
-                continue
+        named_after = {d for d, _ in after.values()}
+        for node, alternatives in by_node.items():
             entries = [x for _, group, _ in alternatives for x in group]
             heading = alternatives[0][0]
             conditional = any(_CONDITIONAL.search(h) for h, _, _ in alternatives)
+            if any(_EXAMPLES.search(h) for h, _, _ in alternatives):
+                # An example list ("such as") is met by a condition listed
+                # before the code, never by one listed after it: a code of the
+                # list listed after is a CODE_FIRST_ORDER finding, any other
+                # condition listed after is named here (one finding per code).
+                if claim.condition_before(p) or node in named_after:
+                    continue
+                later = None if manifestation else claim.condition_after(p)
+                if later is not None:
+                    q, j = later
+                    out.append(
+                        claim.finding(
+                            FindingKind.CODE_FIRST_ORDER,
+                            Severity.ADVICE if conditional else Severity.WARNING,
+                            (p, q),
+                            f"{code} says {_said(alternatives)} but is listed first; if "
+                            f"{claim.code(j)} is that condition, list it before {code} "
+                            "(Guidelines I.B.7)",
+                            notes=_unique(claim, i, entries),
+                        )
+                    )
+                    continue
+                if manifestation and p == 0:
+                    continue  # the manifestation-first error says it
+            elif any(present for _, _, present in alternatives):
+                continue
             warn = manifestation and not conditional
-            said = (
-                f"'code first' {_quoted(heading)}"
-                if len(alternatives) == 1
-                else f"{len(alternatives)} 'code first' notes (the first: {_quoted(heading)})"
-            )
+            said = _said(alternatives)
             out.append(
                 claim.finding(
                     FindingKind.CODE_FIRST_ABSENT,
@@ -956,12 +1037,13 @@ def _sequencing(claim: _Claim) -> list[Finding]:
             )
         for j, (d, e) in sorted(after.items(), key=lambda x: claim.position[x[0]]):
             q = claim.position[j]
+            heading = e.note.heading or e.note.text
             out.append(
                 claim.finding(
                     FindingKind.CODE_FIRST_ORDER,
                     Severity.WARNING,
                     (p, q),
-                    f"{code} says 'code first' {_quoted(e.note.text)}: {claim.code(j)} "
+                    f"{code} says {_instruction('code first', heading, [(d, e)])}: {claim.code(j)} "
                     f"should be listed before {code}",
                     notes=(claim.effective(i, d, e.note),),
                 )
@@ -979,10 +1061,15 @@ def _additional_first(claim: _Claim, found: list[Finding]) -> list[Finding]:
         return []
     if any(f.positions == (0,) and f.kind is FindingKind.SECONDARY_CODE_FIRST for f in found):
         return []
+    # One sequencing problem, one finding: the first code's own "code first"
+    # note already names the pair (Z3A.30 before O24.410).
+    ordered = {f.positions for f in found if f.kind is FindingKind.CODE_FIRST_ORDER}
     for q, j, _ in claim.nodes[1:]:
         for entries in _instructions(claim, NoteKind.USE_ADDITIONAL_CODE, j).values():
             for d, e in entries:
                 if any(s <= i < t for s, t in e.exact):
+                    if (p, q) in ordered:
+                        return []
                     return [
                         claim.finding(
                             FindingKind.ADDITIONAL_CODE_FIRST,
@@ -1015,24 +1102,52 @@ def _additional_codes(claim: _Claim) -> list[Finding]:
                 merged[heading][0].append(p)
             else:
                 merged[heading] = ([p], entries, i)
+    # One finding per set of codes: J45's "code to identify:" and "code,
+    # where applicable, to identify:" name the same tobacco codes.
+    sets = {h: frozenset(e.ref.text for _, e in v[1]) for h, v in merged.items()}
+    kept: list[str] = []
+    for h in merged:
+        bigger = next((k for k in kept if sets[h] <= sets[k]), None)
+        if bigger is None:
+            for k in [k for k in kept if sets[k] < sets[h]]:
+                kept[kept.index(k)] = h
+                merged[h][0].extend(merged[k][0])
+                bigger = h
+            if bigger is None:
+                kept.append(h)
+        else:
+            merged[bigger][0].extend(merged[h][0])
     out = []
-    for heading, (positions, entries, i) in merged.items():
-        items = sorted({e.note.text for _, e in entries})
-        listed = ", ".join(_quoted(t) for t in items[:4]) + (" ..." if len(items) > 4 else "")
-        # The heading and the items that name codes ("code, if applicable, to
-        # identify:" 'kidney transplant status (Z94.0)').
-        what = listed if heading in items else f"{_quoted(heading)} {listed}"
+    for heading in dict.fromkeys(kept):
+        positions, entries, i = merged[heading]
         out.append(
             claim.finding(
                 FindingKind.USE_ADDITIONAL_CODE,
                 Severity.ADVICE,
-                tuple(positions),
-                f"{claim.code(i)}: 'use additional code' {what}: none of "
-                f"{_refs(entries)} is on the claim",
+                tuple(sorted(set(positions))),
+                f"{claim.code(i)}: {_instruction('use additional code', heading, entries)}: "
+                f"none of {_refs(entries)} is on the claim",
                 notes=_unique(claim, i, entries),
             )
         )
     return out
+
+
+def _instruction(verb: str, heading: str, entries: list[tuple[int, _Entry]]) -> str:
+    """An instruction quoted as the tabular prints it: the heading and its
+    items in one quotation ('use additional code, if applicable, to identify:
+    associated cachexia (E88.A); kidney transplant status (Z94.0)')."""
+    items = list(dict.fromkeys(e.note.text for _, e in entries if e.note.text != heading))
+    head = heading.strip().lstrip(",;: ")
+    if verb.endswith(" code") and head.lower().startswith("code"):
+        head = head[4:]  # "use additional code" + "code, if applicable, ..."
+        if not head.startswith((",", "(")):
+            head = head.lstrip()
+    text = f"{verb}{'' if head.startswith((',', '(')) else ' '}{head}"
+    if items:
+        shown = "; ".join(items[:4]) + ("; ..." if len(items) > 4 else "")
+        text = f"{text.rstrip(' :')}: {shown}"
+    return repr(text)
 
 
 def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
@@ -1055,6 +1170,7 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
     out: list[Finding] = []
     implied: dict[Record, tuple[int, ProseRule, Note, int]] = {}
     labels: list[tuple[int, str]] | None = None
+    single: set[ProseRule] = set()
     for p, i, rule, note, d in governed:
         code = claim.code(i)
         said = _quoted(_sentence(note.text, rule.marker))
@@ -1077,13 +1193,30 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
                     (p,),
                     f"{code} may not be listed first: {says}",
                 )
-        elif kind is RuleKind.SINGLE_CODE and others:
+        elif kind is RuleKind.PRINCIPAL_ONLY and p > 0:
+            first = claim.code(claim.nodes[0][1])
+            made = (
+                FindingKind.PRINCIPAL_NOT_FIRST,
+                (p,),
+                f"{code} is listed after {first}, but {says}",
+            )
+        elif (
+            kind is RuleKind.REQUIRES and not others and all(c in index.spans for c in rule.others)
+        ):
+            made = (
+                FindingKind.REQUIRED_CODE_ABSENT,
+                (p,),
+                f"{code} is reported without a code of "
+                f"{', '.join(_named(cs, c) for c in rule.others)}: {says}",
+            )
+        elif kind is RuleKind.SINGLE_CODE and others and rule not in single:
+            single.add(rule)  # Y99.0 with Y99.8: one finding, not one per code
             qs = sorted(claim.position[j] for j in others)
             made = (
                 FindingKind.SINGLE_CODE,
                 (p, *qs),
-                f"{code} is reported with no other code of "
-                f"{', '.join(_others(cs, index, rule))}: {says}",
+                f"{code} is reported with "
+                f"{', '.join(claim.code(claim.at[q]) for q in qs)}, but {says}",
             )
         elif kind is RuleKind.SEQUENCE:
             before = sorted(claim.position[j] for j in others if claim.position[j] < p)
@@ -1123,8 +1256,8 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
                 tuple(sorted((p, q))),
                 f"{code} with {claim.code(claim.at.__getitem__(q))}: {says}",
             )
-        elif kind is RuleKind.AGE and rule.ages is not None and encounter.patient_age is not None:
-            low, high = rule.ages
+        elif kind is RuleKind.AGE and encounter.patient_age is not None:
+            low, high = _ages(note.text, rule)
             if not low <= encounter.patient_age <= high:
                 made = (
                     FindingKind.AGE,
@@ -1166,6 +1299,30 @@ def _prose(claim: _Claim, encounter: Encounter) -> list[Finding]:
     return out
 
 
+def _not_checked(claim: _Claim) -> list[Finding]:
+    """Advice, once per claim: the prose rules that would govern a code of the
+    claim but that this release does not state in the expected words."""
+    off: list[tuple[int, ProseRule]] = []
+    for rule, at in claim.index.unstated:
+        inside = claim.within(at, claim.st.ends[at])
+        if inside:
+            off.append((claim.position[inside[0]], rule))
+    if not off:
+        return []
+    said = "; ".join(
+        f"{rule.kind.value} on {_named(claim.cs, rule.declared_on)} ({rule.marker!r})"
+        for _, rule in off
+    )
+    return [
+        claim.finding(
+            FindingKind.RULE_NOT_CHECKED,
+            Severity.ADVICE,
+            tuple(sorted({p for p, _ in off})),
+            f"rule not checked: {claim.label} does not state the marker text of {said}",
+        )
+    ]
+
+
 def _sentence(text: str, marker: str) -> str:
     """The sentence of ``text`` that contains ``marker``."""
     at = text.lower().find(marker.lower())
@@ -1173,15 +1330,35 @@ def _sentence(text: str, marker: str) -> str:
         return text
     start = text.rfind(". ", 0, at) + 1
     end = text.find(". ", at + len(marker))
+    # The sentence after it when it qualifies the rule (U09.9: "However, an
+    # exception is made in cases of re-infection ...").
+    while end >= 0:
+        nxt = text.find(". ", end + 2)
+        following = text[end + 2 : nxt + 1 if nxt >= 0 else None].strip()
+        if not re.match(r"(?i)however\b|.*\bexception\b", following):
+            break
+        end = nxt
     return text[start : end + 1 if end >= 0 else None].strip()
 
 
-def _others(cs: Codeset, index: _Index, rule: ProseRule) -> list[str]:
-    out = []
-    for c in rule.others:
-        k = cs._find(c)
-        out.append(c if k is None else _where(cs._store.kinds[k], c))
-    return out
+def _named(cs: Codeset, code: str) -> str:
+    """A code, block range or chapter number as a message names it."""
+    k = cs._find(code)
+    return code if k is None else _where(cs._store.kinds[k], code)
+
+
+_AGES = re.compile(r"(\d+)\s*-\s*(\d+) years|(\d+) years of age or older", re.IGNORECASE)
+
+
+def _ages(text: str, rule: ProseRule) -> tuple[int, int]:
+    """The ages a note states ("2-19 years of age", "20 years of age or
+    older"), else the rule's own."""
+    m = _AGES.search(text)
+    if m is not None:
+        if m.group(3) is not None:
+            return int(m.group(3)), 200
+        return int(m.group(1)), int(m.group(2))
+    return rule.ages if rule.ages is not None else (0, 200)
 
 
 def _encounter_label(cs: Codeset, i: int) -> str | None:
