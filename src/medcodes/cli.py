@@ -642,15 +642,17 @@ def _cmd_releases(args: argparse.Namespace, out: TextIO) -> int:
         ]
         out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return 0
+    # yes/no for a person; True/False in CSV, as in the CSV of check and diff
+    yes, no = ("True", "False") if args.format == "csv" else ("yes", "no")
     table = [
         {
             "system": r.system,
             "release": r.release,
             "effective": r.effective.isoformat(),
             "until": r.until.isoformat(),
-            "bundled": "yes" if r.bundled else "no",
-            "cached": " ".join(r.cached) if r.cached else "no",
-            "in_force": "yes" if r.in_force else "no",
+            "bundled": yes if r.bundled else no,
+            "cached": " ".join(r.cached) if r.cached else "",
+            "in_force": yes if r.in_force else no,
             "catalog": "verified" if r.verified else "unsure",
             "label": r.label,
             "note": catalog.entry(r.system, r.release).note,
@@ -662,6 +664,8 @@ def _cmd_releases(args: argparse.Namespace, out: TextIO) -> int:
         writer.writeheader()
         writer.writerows(table)
         return 0
+    for r in table:
+        r["cached"] = r["cached"] or "no"
     shown = _RELEASE_COLUMNS[:-2]  # the label and the note: in csv and json
     widths = {c: max(len(c), *(len(r[c]) for r in table)) for c in shown}
     print("  ".join(c.ljust(widths[c]) for c in shown).rstrip(), file=out)
