@@ -8,9 +8,9 @@ failed, 2 on a usage error (bad arguments, a file that cannot be read or
 parsed).
 
 >>> main(["check", "E11.9", "J9308", "--format", "csv"])
-text,system,code,valid,problem,message,suggestions
-E11.9,icd10cm,E11.9,yes,,E11.9 is a valid code,
-J9308,hcpcs,J9308,yes,,J9308 is valid on 2025-01-01,
+line,text,system,code,valid,problem,message,suggestions
+,E11.9,icd10cm,E11.9,True,,E11.9 is a valid code,
+,J9308,hcpcs,J9308,True,,J9308 is valid on 2025-01-01,
 0
 """
 
@@ -849,6 +849,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     error = ""
     said: set[str] = set()
     with warnings.catch_warnings():
+        warnings.simplefilter("default", StaleReleaseWarning)  # said, never raised
         shown = warnings.showwarning
 
         def show(
