@@ -209,6 +209,10 @@ def test_hcpcs_markdown_counts_the_expected_disagreements() -> None:
         return sum(line.startswith("- `") for line in text.splitlines())
 
     assert listed(full) - listed(short) == len(disagreements)
+    # a field that was or becomes empty is "(blank)", never Python's None
+    blank = [c for c in changes if c.detail and None in (c.before, c.after)]
+    assert blank and "None" not in [w.strip("`'") for w in short.split()]
+    assert short.count("(blank)") >= len(blank)
     for d in disagreements[:5]:
         assert f"- `{d.code}` ({d.level}) {d.reason}" in full
         assert f"- `{d.code}` ({d.level}) {d.reason}" not in short
@@ -383,3 +387,10 @@ def test_diff_recognises_hcpcs_files() -> None:
     assert out.stdout.startswith("# HCPCS Level II January 2019 -> HCPCS Level II January 2025")
     mixed = run("diff", old, str(ICD_ORDER_ZIP))
     assert mixed.returncode == 2 and "different systems" in mixed.stderr
+
+
+def test_an_hcpcs_workbook_points_to_the_text_file() -> None:
+    workbook = HCPCS_ANWEB[2020].parent / "2025-HCPC2025_JAN_ANWEB_12172024.xlsx"
+    out = run("show", "J9308", "--release", str(workbook))
+    assert out.returncode == 2
+    assert "use the .txt in the same zip" in out.stderr and workbook.name in out.stderr
