@@ -4,8 +4,10 @@ from the venv's ``bin`` folder (and as ``python -m medcodes``)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -16,9 +18,10 @@ import pytest
 
 import medcodes
 
-from .helpers import HCPCS_ANWEB, FileServer, official_path
+from .helpers import BUNDLED, HCPCS_ANWEB, FileServer, official_path
 
 COMMAND = shutil.which("medcodes", path=str(Path(sys.executable).parent))
+ICD_ORDER_ZIP = BUNDLED / "2025-code-descriptions-tabular-order.zip"
 
 
 def run(
@@ -27,6 +30,14 @@ def run(
     assert COMMAND is not None, "the medcodes console script is not installed in this venv"
     return subprocess.run(
         [COMMAND, *args], capture_output=True, text=True, input=stdin, cwd=cwd, timeout=300
+    )
+
+
+def run_env(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``run`` with these environment variables set."""
+    assert COMMAND is not None
+    return subprocess.run(
+        [COMMAND, *args], capture_output=True, text=True, env={**os.environ, **env}, timeout=300
     )
 
 
@@ -60,10 +71,10 @@ def test_check_exit_status_and_formats() -> None:
     assert out.returncode == 1
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert [(r["text"], r["system"], r["valid"], r["problem"]) for r in rows] == [
-        ("E11.9", "icd10cm", "yes", ""),
-        ("S72.001", "icd10cm", "no", "MISSING_SEVENTH_CHARACTER"),
-        ("J9308", "hcpcs", "yes", ""),
-        ("99213", "icd10cm", "no", "MALFORMED"),
+        ("E11.9", "icd10cm", "True", ""),
+        ("S72.001", "icd10cm", "False", "MISSING_SEVENTH_CHARACTER"),
+        ("J9308", "hcpcs", "True", ""),
+        ("99213", "icd10cm", "False", "MALFORMED"),
     ]
     # the suggestions are the library's own
     cm = medcodes.icd10cm.load()
@@ -81,6 +92,8 @@ def test_check_on_a_date_and_system_override() -> None:
     assert out.returncode == 1
     (row,) = json.loads(out.stdout)
     assert (row["valid"], row["problem"], row["system"]) == (False, "TERMINATED", "hcpcs")
+    valid = json.loads(run("check", "U0003", "--on", "2023-05-11", "--format", "json").stdout)
+    assert (valid[0]["problem"], valid[0]["suggestions"], valid[0]["line"]) == (None, [], None)
     # E1165 has the form of an HCPCS code; --system reads it as ICD-10-CM E11.65
     forced = json.loads(run("check", "E1165", "--system", "icd10cm", "--format", "json").stdout)
     assert (forced[0]["code"], forced[0]["valid"]) == ("E11.65", True)
@@ -196,6 +209,10 @@ def test_hcpcs_markdown_counts_the_expected_disagreements() -> None:
         return sum(line.startswith("- `") for line in text.splitlines())
 
     assert listed(full) - listed(short) == len(disagreements)
+    # a field that was or becomes empty is "(blank)", never Python's None
+    blank = [c for c in changes if c.detail and None in (c.before, c.after)]
+    assert blank and "None" not in [w.strip("`'") for w in short.split()]
+    assert short.count("(blank)") >= len(blank)
     for d in disagreements[:5]:
         assert f"- `{d.code}` ({d.level}) {d.reason}" in full
         assert f"- `{d.code}` ({d.level}) {d.reason}" not in short
@@ -213,10 +230,10 @@ def test_hcpcs_csv_says_what_it_leaves_out() -> None:
 
 
 def test_diff_errors_exit_2(tmp_path: Path) -> None:
-    out = run("diff", str(HCPCS_ANWEB[2020]), "bundled")
+    out = run("diff", str(HCPCS_ANWEB[2020]), "bundled", "--system", "icd10cm")
     assert out.returncode == 2 and "pass --system hcpcs" in out.stderr
     out = run("diff", "bundled:x", "bundled")
-    assert out.returncode == 2 and "expected bundled or bundled:YYYY" in out.stderr
+    assert out.returncode == 2 and "expected bundled, bundled:YYYY or YYYY" in out.stderr
     out = run("diff", "bundled:2025", "bundled", "--out", str(tmp_path / "no" / "x.md"))
     assert out.returncode == 2 and "cannot write the report" in out.stderr
 
@@ -255,3 +272,125 @@ def test_the_readme_command_lines_run(server: FileServer, tmp_path: Path) -> Non
         out = run(*args, cwd=tmp_path)
         assert out.returncode in (0, 1), (args, out.stderr)
         assert out.stdout or list(tmp_path.iterdir())
+
+
+def test_a_letter_and_four_digits_is_asked_of_both_systems() -> None:
+    cm, hc = medcodes.icd10cm.load(), medcodes.hcpcs.load()
+    out = run("check", "E1165", "Z7984", "I2510", "J9308", "A0100", "S7200", "--format", "json")
+    rows = {r["text"]: r for r in json.loads(out.stdout)}
+    assert out.returncode == 1  # A0100 is ambiguous, S72.00 a header
+    # ICD-10-CM codes written without the dot: valid there, not in HCPCS
+    for text in ("E1165", "Z7984", "I2510"):
+        assert (rows[text]["system"], rows[text]["valid"]) == ("icd10cm", True)
+        assert cm.is_billable(rows[text]["code"]) and text not in hc
+    assert (rows["J9308"]["system"], rows["J9308"]["valid"]) == ("hcpcs", True)
+    # valid in both: both meanings, and not valid until --system says which
+    both = rows["A0100"]
+    assert (both["system"], both["problem"], both["valid"]) == ("ambiguous", "AMBIGUOUS", False)
+    assert cm["A01.00"].title in both["message"] and hc["A0100"].title in both["message"]
+    assert both["suggestions"] == ["A01.00", "A0100"]
+    # valid in neither: the system that has the code (an ICD-10-CM header here)
+    assert (rows["S7200"]["system"], rows["S7200"]["problem"]) == ("icd10cm", "NOT_BILLABLE")
+    assert run("check", "A0100", "--system", "hcpcs").returncode == 0
+    assert run("check", "A0100", "--system", "icd10cm").returncode == 0
+
+
+def test_modifiers_are_checked_as_modifiers() -> None:
+    hc = medcodes.hcpcs.load()
+    out = run("check", "RT", "ma", "--format", "json")
+    rows = json.loads(out.stdout)
+    assert [(r["system"], r["problem"]) for r in rows] == [
+        ("hcpcs", None),
+        ("hcpcs", hc.check_modifier("MA").problem and hc.check_modifier("MA").problem.name),
+    ]
+    assert run("check", "RT").returncode == 0
+
+
+def test_check_names_the_fetch_for_a_date_no_release_covers(tmp_path: Path) -> None:
+    day = "2026-11-03"  # in FY2027: neither bundled nor in this empty cache
+    e = medcodes.catalog.in_force("icd10cm", dt.date.fromisoformat(day))
+    assert e is not None and e.release not in ("2025", "2026")
+    env_cache = {"MEDCODES_CACHE": str(tmp_path)}
+    out = run_env(env_cache, "check", "E11.9", "--on", day, "--format", "json")
+    (row,) = json.loads(out.stdout)
+    assert (out.returncode, row["problem"]) == (1, "OUTSIDE_RELEASE")
+    assert f"`medcodes fetch icd10cm {e.release}`" in row["message"]
+    # a fiscal year as --release: the bundled 2025 release
+    older = run("show", "D71", "--release", "2025")
+    assert "FY2025" in older.stdout and "billable:  yes" in older.stdout
+
+
+def test_release_files_of_both_systems(tmp_path: Path) -> None:
+    anweb = str(HCPCS_ANWEB[2020])
+    out = run("check", "E11.9", "U0003", "--release", anweb, "--format", "json")
+    rows = json.loads(out.stdout)
+    # U0003 is in the 2025 file and not in the January 2020 one
+    assert [(r["system"], r["valid"]) for r in rows] == [("icd10cm", True), ("hcpcs", False)]
+    # one --release per system: D71 was billable in FY2025 only
+    args = ("check", "D71", "U0003", "--release", anweb, "--format", "json")
+    both = json.loads(run(*args, "--release", "bundled:2025").stdout)
+    assert [(r["system"], r["valid"]) for r in both] == [("icd10cm", True), ("hcpcs", False)]
+    newer = json.loads(run(*args).stdout)
+    assert newer[0]["problem"] == "NOT_BILLABLE"
+    two = run("check", "E11.9", "--release", anweb, "--release", anweb)
+    assert two.returncode == 2 and "two --release files of hcpcs" in two.stderr
+
+
+def test_the_stale_release_warning_is_one_line_each() -> None:
+    # on 2026-12-02 both bundled releases are out of date
+    out = run_env({"MEDCODES_TODAY": "2026-12-02"}, "check", "E11.9", "J9308", "E1165")
+    lines = out.stderr.splitlines()
+    assert out.returncode == 0
+    assert len(lines) == 2 and all(line.startswith("medcodes: warning: ") for line in lines)
+    assert "`medcodes fetch icd10cm 2027`" in lines[0] and "--release" in lines[0]
+    assert "`medcodes fetch hcpcs 2026-10`" in lines[1]
+    fresh = run_env({"MEDCODES_TODAY": "2025-01-02"}, "show", "J9308")
+    assert (fresh.returncode, fresh.stderr) == (0, "")
+
+
+def test_a_csv_file_needs_a_column_and_may_use_semicolons(tmp_path: Path) -> None:
+    claims = tmp_path / "claims.csv"
+    claims.write_text("id;dx\n1;E11.9\n\n2;R10.4\n", encoding="utf-8")
+    out = run("check", "--file", str(claims))
+    assert out.returncode == 2
+    assert "looks like CSV" in out.stderr and "give --column" in out.stderr
+    assert "(columns: id, dx)" in out.stderr
+    out = run("check", "--file", str(claims), "--column", "dx", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [(r["line"], r["text"], r["valid"]) for r in rows] == [
+        ("2", "E11.9", "True"),
+        ("4", "R10.4", "False"),
+    ]
+    tabbed = tmp_path / "claims.tsv"
+    tabbed.write_text("id\tdx\n1\tE11.9\n", encoding="utf-8")
+    assert run("check", "--file", str(tabbed), "--column", "dx").returncode == 0
+    table = run("check", "--file", str(claims), "--column", "dx").stdout
+    assert table.splitlines()[0].split() == ["line", "text", "valid", "problem", "message"]
+
+
+def test_a_closed_pipe_keeps_the_exit_status() -> None:
+    assert COMMAND is not None
+    many = " ".join(["E11.9"] * 20000)
+    shell = f"{COMMAND} check {many} --format csv | head -1; echo ${{PIPESTATUS[0]}}"
+    out = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=300)
+    assert out.stdout.splitlines() == [
+        ",".join(("line", "text", "system", "code", "valid", "problem", "message", "suggestions")),
+        "0",
+    ]
+    assert "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr
+
+
+def test_diff_recognises_hcpcs_files() -> None:
+    old = str(HCPCS_ANWEB[2019])
+    out = run("diff", old, "bundled", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("# HCPCS Level II January 2019 -> HCPCS Level II January 2025")
+    mixed = run("diff", old, str(ICD_ORDER_ZIP))
+    assert mixed.returncode == 2 and "different systems" in mixed.stderr
+
+
+def test_an_hcpcs_workbook_points_to_the_text_file() -> None:
+    workbook = HCPCS_ANWEB[2020].parent / "2025-HCPC2025_JAN_ANWEB_12172024.xlsx"
+    out = run("show", "J9308", "--release", str(workbook))
+    assert out.returncode == 2
+    assert "use the .txt in the same zip" in out.stderr and workbook.name in out.stderr

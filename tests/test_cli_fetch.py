@@ -113,6 +113,11 @@ def test_fetch_usage_errors_are_exit_status_2(tmp_path: Path) -> None:
 def test_releases_shows_the_fetched_release_cached_and_the_one_in_force_on_a_date(
     server: FileServer, tmp_path: Path
 ) -> None:
+    # before the fetch, `check --on` names the fetch that gives the release in force
+    args = ("check", "E11.9", "--on", "2024-01-02", "--format", "json")
+    before = json.loads(run(*args, cache_dir=tmp_path).stdout)[0]
+    assert before["problem"] == "OUTSIDE_RELEASE"
+    assert "`medcodes fetch icd10cm 2024`" in before["message"]
     fetched = run("fetch", "icd10cm", "2024", "--part", "order", "--mirror", server.url,
                   cache_dir=tmp_path)  # fmt: skip
     assert fetched.returncode == 0, fetched.stderr
@@ -122,11 +127,17 @@ def test_releases_shows_the_fetched_release_cached_and_the_one_in_force_on_a_dat
     rows = {r["release"]: r for r in csv.DictReader(io.StringIO(out.stdout))}
     assert list(rows) == [e.release for e in catalog.CATALOG if e.system == "icd10cm"]
     assert {r["system"] for r in rows.values()} == {"icd10cm"}
-    assert [k for k, r in rows.items() if r["cached"] != "no"] == ["2024"]
+    assert [k for k, r in rows.items() if r["cached"]] == ["2024"]
     assert rows["2024"]["cached"] == "order"  # the tabular part was not fetched
     # the October 2023 release is in force on 2024-01-02, its April update is not yet
-    assert [k for k, r in rows.items() if r["in_force"] == "yes"] == ["2024"]
-    assert [k for k, r in rows.items() if r["bundled"] == "yes"] == list(cache.BUNDLED["icd10cm"])
+    assert [k for k, r in rows.items() if r["in_force"] == "True"] == ["2024"]
+    assert [k for k, r in rows.items() if r["bundled"] == "True"] == list(cache.BUNDLED["icd10cm"])
+    assert {r["in_force"] for r in rows.values()} == {"True", "False"}
+    # `check --on` and `--release 2024` use the cached release
+    after = run(*args, cache_dir=tmp_path)
+    assert (after.returncode, json.loads(after.stdout)[0]["problem"]) == (0, None)
+    shown = run("show", "E11.9", "--release", "2024", cache_dir=tmp_path)
+    assert shown.returncode == 0 and "ICD-10-CM FY2024" in shown.stdout
     for key, r in rows.items():
         e = catalog.entry("icd10cm", key)
         assert r["catalog"] == ("verified" if e.verified else "unsure")

@@ -74,10 +74,11 @@ def test_usage_mistakes_are_error_messages(
     capsys.readouterr()
     assert _main()(["bundled:2025", "bundled", "--out", str(tmp_path / "no" / "x.md")]) == 2
     assert "cannot write the report" in capsys.readouterr().err
-    assert _main()([str(HCPCS_ANWEB[2020]), "bundled"]) == 2
+    # an HCPCS file is recognised; named ICD-10-CM, the message points to --system
+    assert _main()([str(HCPCS_ANWEB[2020]), "bundled", "--system", "icd10cm"]) == 2
     assert "pass --system hcpcs" in capsys.readouterr().err
     assert _main()(["bundled:x", "bundled"]) == 2
-    assert "expected bundled or bundled:YYYY" in capsys.readouterr().err
+    assert "expected bundled, bundled:YYYY or YYYY" in capsys.readouterr().err
 
 
 def test_backwards_reports_and_empty_paths(capsys: pytest.CaptureFixture[str]) -> None:

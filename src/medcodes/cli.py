@@ -8,15 +8,16 @@ failed, 2 on a usage error (bad arguments, a file that cannot be read or
 parsed).
 
 >>> main(["check", "E11.9", "J9308", "--format", "csv"])
-text,system,code,valid,problem,message,suggestions
-E11.9,icd10cm,E11.9,yes,,E11.9 is a valid code,
-J9308,hcpcs,J9308,yes,,J9308 is valid on 2025-01-01,
+line,text,system,code,valid,problem,message,suggestions
+,E11.9,icd10cm,E11.9,True,,E11.9 is a valid code,
+,J9308,hcpcs,J9308,True,,J9308 is valid on 2025-01-01,
 0
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -24,6 +25,8 @@ import json
 import os
 import re
 import sys
+import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -31,14 +34,17 @@ from typing import Any, TextIO
 import attrs
 
 from . import __version__, cache, catalog, hcpcs, icd10cm
-from .errors import FetchError, MedcodesError, ParseError
-from .icd10cm.loader import BUNDLED
+from .errors import FetchError, MedcodesError, ParseError, StaleReleaseWarning
 
 SYSTEMS = ("icd10cm", "hcpcs")
 
 # HCPCS Level II: a letter and four digits (J9308), or a two-character
-# modifier (RT, 59). Everything else is taken for ICD-10-CM.
+# modifier (RT, 59). Everything else is taken for ICD-10-CM. A letter and four
+# digits is also an ICD-10-CM code written without its dot (E1165 is E11.65):
+# ``check`` asks both systems about those.
 _HCPCS_FORM = re.compile(r"[A-Z]\d{4}|[A-Z0-9]{2}")
+_BOTH_FORM = re.compile(r"[A-Z]\d{4}")
+_MODIFIER_FORM = re.compile(r"[A-Z0-9]{2}")
 
 _EPILOG = """\
 examples:
@@ -47,12 +53,14 @@ examples:
   medcodes check E11.9 S72.001 J9308       valid or not, and why (exit status 1 if not)
   medcodes check --file claims.csv --column dx --on 2025-11-03 --format csv
   medcodes diff bundled:2025 bundled:2026 --out update.md
-  medcodes diff HCPC2024_JAN_ANWEB.txt HCPC2025_JAN_ANWEB.txt --system hcpcs
+  medcodes diff HCPC2024_JAN_ANWEB.txt HCPC2025_JAN_ANWEB.txt
   medcodes fetch icd10cm 2027              download an official release into the cache
   medcodes releases --system icd10cm       the catalog: bundled, cached, in force today
 
-A release is a file, folder or official zip as CMS and CDC publish it, or
-bundled (the newest release shipped with medcodes) or bundled:YYYY.
+A release (--release, repeated once per system for a mixed claim) is a file,
+folder or official zip as CMS and CDC publish it (its system is recognised), or
+bundled (the newest release shipped with medcodes), bundled:YYYY, or a year
+(ICD-10-CM: the fiscal year; HCPCS: its January file), bundled or in the cache.
 """
 
 
@@ -61,13 +69,16 @@ class _Usage(Exception):
 
 
 def _bundled_year(spec: str) -> int | None:
-    """``bundled`` -> 0 (the default release), ``bundled:YYYY`` -> YYYY, else ``None``."""
+    """``bundled`` -> 0 (the default release), ``bundled:YYYY`` or ``YYYY`` ->
+    YYYY (bundled, else from the cache), else ``None`` (a file)."""
     if spec == "bundled":
         return 0
+    if spec.isascii() and spec.isdigit() and len(spec) == 4:
+        return int(spec)
     if spec.startswith("bundled:"):
         year = spec.split(":", 1)[1]
         if not (year.isascii() and year.isdigit()):
-            raise _Usage(f"{spec!r}: expected bundled or bundled:YYYY")
+            raise _Usage(f"{spec!r}: expected bundled, bundled:YYYY or YYYY")
         return int(year)
     return None
 
@@ -86,11 +97,46 @@ def _load_hcpcs(spec: str) -> hcpcs.Codeset:
     return hcpcs.load(year=year or None)
 
 
+def _guess_file_system(spec: str) -> str:
+    """The system a release file's name (or a zip's member names) suggests:
+    CMS names its HCPCS files ``HCPC...``; everything else is taken for ICD-10-CM."""
+    path = Path(spec)
+    names = [path.name]
+    try:
+        if path.is_dir():
+            names += [p.name for p in path.iterdir()]
+        elif zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                names += z.namelist()[:1000]
+    except (OSError, zipfile.BadZipFile):
+        pass
+    hcpcs_like = any("hcpc" in n.lower() or "anweb" in n.lower() for n in names)
+    return "hcpcs" if hcpcs_like else "icd10cm"
+
+
+def _load_file(spec: str) -> icd10cm.Codeset | hcpcs.Codeset:
+    """A release file of either system: the one its name suggests, else the other.
+    When neither reads it, the error is the first system's."""
+    first = _guess_file_system(spec)
+    try:
+        return _load_hcpcs(spec) if first == "hcpcs" else _load_icd10cm(spec)
+    except MedcodesError as exc:
+        try:
+            return _load_icd10cm(spec) if first == "hcpcs" else _load_hcpcs(spec)
+        except MedcodesError:
+            raise exc from None
+
+
+def _system_of_codeset(codeset: icd10cm.Codeset | hcpcs.Codeset) -> str:
+    return "hcpcs" if isinstance(codeset, hcpcs.Codeset) else "icd10cm"
+
+
 def system_of(code: str) -> str:
     """The code system a code's written form belongs to: ``"hcpcs"`` for a
     letter and four digits or a two-character modifier, else ``"icd10cm"``.
     An ICD-10-CM code of five characters written without its dot (``E1165``)
-    has the form of an HCPCS code: write the dot, or pass ``--system``.
+    has the form of an HCPCS code too: ``medcodes check`` asks both systems
+    about such a code (see :doc:`cli-check`); ``show`` prefers HCPCS.
 
     >>> system_of("E11.65"), system_of("j9308"), system_of("RT"), system_of("S72001A")
     ('icd10cm', 'hcpcs', 'hcpcs', 'icd10cm')
@@ -98,30 +144,58 @@ def system_of(code: str) -> str:
     return "hcpcs" if _HCPCS_FORM.fullmatch(code.strip().upper()) else "icd10cm"
 
 
-class _Releases:
-    """The releases a command needs, each loaded once, on first use."""
+def _fetch_hint(on: dt.date) -> str:
+    e = catalog.in_force("icd10cm", on)
+    if e is None:
+        return f"the catalog of this medcodes knows no ICD-10-CM release in force on {on}"
+    return f"{e.label} is in force then: get it with `medcodes fetch icd10cm {e.release}`"
 
-    def __init__(self, spec: str) -> None:
-        self._spec = spec
+
+class _Releases:
+    """The releases a command needs, each loaded once, on first use.
+
+    ``specs`` are the ``--release`` arguments: a file counts for its own system;
+    ``bundled``, ``bundled:YYYY`` and ``YYYY`` for each system no file names.
+    """
+
+    def __init__(self, specs: Sequence[str] | None) -> None:
+        self._specs: dict[str, str] = {}
         self._icd: icd10cm.Codeset | None = None
         self._hcpcs: hcpcs.Codeset | None = None
-
-    def icd10cm(self, on: dt.date | None = None) -> icd10cm.Codeset:
-        """The release; for ``bundled`` and a date of service, the bundled
-        release in force on that date (the default when none is)."""
-        if self._icd is None:
-            if self._spec == "bundled" and on is not None:
-                history = icd10cm.ReleaseHistory(
-                    [icd10cm.load(fiscal_year=year) for year in sorted(BUNDLED)]
-                )
-                self._icd = history.release_for(on) or history.releases[-1]
+        self._history: icd10cm.ReleaseHistory | None = None
+        given = list(specs or ())
+        named = [s for s in given if _bundled_year(s) is None]
+        years = [s for s in given if _bundled_year(s) is not None]
+        if len(years) > 1:
+            raise _Usage("give one of bundled, bundled:YYYY or YYYY (and files)")
+        for spec in named:
+            cs = _load_file(spec)
+            system = _system_of_codeset(cs)
+            if system in self._specs:
+                raise _Usage(f"two --release files of {system}: {self._specs[system]}, {spec}")
+            self._specs[system] = spec
+            if isinstance(cs, hcpcs.Codeset):
+                self._hcpcs = cs
             else:
-                self._icd = _load_icd10cm(self._spec)
+                self._icd = cs
+        for system in SYSTEMS:
+            self._specs.setdefault(system, years[0] if years else "bundled")
+
+    def icd10cm(self, on: dt.date | None = None) -> icd10cm.Codeset | None:
+        """The release; for the default (``bundled``) and a date of service, the
+        release in force on that date among the bundled and cached ones, or
+        ``None`` when neither has it (see :func:`_fetch_hint`)."""
+        if self._specs["icd10cm"] == "bundled" and on is not None:
+            if self._history is None:
+                self._history = icd10cm.ReleaseHistory.from_cache()
+            return self._history.release_for(on)
+        if self._icd is None:
+            self._icd = _load_icd10cm(self._specs["icd10cm"])
         return self._icd
 
     def hcpcs(self) -> hcpcs.Codeset:
         if self._hcpcs is None:
-            self._hcpcs = _load_hcpcs(self._spec)
+            self._hcpcs = _load_hcpcs(self._specs["hcpcs"])
         return self._hcpcs
 
 
@@ -199,42 +273,177 @@ def _plain(value: Any) -> str:
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     system = args.system or system_of(args.code)
     releases = _Releases(args.release)
+    key = args.code.strip().upper()
+    if args.system is None and _BOTH_FORM.fullmatch(key):
+        # E1165: an HCPCS code if HCPCS has it, else ICD-10-CM E11.65 if that exists
+        hc = releases.hcpcs()
+        if key not in hc:
+            cm = releases.icd10cm()
+            assert cm is not None
+            if cm.check_code(key).exists:
+                system = "icd10cm"
     if system == "hcpcs":
         return _show_hcpcs(releases.hcpcs(), args.code, out)
-    return _show_icd10cm(releases.icd10cm(), args.code, out)
+    cm = releases.icd10cm()
+    assert cm is not None  # no date of service: always a release
+    return _show_icd10cm(cm, args.code, out)
 
 
 # -- check --------------------------------------------------------------------------
 
-_CHECK_COLUMNS = ("text", "system", "code", "valid", "problem", "message", "suggestions")
+_CHECK_COLUMNS = ("line", "text", "system", "code", "valid", "problem", "message", "suggestions")
+
+_Check = icd10cm.CodeCheck | hcpcs.CodeCheck
+_DELIMITERS = ",;\t|"
 
 
-def _check_all(
-    codeset: icd10cm.Codeset | hcpcs.Codeset, codes: Sequence[str], on: dt.date | None
-) -> list[icd10cm.CodeCheck | hcpcs.CodeCheck]:
-    """One check per code, in order: the bulk check (each distinct code checked
-    once), with suggestions, as ``check_code`` gives them."""
-    return list(codeset.check_codes(codes, on=on, suggest=True))
+def _row(line: int | None, text: str, system: str, check: _Check) -> dict[str, Any]:
+    return {
+        "line": line,
+        "text": text,
+        "system": system,
+        "code": check.code,
+        "valid": check.valid,
+        "problem": check.problem.name if check.problem is not None else None,
+        "message": check.message,
+        "suggestions": list(check.suggestions),
+    }
 
 
-def _codes_from_file(path: str, column: str | None) -> list[str]:
-    """The codes of a file: one per line, or the column ``column`` of a CSV file
-    with a header line (``-`` is standard input)."""
+def _codes_from_file(path: str, column: str | None) -> list[tuple[int, str]]:
+    """The codes of a file with the line each is on: one per line, or the column
+    ``column`` of a CSV file with a header line (``,``, ``;``, tab or ``|``
+    between the fields: recognised). ``-`` is standard input."""
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise _Usage(f"cannot read {path}: {exc}") from exc
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+    with contextlib.suppress(csv.Error):  # one column: no delimiter to find
+        dialect = csv.Sniffer().sniff(first, delimiters=_DELIMITERS)
     if column is None:
-        return [line.strip() for line in text.splitlines() if line.strip()]
-    reader = csv.DictReader(io.StringIO(text))
+        if any(d in first for d in _DELIMITERS):
+            names = next(csv.reader([first], dialect), [])
+            raise _Usage(
+                f"{path} looks like CSV (line 1: {first[:80]!r}): give --column NAME "
+                f"(columns: {', '.join(names)})"
+            )
+        return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()]
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     if reader.fieldnames is None or column not in reader.fieldnames:
         have = ", ".join(reader.fieldnames or ()) or "none"
         raise _Usage(f"{path}: no column {column!r} (columns: {have})")
-    return [row[column].strip() for row in reader if (row[column] or "").strip()]
+    found = []
+    for row in reader:
+        value = (row[column] or "").strip()
+        if value:
+            found.append((reader.line_num, value))
+    return found
+
+
+def _form(text: str, system: str | None) -> str:
+    """How to check a code: ``icd10cm``, ``hcpcs``, ``modifier`` or ``both``
+    (a letter and four digits: an HCPCS code, or ICD-10-CM without its dot)."""
+    key = text.strip().upper()
+    if system == "icd10cm":
+        return "icd10cm"
+    if _MODIFIER_FORM.fullmatch(key):
+        return "modifier"
+    if system == "hcpcs":
+        return "hcpcs"
+    if _BOTH_FORM.fullmatch(key):
+        return "both"
+    return "icd10cm"
+
+
+def _outside(text: str, on: dt.date) -> icd10cm.CodeCheck:
+    return icd10cm.CodeCheck(
+        text,
+        None,
+        icd10cm.Problem.OUTSIDE_RELEASE,
+        f"no ICD-10-CM release bundled or cached is in force on {on}: {_fetch_hint(on)}",
+        day=on,
+    )
+
+
+def _either(
+    text: str, icd: _Check, hc: _Check, releases: _Releases, on: dt.date | None
+) -> tuple[str, _Check]:
+    """The answer for a letter and four digits, from both systems' checks: the
+    system where it is valid; when valid in both, AMBIGUOUS; when valid in
+    neither, the system where the code exists (HCPCS first), else HCPCS."""
+    if icd.valid and hc.valid:
+        cm = releases.icd10cm(on)
+        assert cm is not None and icd.code is not None and hc.code is not None
+        hcpcs_node = releases.hcpcs().get(hc.code)
+        icd_title = cm[icd.code].title
+        hc_title = hcpcs_node.title if hcpcs_node is not None else ""
+        check = hcpcs.CodeCheck(
+            text,
+            hc.code,
+            None,
+            f"{text} is valid in both systems: ICD-10-CM {icd.code} ({icd_title}) and HCPCS "
+            f"{hc.code} ({hc_title}); write the ICD-10-CM code with its dot, or pass --system",
+            (icd.code, hc.code),
+            hc.day,
+        )
+        return "ambiguous", check
+    if icd.valid:
+        return "icd10cm", icd
+    if hc.valid or hc.exists or not icd.exists:
+        return "hcpcs", hc
+    return "icd10cm", icd
+
+
+def _check_rows(
+    codes: Sequence[tuple[int | None, str]],
+    system: str | None,
+    releases: _Releases,
+    on: dt.date | None,
+) -> list[dict[str, Any]]:
+    """One row per code, in order: ICD-10-CM and HCPCS codes through the bulk
+    check (each distinct code once, with suggestions), modifiers through
+    ``check_modifier``."""
+    forms = [_form(text, system) for _, text in codes]
+    icd_checks: dict[int, _Check] = {}
+    hc_checks: dict[int, _Check] = {}
+    where = [i for i, f in enumerate(forms) if f in ("icd10cm", "both")]
+    if where:
+        cm = releases.icd10cm(on)
+        texts = [codes[i][1] for i in where]
+        if cm is None:
+            assert on is not None
+            icd_checks.update((i, _outside(t, on)) for i, t in zip(where, texts, strict=True))
+        else:
+            icd_checks.update(zip(where, cm.check_codes(texts, on=on, suggest=True), strict=True))
+    where = [i for i, f in enumerate(forms) if f in ("hcpcs", "both")]
+    if where:
+        hc = releases.hcpcs()
+        texts = [codes[i][1] for i in where]
+        hc_checks.update(zip(where, hc.check_codes(texts, on=on, suggest=True), strict=True))
+    rows = []
+    for i, (line, text) in enumerate(codes):
+        form = forms[i]
+        check: _Check
+        if form == "modifier":
+            system_name, check = "hcpcs", releases.hcpcs().check_modifier(text, on=on)
+        elif form == "both":
+            system_name, check = _either(text, icd_checks[i], hc_checks[i], releases, on)
+        elif form == "hcpcs":
+            system_name, check = "hcpcs", hc_checks[i]
+        else:
+            system_name, check = "icd10cm", icd_checks[i]
+        row = _row(line, text, system_name, check)
+        if system_name == "ambiguous":
+            row["valid"], row["problem"] = False, "AMBIGUOUS"
+        rows.append(row)
+    return rows
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    codes: list[str] = list(args.codes)
+    codes: list[tuple[int | None, str]] = [(None, c) for c in args.codes]
     if args.file is not None:
         codes += _codes_from_file(args.file, args.column)
     elif args.column is not None:
@@ -247,67 +456,71 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             on = dt.date.fromisoformat(args.on)
         except ValueError:
             raise _Usage(f"--on {args.on!r}: expected a date as YYYY-MM-DD") from None
-    releases = _Releases(args.release)
-    systems = [args.system or system_of(c) for c in codes]
-    rows: list[dict[str, str]] = []
-    results: dict[int, icd10cm.CodeCheck | hcpcs.CodeCheck] = {}
-    for system in SYSTEMS:
-        where = [i for i, s in enumerate(systems) if s == system]
-        if where:
-            codeset = releases.hcpcs() if system == "hcpcs" else releases.icd10cm(on)
-            checks = _check_all(codeset, [codes[i] for i in where], on)
-            results.update(zip(where, checks, strict=True))
-    for i, code in enumerate(codes):
-        check = results[i]
-        rows.append(
-            {
-                "text": code,
-                "system": systems[i],
-                "code": check.code or "",
-                "valid": "yes" if check.valid else "no",
-                "problem": check.problem.name if check.problem is not None else "",
-                "message": check.message,
-                "suggestions": " ".join(check.suggestions),
-            }
-        )
+    rows = _check_rows(codes, args.system, _Releases(args.release), on)
     _write_rows(rows, args.format, out)
-    return 0 if all(r["valid"] == "yes" for r in rows) else 1
+    return 0 if all(r["valid"] for r in rows) else 1
 
 
-def _write_rows(rows: list[dict[str, str]], fmt: str, out: TextIO) -> None:
+def _write_rows(rows: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
+    """The check rows as JSON (``null`` for no problem, lists of suggestions), CSV
+    (``True``/``False`` as in the diff's CSV, suggestions joined with spaces) or a
+    table for a person."""
     if fmt == "json":
-        payload = [{**r, "valid": r["valid"] == "yes"} for r in rows]
-        out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    elif fmt == "csv":
+        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    flat = [
+        {
+            **r,
+            "line": "" if r["line"] is None else str(r["line"]),
+            "code": r["code"] or "",
+            "problem": r["problem"] or "",
+            "suggestions": " ".join(r["suggestions"]),
+        }
+        for r in rows
+    ]
+    if fmt == "csv":
         writer = csv.DictWriter(out, _CHECK_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
-    else:
-        shown = ("text", "valid", "problem", "message")
-        widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in shown[:-1]}
-        print("  ".join(c.ljust(widths[c]) for c in shown[:-1]) + "  message", file=out)
-        for r in rows:
-            print(
-                "  ".join(r[c].ljust(widths[c]) for c in shown[:-1]) + "  " + r["message"], file=out
-            )
+        writer.writerows(flat)
+        return
+    for r in flat:
+        r["valid"] = "yes" if r["valid"] else "no"
+    shown: tuple[str, ...] = ("text", "valid", "problem")
+    if any(r["line"] for r in flat):
+        shown = ("line", *shown)
+    widths = {c: max(len(c), *(len(r[c]) for r in flat)) for c in shown}
+    print("  ".join(c.ljust(widths[c]) for c in shown) + "  message", file=out)
+    for r in flat:
+        print("  ".join(r[c].ljust(widths[c]) for c in shown) + "  " + r["message"], file=out)
 
 
 # -- diff ---------------------------------------------------------------------------
+
+
+def _diff_system(old: str, new: str) -> str:
+    """The system of two releases named on the command line: that of the files
+    (read once to tell), ``icd10cm`` when both are bundled."""
+    found = {_system_of_codeset(_load_file(s)) for s in (old, new) if _bundled_year(s) is None}
+    if len(found) > 1:
+        raise _Usage(f"{old} and {new} are releases of different systems")
+    return found.pop() if found else "icd10cm"
 
 
 def report(
     old: str,
     new: str,
     fmt: str,
-    system: str = "icd10cm",
+    system: str | None = None,
     *,
     all_disagreements: bool = False,
     warn: TextIO | None = None,
 ) -> str:
     """The update report of two releases of ``system`` in ``md``, ``csv`` or
     ``json``: what ``medcodes diff`` writes. The CSV starts with a ``#`` line
-    that says what the CSV leaves out."""
+    that says what the CSV leaves out. Without ``system``, the system of the
+    files."""
     changes: icd10cm.ReleaseDiff | hcpcs.HcpcsDiff
+    system = system or _diff_system(old, new)
     if system == "hcpcs":
         changes = hcpcs.diff(_load_hcpcs(old), _load_hcpcs(new))
     else:
@@ -429,15 +642,17 @@ def _cmd_releases(args: argparse.Namespace, out: TextIO) -> int:
         ]
         out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return 0
+    # yes/no for a person; True/False in CSV, as in the CSV of check and diff
+    yes, no = ("True", "False") if args.format == "csv" else ("yes", "no")
     table = [
         {
             "system": r.system,
             "release": r.release,
             "effective": r.effective.isoformat(),
             "until": r.until.isoformat(),
-            "bundled": "yes" if r.bundled else "no",
-            "cached": " ".join(r.cached) if r.cached else "no",
-            "in_force": "yes" if r.in_force else "no",
+            "bundled": yes if r.bundled else no,
+            "cached": " ".join(r.cached) if r.cached else "",
+            "in_force": yes if r.in_force else no,
             "catalog": "verified" if r.verified else "unsure",
             "label": r.label,
             "note": catalog.entry(r.system, r.release).note,
@@ -449,6 +664,8 @@ def _cmd_releases(args: argparse.Namespace, out: TextIO) -> int:
         writer.writeheader()
         writer.writerows(table)
         return 0
+    for r in table:
+        r["cached"] = r["cached"] or "no"
     shown = _RELEASE_COLUMNS[:-2]  # the label and the note: in csv and json
     widths = {c: max(len(c), *(len(r[c]) for r in table)) for c in shown}
     print("  ".join(c.ljust(widths[c]) for c in shown).rstrip(), file=out)
@@ -481,7 +698,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     ap.add_argument("--version", action="version", version=f"medcodes {__version__}")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    release_help = "a release file, folder or zip, or bundled / bundled:YYYY (default: bundled)"
+    release_help = (
+        "a release file, folder or zip (its system is recognised; repeat for the other "
+        "system), or bundled, bundled:YYYY or YYYY (default: bundled)"
+    )
     system_help = "the code system (default: recognised from each code's form)"
 
     show = sub.add_parser(
@@ -493,7 +713,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     show.add_argument("code")
-    show.add_argument("--release", default="bundled", help=release_help)
+    show.add_argument("--release", action="append", metavar="RELEASE", help=release_help)
     show.add_argument("--system", choices=SYSTEMS, help=system_help)
     show.set_defaults(run=_cmd_show)
 
@@ -512,7 +732,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--column", help="the file is CSV with a header: read this column")
     check.add_argument("--on", help="the date of service, YYYY-MM-DD")
     check.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    check.add_argument("--release", default="bundled", help=release_help)
+    check.add_argument("--release", action="append", metavar="RELEASE", help=release_help)
     check.add_argument("--system", choices=SYSTEMS, help=system_help)
     check.set_defaults(run=_cmd_check)
 
@@ -523,7 +743,7 @@ def _parser() -> argparse.ArgumentParser:
         "OLD, with the summary (ICD-10-CM in the terms of CMS's addenda).",
         epilog="examples:\n  medcodes diff bundled:2025 bundled:2026\n"
         "  medcodes diff old.zip new.zip --format csv --out changes.csv\n"
-        "  medcodes diff HCPC2020_ANWEB.txt bundled --system hcpcs",
+        "  medcodes diff HCPC2020_ANWEB.txt bundled        (HCPCS: recognised from the file)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     diff.add_argument(
@@ -532,7 +752,11 @@ def _parser() -> argparse.ArgumentParser:
         "(ICD-10-CM: 2025, 2026; HCPCS: 2025)",
     )
     diff.add_argument("new", help="the newer release")
-    diff.add_argument("--system", choices=SYSTEMS, default="icd10cm")
+    diff.add_argument(
+        "--system",
+        choices=SYSTEMS,
+        help="the code system (default: recognised from the files; icd10cm for two bundled)",
+    )
     diff.add_argument("--format", choices=("md", "csv", "json"), default="md")
     diff.add_argument("--out", type=Path, help="write here instead of standard output")
     diff.add_argument(
@@ -612,23 +836,56 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Iterable[str] | None = None) -> int:
     """Run the ``medcodes`` command with ``argv`` (default: ``sys.argv[1:]``)
-    and return its exit status."""
+    and return its exit status.
+
+    The output is written when the command is done, so a reader that goes away
+    (``medcodes check ... | head -1``) does not change the exit status. A
+    :class:`~medcodes.errors.StaleReleaseWarning` is printed once, as
+    ``medcodes: warning: ...``, on standard error."""
     ap = _parser()
     args = ap.parse_args(None if argv is None else list(argv))
     run: _Command = args.run
+    buffer = io.StringIO()
+    error = ""
+    said: set[str] = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", StaleReleaseWarning)  # said, never raised
+        shown = warnings.showwarning
+
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if not issubclass(category, StaleReleaseWarning):
+                shown(message, category, filename, lineno, file, line)
+            elif str(message) not in said:
+                said.add(str(message))
+                print(
+                    f"medcodes: warning: {message} (or name a release with --release)",
+                    file=sys.stderr,
+                )
+
+        warnings.showwarning = show
+        try:
+            status = run(args, buffer)
+        except _Usage as exc:
+            error, status = f"medcodes {args.command}: error: {exc}", 2
+        except MedcodesError as exc:
+            hint = ""
+            wrong_kind = ("not an ICD-10-CM file", "found no ICD-10-CM")
+            if isinstance(exc, ParseError) and any(w in exc.reason for w in wrong_kind):
+                hint = " (HCPCS files? pass --system hcpcs)"
+            error, status = f"medcodes {args.command}: error: {exc}{hint}", 2
     try:
-        return run(args, sys.stdout)
-    except BrokenPipeError:  # `medcodes show ... | head`: the reader has gone
+        sys.stdout.write(buffer.getvalue())
+        sys.stdout.flush()
+    except BrokenPipeError:  # `medcodes check ... | head`: the reader has gone
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes
-        return 1
-    except _Usage as exc:
-        print(f"medcodes {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except MedcodesError as exc:
-        hint = ""
-        wrong_kind = ("not an ICD-10-CM file", "found no ICD-10-CM")
-        if isinstance(exc, ParseError) and any(w in exc.reason for w in wrong_kind):
-            hint = " (HCPCS files? pass --system hcpcs)"
-        print(f"medcodes {args.command}: error: {exc}{hint}", file=sys.stderr)
-        return 2
+    if error:
+        print(error, file=sys.stderr)
+    return status

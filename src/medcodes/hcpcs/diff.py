@@ -387,7 +387,12 @@ def _describe(c: Change) -> str:
     if c.kind is ChangeKind.REUSED:
         return f"{code} number reused: a new item added {c.after} (the previous, {c.before})"
     field = f"{c.detail}: " if c.detail else ""
-    return f"{code} {field}{c.before!r} -> {c.after!r}"
+    return f"{code} {field}{_value(c.before)} -> {_value(c.after)}"
+
+
+def _value(value: str | None) -> str:
+    """A field's value in a change line: quoted, or ``(blank)`` for an empty field."""
+    return "(blank)" if value is None else repr(value)
 
 
 def _disagreement(action: ActionCode | str | None, kinds: tuple[ChangeKind, ...]) -> str | None:

@@ -87,7 +87,16 @@ def load(
         return hc
     max_bytes = _check_max_bytes(max_bytes)
     given = _path(source)
-    cands, single = _candidates(given)
+    try:
+        cands, single = _candidates(given)
+    except SourceError as exc:
+        if "Office document" not in exc.reason:
+            raise
+        raise SourceError(
+            f"{exc.reason}: medcodes reads the ANWEB .txt file; use the .txt in the same "
+            "zip as this workbook (or give the zip)",
+            file=exc.file,
+        ) from None
     if single:
         cand = cands[0]
     else:
