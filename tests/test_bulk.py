@@ -65,6 +65,10 @@ def _typed(keys: list[str]) -> st.SearchStrategy[object]:
     )
 
 
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
 def _same(bulk: CodeChecks, singles: list[Any], suggest: bool) -> None:
     assert len(bulk) == len(singles)
     for got, want in zip(bulk, singles, strict=True):
@@ -80,6 +84,30 @@ def _same(bulk: CodeChecks, singles: list[Any], suggest: bool) -> None:
 @given(st.lists(_typed(CM_KEYS), max_size=30), st.booleans())
 def test_icd10cm_check_codes_is_check_code_per_value(values: list[object], suggest: bool) -> None:
     _same(CM.check_codes(values, suggest=suggest), [CM.check_code(v) for v in values], suggest)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(_typed(CM_KEYS), st.text(max_size=10)).filter(_is_text), max_size=30),
+    st.booleans(),
+)
+def test_icd10cm_check_codes_of_text_only_is_check_code_per_value(
+    values: list[str], suggest: bool
+) -> None:
+    # A column of text only takes the path that normalizes every value at once.
+    _same(CM.check_codes(values, suggest=suggest), [CM.check_code(v) for v in values], suggest)
+
+
+@pytest.mark.parametrize("missing", [[], [None]])
+def test_look_alike_letters_do_not_make_a_valid_code(missing: list[object]) -> None:
+    # str.upper turns the dotless i into "I" and the long s into "S": check_code
+    # upper-cases ASCII text only, and so must the bulk check's lookup.
+    dotless_i = "\u0131"
+    values = [dotless_i + "10", f" {dotless_i}10", "i10", " I10 ", "I10.", "e11.65", "E1165 "]
+    values += missing
+    checks = CM.check_codes(values)
+    _same(checks, [CM.check_code(v) for v in values], False)
+    assert checks.valid[:7] == [False, False, True, True, True, True, True]
 
 
 @settings(max_examples=150, deadline=None)

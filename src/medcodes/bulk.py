@@ -32,6 +32,8 @@ import html
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import compress, repeat
+from operator import add, is_, not_
 from typing import Any, Protocol, overload
 
 from attrs import frozen
@@ -44,6 +46,9 @@ __all__ = ["CodeChecks"]
 
 #: What a row holds: text, code, problem, message, suggestions.
 _Row = tuple[str | None, str | None, "enum.Enum | None", str, tuple[str, ...], bool]
+
+#: A row without its text: what a text known in advance gets (see :func:`check_many`).
+_Answer = tuple[str | None, "enum.Enum | None", str, tuple[str, ...], bool]
 
 #: The columns of :meth:`CodeChecks.to_records`, in order.
 COLUMNS = ("text", "code", "valid", "billable", "problem", "message", "suggestions")
@@ -296,6 +301,7 @@ def check_many(
     values: object,
     row: Callable[[Any], _Row],
     *,
+    known: Mapping[str, _Answer] | None = None,
     release: str,
     day: dt.date | None,
     suggest: bool,
@@ -305,17 +311,22 @@ def check_many(
     value: see :func:`row_of`) once per distinct value (what each system's
     ``check_codes`` runs).
 
+    :param known: the answers of texts known in advance (each valid code in
+        its written forms): a text found there is not given to ``row``; its
+        row is the text and that answer (the rest of the row).
     :raises ~medcodes.errors.UsageError: ``values`` is not a collection of
         values (a ``str``, a mapping, a number, a data frame).
     """
     seq = _sequence(values)
     with paused_gc():  # many small tuples, no cycles: see medcodes._gc
-        rows, index = _rows(seq, row)
+        rows, index = _rows(seq, row, known)
     return CodeChecks(release, day, suggest, tuple(rows), index, check_class)
 
 
 def _rows(
-    seq: list[object] | tuple[object, ...], row: Callable[[Any], _Row]
+    seq: list[object] | tuple[object, ...],
+    row: Callable[[Any], _Row],
+    known: Mapping[str, _Answer] | None = None,
 ) -> tuple[list[_Row], array[int]]:
     """The distinct rows of ``seq`` and the row of each value."""
     rows: list[_Row] = []
@@ -327,8 +338,11 @@ def _rows(
         plain = False
     if plain:
         distinct = list(seen)
-        rows = list(map(row, distinct))
-        seen = dict(zip(distinct, range(len(distinct)), strict=True))
+        if known is None:
+            rows = list(map(row, distinct))
+        else:
+            rows = _known_rows(distinct, row, known, types <= {str})
+        seen.update(zip(distinct, range(len(distinct)), strict=True))  # in place
         index = array("I", map(seen.__getitem__, seq))
     else:  # values of several types: 1, 1.0 and True are equal keys, not equal texts
         keyed: dict[object, int] = {}
@@ -346,6 +360,30 @@ def _rows(
                     keyed[key] = r
             index.append(r)
     return rows, index
+
+
+def _known_rows(
+    distinct: list[Any], row: Callable[[Any], _Row], known: Mapping[str, _Answer], text: bool
+) -> list[_Row]:
+    """The rows of ``distinct`` (values without repeats, each ``str`` or
+    missing; all ``str`` if ``text``): those whose text (as
+    :func:`~medcodes._args.upper_key` makes it, when all are ``str``) is in
+    ``known`` made without a Python call per value (most values of a claims
+    file), the others by ``row``."""
+    get = known.get
+    if text:  # upper_key of each, in C: strip, then upper (kept for ASCII only)
+        answers: list[Any] = list(map(get, map(str.upper, map(str.strip, distinct))))
+        for j in compress(range(len(distinct)), map(not_, map(str.isascii, distinct))):
+            answers[j] = get(distinct[j].strip())  # no look-alike letter upper-cased
+    else:
+        answers = list(map(get, distinct))  # None: not known
+    others = list(compress(range(len(answers)), map(is_, answers, repeat(None))))
+    for j in others:
+        answers[j] = ()
+    rows: list[Any] = list(map(add, zip(distinct), answers))  # (text,) + answer
+    for j in others:
+        rows[j] = row(distinct[j])
+    return rows
 
 
 def row_of(check: _Check, suggest: bool) -> _Row:

@@ -496,6 +496,7 @@ class Codeset:
         "_store",
         "_tables",
         "_term_index",
+        "_valid_rows",
     )
 
     def __init__(
@@ -518,6 +519,7 @@ class Codeset:
         init(self, "_rules", None)  # the guidelines index, built on first use
         init(self, "_billable", None)
         init(self, "_deletions", None)  # the typo index of suggestions, built on first use
+        init(self, "_valid_rows", None)  # the bulk check's rows of billable codes, the same
         init(self, "_roots", tuple(i for i, p in enumerate(store.parents) if p < 0))
         init(self, "_release", release)
         init(self, "_store", store)
@@ -530,6 +532,7 @@ class Codeset:
     _rules: _Index | None
     _billable: tuple[int, ...] | None
     _deletions: dict[str, tuple[int, ...]] | None
+    _valid_rows: dict[str, tuple[Any, ...]] | None
     _has_notes: bool
     _roots: tuple[int, ...]
     _release: Release

@@ -169,24 +169,14 @@ def check_codes(
     <CodeChecks of 3 values against ICD-10-CM FY2026 ...: 1 valid, 1 UNKNOWN, 1 MISSING>
     """
     day = as_date(on, "on") if on is not None else None
-    st = codeset._store
-    codes, flags = st.codes, st.flags
+    known = _valid_rows(codeset)
 
     def row(value: Any) -> Any:
-        if type(value) is str:  # the hot path of _check, without a CodeCheck or a Node
-            i = codes.get(value)
-            if i is not None:
-                key = value
-            else:
-                key = value.strip()  # upper_key, inlined
-                if key.isascii():
-                    key = key.upper()
-                if len(key) > 3 and key[3] == ".":
-                    key = key[:3] + key[4:]
-                i = codes.get(key)
-            if i is not None and flags[i] & BILLABLE:
-                code = key if len(key) <= 3 else key[:3] + "." + key[3:]
-                return (value, code, None, code + " is a valid code", (), True)
+        if type(value) is str:  # a valid code in another case, or with blanks
+            key = value.strip()  # upper_key, inlined
+            answer = known.get(key.upper() if key.isascii() else key)
+            if answer is not None:
+                return (value, *answer)
         return row_of(_check_code(codeset, value, suggest), suggest)
 
     def row_on_day(value: Any) -> Any:
@@ -197,11 +187,31 @@ def check_codes(
     return check_many(
         values,
         row if day is None else row_on_day,
+        known=known if day is None else None,
         release=label,
         day=day,
         suggest=suggest,
         check_class=CodeCheck,
     )
+
+
+def _valid_rows(codeset: Codeset) -> dict[str, tuple[Any, ...]]:
+    """The answer of each billable code in the written forms ``check_code``
+    calls valid as they are (``"E1165"``, ``"E11.65"``): the rest of its bulk
+    row after the text (code, problem, message, suggestions, exists). Built on
+    first use, once per codeset, so that a bulk check makes no Python call for
+    the values written so (most values of a claims file)."""
+    known = codeset._valid_rows
+    if known is None:
+        st = codeset._store
+        flags = st.flags
+        known = {}
+        for key, i in st.codes.items():
+            if flags[i] & BILLABLE:
+                code = display_code(key)
+                known[key] = known[code] = (code, None, code + " is a valid code", (), True)
+        object.__setattr__(codeset, "_valid_rows", known)
+    return known
 
 
 def _on_day(codeset: Codeset, check: CodeCheck, on: dt.date) -> CodeCheck:
