@@ -331,10 +331,13 @@ def report(
                 "disagree with the computed changes (see --format json or md)"
             )
         else:
-            left_out = "left out: the summary counts (see --format json or md)"
+            left_out = "left out: the addenda counts (see --format json or md)"
         body = changes.to_csv()
         newline = "\r\n" if body.endswith("\r\n") else "\n"  # the csv module's CRLF
-        return f"# {o} -> {n}: {len(changes):,} computed changes; {left_out}{newline}" + body
+        summary = changes.summary()  # one type for both systems
+        kinds = ", ".join(f"{k:,} {kind.value}" for kind, k in summary.by_kind.items())
+        counted = f"{summary.total:,} computed changes" + (f" ({kinds})" if kinds else "")
+        return f"# {o} -> {n}: {counted}; {left_out}{newline}" + body
     return changes.to_json()
 
 
