@@ -15,6 +15,7 @@ import pickle
 from collections import Counter
 from collections.abc import ItemsView, KeysView, Mapping, ValuesView
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -199,7 +200,11 @@ def test_the_csv_report_counts_each_kind_from_the_summary(system: str, old: str,
 def test_both_codesets_are_read_only_mappings_from_code_to_node(
     cm: icd10cm.Codeset, hc: hcpcs.Codeset
 ) -> None:
-    for cs, code in ((cm, "E11.65"), (hc, "J9308")):
+    pairs: list[tuple[Mapping[str, icd10cm.Node] | Mapping[str, hcpcs.Node], str]] = [
+        (cm, "E11.65"),
+        (hc, "J9308"),
+    ]
+    for cs, code in pairs:
         assert isinstance(cs, Mapping)
         keys, values, items = cs.keys(), cs.values(), cs.items()
         assert isinstance(keys, KeysView) and isinstance(values, ValuesView)
@@ -210,7 +215,7 @@ def test_both_codesets_are_read_only_mappings_from_code_to_node(
         assert list(keys) == codes and [n.code for n in values] == codes
         assert code in codes and code in keys and cs[code] in values
         assert (code, cs[code]) in items
-        sample = list(items)[:: max(1, len(cs) // 500)]
+        sample: list[tuple[str, Any]] = list(items)[:: len(cs) // 500]
         for k, n in sample:
             # A block named as its only category (B10) shares the category's code.
             single = n.kind is icd10cm.Kind.BLOCK and "-" not in k
