@@ -102,7 +102,7 @@ class DiffSummary:
 
     def __getitem__(self, key: str) -> Mapping[str, int]:
         """Deprecated: the dict access of the HCPCS summary (``"computed"``,
-        ``"announced"``); use :attr:`by_level` and :attr:`announced`."""
+        ``"announced"``); use ``by_level`` and ``announced``."""
         if key not in _OLD_HCPCS_KEYS:
             raise KeyError(key)
         warnings.warn(

@@ -128,7 +128,7 @@ class Node:
 
     @property
     def children(self) -> tuple[Node, ...]:
-        """Nothing is below a code or a modifier: ``()``."""
+        """Always empty (nothing is below a code or a modifier)."""
         return ()
 
     @property
@@ -212,7 +212,7 @@ class Node:
 class Section:
     """A view of one section of a :class:`Codeset`: the procedure codes that
     start with one letter, under the heading of the printed book
-    (:data:`SECTIONS`). Immutable; it has no record (the file has none).
+    (:data:`~medcodes.hcpcs.codeset.SECTIONS`). Immutable; it has no record (the file has none).
 
     >>> import medcodes
     >>> j = medcodes.hcpcs.load().section("j")
@@ -248,12 +248,12 @@ class Section:
 
     @property
     def short_title(self) -> None:
-        """A section has no short description: ``None``."""
+        """Always ``None`` (a section has no short description)."""
         return None
 
     @property
     def parent(self) -> None:
-        """Sections are the roots: ``None``."""
+        """Always ``None`` (sections are the roots)."""
         return None
 
     @property
@@ -270,7 +270,7 @@ class Section:
 
     @property
     def is_leaf(self) -> bool:
-        """False: a section holds codes."""
+        """Always false (a section holds codes)."""
         return False
 
     @property
@@ -287,7 +287,7 @@ class Section:
         yield from self.children
 
     def is_valid_on(self, day: dt.date) -> bool:
-        """False: a section is not a code that may be reported."""
+        """Always false (a section is not a code that may be reported)."""
         as_date(day, "day")
         return False
 
