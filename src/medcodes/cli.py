@@ -174,13 +174,12 @@ def _show_hcpcs(hc: hcpcs.Codeset, code: str, out: TextIO) -> int:
     print(
         f"valid:     {'yes' if hc.is_valid(node.key) else 'no'} on {hc.release.effective}", file=out
     )
-    record = node.record
-    if record is not None:
-        for f in attrs.fields(type(record)):
-            value = getattr(record, f.name)
-            if value in (None, (), "") or f.name == "code":
-                continue
-            print(f"{f.name + ':':<28} {_plain(value)}", file=out)
+    record = node.record  # a code or modifier node always has its record
+    for f in attrs.fields(type(record)):
+        value = getattr(record, f.name)
+        if value in (None, (), "") or f.name == "code":
+            continue
+        print(f"{f.name + ':':<28} {_plain(value)}", file=out)
     return 0
 
 
