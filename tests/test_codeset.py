@@ -98,7 +98,7 @@ def test_descendants_of_a_block_are_within_its_range(cm: Codeset) -> None:
     # (J40-J4A holds J45-J47, which follow J4A in tabular order).
     order = {
         n.key: i
-        for i, n in enumerate(cm)
+        for i, n in enumerate(cm.values())
         if n.kind not in (Kind.CHAPTER, Kind.BLOCK) and len(n.key) == 3
     }
     for block in cm.blocks():

@@ -360,6 +360,8 @@ def _public_objects(
         "CodeRef": cm["G63"].notes.excludes1[1].refs[0],
         "hcpcs.Codeset": hc,
         "hcpcs.Node": hc.modifier("RT"),
+        "hcpcs.Section": hc.section("J"),
+        "hcpcs.DiffSummary": hc_diff.summary(),
         "hcpcs.Record": hc.record("J9308"),
         "hcpcs.Release": hc.release,
         "hcpcs.CodeCheck": hc.check_code("G0001"),
@@ -432,6 +434,9 @@ def test_every_public_repr_is_short(
             "medcodes.icd10cm.OrderFile",  # checked below (needs an order file parsed)
             "medcodes.icd10cm.OrderRecord",
             "medcodes.hcpcs.Correction",
+            # medcodes.DiffSummary: one class for both systems, walked above
+            "medcodes.icd10cm.DiffSummary",
+            "medcodes.hcpcs.DiffSummary",
         }
     )
     assert not missing

@@ -97,7 +97,7 @@ def test_counts_of_the_april_2026_release(cm: Codeset) -> None:
     assert (
         sum(
             1
-            for n in cm
+            for n in cm.values()
             if n.seventh_characters is not None and n.seventh_characters.declared_on == n.code
         )
         == 508
