@@ -23,6 +23,8 @@ autodoc_default_options = {"members": True, "show-inheritance": True}
 # Python inventory is not fetched; names of the standard library are written as
 # plain text or listed below.
 nitpicky = True
+# The type variable of the codesets' ``get(code, default)`` overloads.
+nitpick_ignore_regex = [("py:class", r"medcodes\.(icd10cm|hcpcs)\.codeset\._T")]
 intersphinx_mapping = {"python": ("https://docs.python.org/3", "_inventories/python.inv")}
 exclude_patterns = ["_build"]
 html_theme = "furo"

@@ -140,7 +140,7 @@ def main() -> None:
     rng = random.Random(1)
     codes = [n.code for n in rng.sample(cm.billable_codes(), 10_000)]
     bad = [c[:-1] + "?" if i % 2 else c + "Z" for i, c in enumerate(codes[:2000])]
-    missing7 = [n.code for n in cm if n.children and n.children[0].is_extension][:2000]
+    missing7 = [n.code for n in cm.values() if n.children and n.children[0].is_extension][:2000]
     print(
         f"  cm[code] (dotted form)                      {per_call(cm.__getitem__, codes, r) * 1e6:8.2f} us/call"
     )
@@ -330,7 +330,7 @@ def _bulk_figures(r: int) -> None:
         f"{len(unknown)} codes)"
     )
     hc = medcodes.hcpcs.load()
-    hc_codes = [n.code for n in hc]
+    hc_codes = list(hc)
     hc_values = [rng_code.lower() if i % 5 == 0 else rng_code for i, rng_code in
                  enumerate(random.Random(2).choices(hc_codes, k=1_000_000))]
     hc_bulk = best(lambda: hc.check_codes(hc_values), r)
@@ -502,7 +502,7 @@ def _hcpcs_figures(r: int) -> None:
         old = medcodes.hcpcs.load(old_file)
         d = best(lambda: medcodes.hcpcs.diff(old, hc), r)
         print(f"  diff(2019, January 2025)                      {d * 1e3:8.1f} ms")
-    codes = [n.code for n in hc]
+    codes = list(hc)
     print(
         f"  check_code                                    {per_call(hc.check_code, codes, r) * 1e6:8.2f} us/call"
     )

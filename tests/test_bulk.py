@@ -23,7 +23,7 @@ from medcodes.errors import UsageError
 
 CM = icd10cm.load()
 HC = hcpcs.load()
-CM_KEYS = [n.key for n in CM]
+CM_KEYS = [n.key for n in CM.values()]
 HC_KEYS = [r.code for r in HC.records()] + [r.code for r in HC.modifier_records()]
 
 
@@ -296,7 +296,7 @@ def _one_edit_typos(n: int, seed: int) -> list[tuple[str, str]]:
     themselves valid codes are left out (nothing can tell them apart)."""
     rng = random.Random(seed)
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    billable = [n.key for n in CM if n.billable]
+    billable = [n.key for n in CM.values() if n.billable]
     pairs: list[tuple[str, str]] = []
     while len(pairs) < n:
         key = rng.choice(billable)

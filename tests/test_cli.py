@@ -183,7 +183,7 @@ def test_diff_of_the_bundled_icd10cm_releases(tmp_path: Path) -> None:
     assert "| codes | 74,260 | 74,719 | 487 | 28 | 38 |" in text
     csv_text = run("diff", "bundled:2025", "bundled:2026", "--format", "csv").stdout
     first, rest = csv_text.split("\n", 1)
-    assert first.startswith("# ICD-10-CM FY2025") and "left out: the summary" in first
+    assert first.startswith("# ICD-10-CM FY2025") and "left out: the addenda counts" in first
     changes = medcodes.icd10cm.diff(
         medcodes.icd10cm.load(fiscal_year=2025), medcodes.icd10cm.load()
     )

@@ -24,7 +24,7 @@ def _extract(zip_path: Path, member: str, folder: Path) -> Path:
 def test_a_codes_file_is_the_billable_rows_of_the_order_file(tmp_path: Path) -> None:
     codes = medcodes.icd10cm.load(_extract(CDC_2026_ZIP, "icd10cm-codes-2026.txt", tmp_path))
     order = medcodes.icd10cm.load(CDC_2026_ZIP)
-    assert [n.key for n in codes] == [n.key for n in order.billable_codes()]
+    assert [n.key for n in codes.values()] == [n.key for n in order.billable_codes()]
     assert all(codes[n.key].title == n.title for n in order.billable_codes())
     assert codes.release.fiscal_year == 2026 and codes.release.sources[0].format == "codes"
     node = codes["S72.001A"]
@@ -47,7 +47,8 @@ def test_a_broken_codes_file_names_its_line(tmp_path: Path) -> None:
     path.write_bytes(b"A000    Cholera\r\nA000    Cholera again\r\nA001    Cholera too\r\n")
     with pytest.warns(DefectWarning, match=r"line 2: code A000 appears twice"):
         cs = medcodes.icd10cm.load(path)
-    assert [(n.code, n.title) for n in cs] == [("A00.0", "Cholera"), ("A00.1", "Cholera too")]
+    pairs = [(n.code, n.title) for n in cs.values()]
+    assert pairs == [("A00.0", "Cholera"), ("A00.1", "Cholera too")]
 
 
 def test_a_diff_with_a_codes_file_says_what_it_did_not_compare(tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_tabular_order_is_not_lexical(cm: Codeset) -> None:
 
 
 def test_every_node_is_among_its_parents_children(cm: Codeset) -> None:
-    for node in cm:
+    for node in cm.values():
         parent = node.parent
         if parent is None:
             assert node.kind is Kind.CHAPTER
@@ -85,7 +85,7 @@ def test_every_node_is_among_its_parents_children(cm: Codeset) -> None:
 
 
 def test_ancestors_end_at_a_chapter(cm: Codeset) -> None:
-    for node in random.Random(7).sample(list(cm), 3000):
+    for node in random.Random(7).sample(list(cm.values()), 3000):
         chain = [node, *node.ancestors()]
         assert chain[-1].kind is Kind.CHAPTER
         assert sum(1 for a in chain if a.kind is Kind.CHAPTER) == 1
@@ -98,7 +98,7 @@ def test_descendants_of_a_block_are_within_its_range(cm: Codeset) -> None:
     # (J40-J4A holds J45-J47, which follow J4A in tabular order).
     order = {
         n.key: i
-        for i, n in enumerate(cm)
+        for i, n in enumerate(cm.values())
         if n.kind not in (Kind.CHAPTER, Kind.BLOCK) and len(n.key) == 3
     }
     for block in cm.blocks():

@@ -241,8 +241,8 @@ def test_computed_diff_2019_to_2020(years: dict[int, hcpcs.Codeset]) -> None:
     assert c9034[ChangeKind.FIELD, "cross_references"] == "J1095"
     assert len(d.of(ChangeKind.ADDED)) == 279 and not d.of(ChangeKind.DELETED)
     s = d.summary()
-    assert s["announced"] == {"A": 250, "C": 70, "D": 99, "P": 10, "S": 2}
-    assert sum(s["computed"].values()) == len(d) == len(d.to_records())
+    assert s.announced == {"A": 250, "C": 70, "D": 99, "P": 10, "S": 2}
+    assert sum(s.by_kind.values()) == s.total == len(d) == len(d.to_records())
     assert not hcpcs.diff(years[2020], years[2020])
 
 

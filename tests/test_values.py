@@ -133,7 +133,7 @@ def test_icd10cm_codeset_records(cm: Codeset, tmp_path: Path) -> None:
         "depth": {int},
     }
     sample = random.Random(12).sample(range(len(cm)), 300)
-    nodes = list(cm)
+    nodes = list(cm.values())
     assert [rows[i] for i in sample] == [nodes[i].to_dict() for i in sample]
     e1165 = cm["E11.65"].to_dict()
     assert (e1165["chapter"], e1165["block"], e1165["parent"], e1165["depth"]) == (
@@ -201,7 +201,7 @@ def test_diff_records_have_one_type_per_column(
 
 
 def test_frames_of_enum_values_write_to_parquet(cm: Codeset, tmp_path: Path) -> None:
-    nodes = list(cm)[:2000]
+    nodes = list(cm.values())[:2000]
     frame = pd.DataFrame({"kind": [n.kind for n in nodes], "code": [n.code for n in nodes]})
     frame["problem"] = [cm.check_code(n.code).problem for n in nodes]
     frame.to_parquet(tmp_path / "enums.parquet")
@@ -309,7 +309,7 @@ def test_a_reference_from_other_bundled_files_is_refused() -> None:
 
 
 def test_shared_objects_refuse_changes(cm: Codeset, hc: hcpcs.Codeset) -> None:
-    list(cm)  # every node made and shared
+    list(cm.values())  # every node made and shared
     node = cm["E11.9"]
     with pytest.raises(AttributeError, match="immutable"):
         node._i = 0  # type: ignore[misc]
@@ -360,6 +360,8 @@ def _public_objects(
         "CodeRef": cm["G63"].notes.excludes1[1].refs[0],
         "hcpcs.Codeset": hc,
         "hcpcs.Node": hc.modifier("RT"),
+        "hcpcs.Section": hc.section("J"),
+        "hcpcs.DiffSummary": hc_diff.summary(),
         "hcpcs.Record": hc.record("J9308"),
         "hcpcs.Release": hc.release,
         "hcpcs.CodeCheck": hc.check_code("G0001"),
@@ -432,6 +434,9 @@ def test_every_public_repr_is_short(
             "medcodes.icd10cm.OrderFile",  # checked below (needs an order file parsed)
             "medcodes.icd10cm.OrderRecord",
             "medcodes.hcpcs.Correction",
+            # medcodes.DiffSummary: one class for both systems, walked above
+            "medcodes.icd10cm.DiffSummary",
+            "medcodes.hcpcs.DiffSummary",
         }
     )
     assert not missing

@@ -8,10 +8,12 @@ from pathlib import Path
 
 # name, role, page (the anchor is the name, or module-<name> for a module)
 NAMES = [
+    ("collections.abc.ItemsView", "py:class", "library/collections.abc.html"),
     ("collections.abc.Iterable", "py:class", "library/collections.abc.html"),
     ("collections.abc.Iterator", "py:class", "library/collections.abc.html"),
     ("collections.abc.Mapping", "py:class", "library/collections.abc.html"),
     ("collections.abc.Sequence", "py:class", "library/collections.abc.html"),
+    ("collections.abc.ValuesView", "py:class", "library/collections.abc.html"),
     ("datetime.date", "py:class", "library/datetime.html"),
     ("datetime.datetime", "py:class", "library/datetime.html"),
     ("enum.Enum", "py:class", "library/enum.html"),

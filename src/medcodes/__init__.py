@@ -5,6 +5,7 @@
 * :mod:`medcodes.bulk` - :class:`CodeChecks`, the checks of a whole column of codes.
 * :mod:`medcodes.catalog` - the official releases: where, when, in force on a date.
 * :func:`medcodes.fetch` - download a release into the local cache (never implicit).
+* :class:`medcodes.DiffSummary` - the counts of a diff, the same type for both systems.
 * :mod:`medcodes.errors` - the exceptions and warnings.
 """
 
@@ -27,6 +28,7 @@ from .errors import (
     UsageError,
 )
 from .sources import SourceFile
+from .summary import DiffSummary
 
 try:
     __version__ = version("medcodes")  # one version: pyproject.toml's, from the metadata
@@ -36,6 +38,7 @@ except PackageNotFoundError:  # pragma: no cover - run from a source tree never 
 __all__ = [
     "CodeChecks",
     "DefectWarning",
+    "DiffSummary",
     "FetchError",
     "MedcodesError",
     "MedcodesWarning",

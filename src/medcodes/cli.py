@@ -248,13 +248,12 @@ def _show_hcpcs(hc: hcpcs.Codeset, code: str, out: TextIO) -> int:
     print(
         f"valid:     {'yes' if hc.is_valid(node.key) else 'no'} on {hc.release.effective}", file=out
     )
-    record = node.record
-    if record is not None:
-        for f in attrs.fields(type(record)):
-            value = getattr(record, f.name)
-            if value in (None, (), "") or f.name == "code":
-                continue
-            print(f"{f.name + ':':<28} {_plain(value)}", file=out)
+    record = node.record  # a code or modifier node always has its record
+    for f in attrs.fields(type(record)):
+        value = getattr(record, f.name)
+        if value in (None, (), "") or f.name == "code":
+            continue
+        print(f"{f.name + ':':<28} {_plain(value)}", file=out)
     return 0
 
 
@@ -544,10 +543,13 @@ def report(
                 "disagree with the computed changes (see --format json or md)"
             )
         else:
-            left_out = "left out: the summary counts (see --format json or md)"
+            left_out = "left out: the addenda counts (see --format json or md)"
         body = changes.to_csv()
         newline = "\r\n" if body.endswith("\r\n") else "\n"  # the csv module's CRLF
-        return f"# {o} -> {n}: {len(changes):,} computed changes; {left_out}{newline}" + body
+        summary = changes.summary()  # one type for both systems
+        kinds = ", ".join(f"{k:,} {kind.value}" for kind, k in summary.by_kind.items())
+        counted = f"{summary.total:,} computed changes" + (f" ({kinds})" if kinds else "")
+        return f"# {o} -> {n}: {counted}; {left_out}{newline}" + body
     return changes.to_json()
 
 

@@ -31,7 +31,7 @@ UNRESOLVED = {
 def test_excludes_notes_resolve_at_least_99_percent(cm: Codeset) -> None:
     coded = 0
     unresolved = set()
-    for node in cm:
+    for node in cm.values():
         for note in node.notes:
             if note.kind not in (NoteKind.EXCLUDES1, NoteKind.EXCLUDES2):
                 continue
@@ -54,7 +54,7 @@ def test_excludes_notes_resolve_at_least_99_percent(cm: Codeset) -> None:
 
 def test_every_resolved_reference_points_at_nodes_of_the_release(cm: Codeset) -> None:
     seen = 0
-    for node in cm:
+    for node in cm.values():
         for note in node.notes:
             for ref in note.refs:
                 res = cm.resolve(ref)

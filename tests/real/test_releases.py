@@ -20,7 +20,7 @@ from ..helpers import CDC_2026_ZIP, CMS_2025_ZIP, TABULAR_2025_APRIL, TABULAR_20
 
 
 def _tree_nodes(cs: Codeset) -> list[medcodes.icd10cm.Node]:
-    return [n for n in cs if n.kind not in (Kind.CHAPTER, Kind.BLOCK)]
+    return [n for n in cs.values() if n.kind not in (Kind.CHAPTER, Kind.BLOCK)]
 
 
 @pytest.mark.parametrize(
@@ -88,16 +88,16 @@ def test_bundled_release_identity(cm: Codeset) -> None:
 
 
 def test_counts_of_the_april_2026_release(cm: Codeset) -> None:
-    kinds = collections.Counter(n.kind for n in cm)
+    kinds = collections.Counter(n.kind for n in cm.values())
     assert kinds[Kind.CHAPTER] == 22
     assert kinds[Kind.BLOCK] == 297  # 289 in the section index + 8 super-blocks absent from it
     assert kinds[Kind.CODE] == 74_719
     assert kinds[Kind.CATEGORY] + kinds[Kind.SUBCATEGORY] == 23_467
-    assert sum(1 for n in cm if n.is_placeholder) == 246
+    assert sum(1 for n in cm.values() if n.is_placeholder) == 246
     assert (
         sum(
             1
-            for n in cm
+            for n in cm.values()
             if n.seventh_characters is not None and n.seventh_characters.declared_on == n.code
         )
         == 508

@@ -6,7 +6,8 @@
 'Injection, ramucirumab'
 """
 
-from .codeset import SECTIONS, CodeCheck, Codeset, Kind, Node, Problem
+from ..summary import DiffSummary
+from .codeset import SECTIONS, CodeCheck, Codeset, Kind, Node, Problem, Section
 from .corrections import Correction, load_corrections
 from .diff import AnnouncedChange, Change, ChangeKind, Disagreement, HcpcsDiff, diff
 from .loader import load
@@ -31,6 +32,7 @@ __all__ = [
     "Codeset",
     "Correction",
     "CoverageCode",
+    "DiffSummary",
     "Disagreement",
     "HcpcsDiff",
     "Kind",
@@ -40,6 +42,7 @@ __all__ = [
     "Problem",
     "Record",
     "Release",
+    "Section",
     "TransactionReport",
     "TransactionRow",
     "TypeOfService",

@@ -9,9 +9,9 @@ import datetime as dt
 import enum
 import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from types import MappingProxyType
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from attrs import field, frozen
 
@@ -23,7 +23,7 @@ from ..bulk import CodeChecks, check_many, row_of
 from ..errors import UnknownCodeError
 from .model import Record, Release
 
-__all__ = ["SECTIONS", "CodeCheck", "Codeset", "Kind", "Node", "Problem"]
+__all__ = ["SECTIONS", "CodeCheck", "Codeset", "Kind", "Node", "Problem", "Section"]
 
 #: Letters typed for the digits they look like.
 _LOOK_ALIKES = str.maketrans("OIL", "011")
@@ -69,16 +69,19 @@ class Kind(enum.StrEnum):
 
 @frozen(eq=False, repr=False)
 class Node:
-    """A view of one section, procedure code or modifier of a :class:`Codeset`.
-    Immutable. A node of the bundled release pickles as a reference and
-    unpickles, in any process, to the node of the bundled release (loaded once
-    per process); a node of a file you loaded pickles with its whole codeset.
+    """A view of one procedure code or modifier of a :class:`Codeset` (a
+    section is a :class:`Section`). Immutable. A node of the bundled release
+    pickles as a reference and unpickles, in any process, to the node of the
+    bundled release (loaded once per process); a node of a file you loaded
+    pickles with its whole codeset.
 
     >>> import medcodes
     >>> hc = medcodes.hcpcs.load()
     >>> node = hc["j9308"]
     >>> node.code, node.kind.value, node.parent.code, node.title
     ('J9308', 'code', 'J', 'Injection, ramucirumab, 5 mg')
+    >>> node.record.short_description   # a Record, never None
+    'Injection, ramucirumab'
     """
 
     codeset: Codeset = field(repr=False)
@@ -88,14 +91,12 @@ class Node:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Node):
             return NotImplemented
-        if (self.kind, self.code) != (other.kind, other.code):
-            return False
-        a, b = self.codeset, other.codeset  # one codeset, or two loads of the bundled file
-        return a is b or (a._bundled is not None and a._bundled == b._bundled)
+        return (self.kind, self.code) == (other.kind, other.code) and _same(
+            self.codeset, other.codeset
+        )
 
     def __hash__(self) -> int:
-        cs = self.codeset
-        return hash((id(cs) if cs._bundled is None else cs._bundled, self.kind, self.code))
+        return _hash(self.codeset, self.kind, self.code)
 
     @property
     def key(self) -> str:
@@ -103,76 +104,65 @@ class Node:
         return self.code
 
     @property
-    def record(self) -> Record | None:
-        """The full record (``None`` for a section)."""
-        if self.kind is Kind.SECTION:
-            return None
+    def record(self) -> Record:
+        """The full record."""
         table = self.codeset._modifiers if self.kind is Kind.MODIFIER else self.codeset._codes
         return table[self.code]
 
     @property
     def title(self) -> str:
-        """The long description (a section's heading)."""
-        record = self.record
-        return SECTIONS.get(self.code, self.code) if record is None else record.long_description
+        """The long description."""
+        return self.record.long_description
 
     @property
     def short_title(self) -> str | None:
         """The short description."""
-        record = self.record
-        return None if record is None else record.short_description
+        return self.record.short_description
 
     @property
-    def parent(self) -> Node | None:
-        """The section of a procedure code; ``None`` for sections and modifiers."""
+    def parent(self) -> Section | None:
+        """The section of a procedure code; ``None`` for a modifier."""
         if self.kind is Kind.CODE:
-            return Node(self.codeset, Kind.SECTION, self.code[0])
+            return Section(self.codeset, self.code[0])
         return None
 
     @property
     def children(self) -> tuple[Node, ...]:
-        """A section's codes in file order; nothing below a code."""
-        if self.kind is not Kind.SECTION:
-            return ()
-        return tuple(
-            Node(self.codeset, Kind.CODE, c) for c in self.codeset._sections.get(self.code, ())
-        )
+        """Always empty (nothing is below a code or a modifier)."""
+        return ()
 
     @property
     def siblings(self) -> tuple[Node, ...]:
-        """The other children of the parent."""
+        """The other codes of the section."""
         parent = self.parent
         return () if parent is None else tuple(n for n in parent.children if n != self)
 
     @property
     def is_leaf(self) -> bool:
-        """No children."""
-        return self.kind is not Kind.SECTION
+        """No children (always true)."""
+        return True
 
     @property
     def depth(self) -> int:
-        """0 for sections and modifiers, 1 for procedure codes."""
+        """1 for procedure codes, 0 for modifiers."""
         return 1 if self.kind is Kind.CODE else 0
 
-    def ancestors(self) -> Iterator[Node]:
+    def ancestors(self) -> Iterator[Section]:
         """Nearest first: a procedure code's section."""
         parent = self.parent
         if parent is not None:
             yield parent
 
     def descendants(self) -> Iterator[Node]:
-        """A section's codes."""
-        yield from self.children
+        """Nothing."""
+        yield from ()
 
     def is_valid_on(self, day: dt.date) -> bool:
         """Valid for a date of service (see :meth:`Record.is_valid_on`)."""
-        record = self.record
-        return record is not None and record.is_valid_on(as_date(day, "day"))
+        return self.record.is_valid_on(as_date(day, "day"))
 
     def __repr__(self) -> str:
-        title = self.title
-        title = title if len(title) <= 200 else title[:197] + "..."
-        return f"<hcpcs.Node {self.code} {self.kind.value}: {title!r}>"
+        return _repr(self.code, self.kind, self.title)
 
     def __str__(self) -> str:
         return self.code
@@ -183,27 +173,14 @@ class Node:
 
     def _repr_html_(self) -> str:
         """A small table for notebooks: code, title, kind, billable, path."""
-        path = " > ".join([*(a.code for a in self.ancestors()), self.code])
-        rows = [
-            ("code", self.code),
-            ("title", self.title),
-            ("kind", self.kind.value),
-            ("billable", "yes" if self.to_dict()["billable"] else "no"),
-            ("path", path),
-        ]
-        cells = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in rows
-        )
-        return f"<table>{cells}</table>"
+        return _html(self.code, self.title, self.kind, self.to_dict()["billable"], self.ancestors())
 
     def to_dict(self) -> dict[str, Any]:
         """The node as a plain dict, one row of :meth:`Codeset.to_records`:
         ``code``, ``key``, ``kind``, ``title``, ``short_title``, ``billable``
         (a procedure code without a termination date), ``parent`` and
-        ``section`` (the section letter, ``""`` for a section's parent and for
-        modifiers), ``depth``. Absent text is ``""``, never ``None``.
+        ``section`` (the section letter, ``""`` for modifiers), ``depth``.
+        Absent text is ``""``, never ``None``.
 
         >>> import medcodes
         >>> medcodes.hcpcs.load()["J9308"].to_dict()["section"]
@@ -215,9 +192,9 @@ class Node:
             "code": self.code,
             "key": self.code,
             "kind": self.kind.value,
-            "title": self.title,
-            "short_title": self.short_title or "",
-            "billable": self.kind is Kind.CODE and record is not None and record.terminated is None,
+            "title": record.long_description,
+            "short_title": record.short_description or "",
+            "billable": self.kind is Kind.CODE and record.terminated is None,
             "parent": "" if parent is None else parent.code,
             "section": self.code[0] if self.kind is not Kind.MODIFIER else "",
             "depth": self.depth,
@@ -231,9 +208,162 @@ class Node:
         return (_bundled_node, (ref, self.kind.value, self.code))
 
 
-def _bundled_node(ref: _pickles.Ref, kind: str, code: str) -> Node:
-    """The node ``code`` of the bundled release ``ref`` (unpickling)."""
-    return Node(_pickles.bundled_codeset(ref), Kind(kind), code)
+@frozen(eq=False, repr=False)
+class Section:
+    """A view of one section of a :class:`Codeset`: the procedure codes that
+    start with one letter, under the heading of the printed book
+    (:data:`~medcodes.hcpcs.codeset.SECTIONS`). Immutable; it has no record (the file has none).
+
+    >>> import medcodes
+    >>> j = medcodes.hcpcs.load().section("j")
+    >>> j.code, j.kind.value, j.title[:5], j.children[0].code
+    ('J', 'section', 'Drugs', 'J0120')
+    """
+
+    codeset: Codeset = field(repr=False)
+    code: str
+
+    @property
+    def kind(self) -> Kind:
+        """Always :attr:`Kind.SECTION`."""
+        return Kind.SECTION
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Section):
+            return NotImplemented
+        return self.code == other.code and _same(self.codeset, other.codeset)
+
+    def __hash__(self) -> int:
+        return _hash(self.codeset, Kind.SECTION, self.code)
+
+    @property
+    def key(self) -> str:
+        """Lookup key (the same as ``code``)."""
+        return self.code
+
+    @property
+    def title(self) -> str:
+        """The section's heading."""
+        return SECTIONS.get(self.code, self.code)
+
+    @property
+    def short_title(self) -> None:
+        """Always ``None`` (a section has no short description)."""
+        return None
+
+    @property
+    def parent(self) -> None:
+        """Always ``None`` (sections are the roots)."""
+        return None
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The section's codes in file order."""
+        return tuple(
+            Node(self.codeset, Kind.CODE, c) for c in self.codeset._sections.get(self.code, ())
+        )
+
+    @property
+    def siblings(self) -> tuple[Section, ...]:
+        """The other sections."""
+        return tuple(s for s in self.codeset.sections() if s != self)
+
+    @property
+    def is_leaf(self) -> bool:
+        """Always false (a section holds codes)."""
+        return False
+
+    @property
+    def depth(self) -> int:
+        """0."""
+        return 0
+
+    def ancestors(self) -> Iterator[Section]:
+        """Nothing."""
+        yield from ()
+
+    def descendants(self) -> Iterator[Node]:
+        """The section's codes."""
+        yield from self.children
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Always false (a section is not a code that may be reported)."""
+        as_date(day, "day")
+        return False
+
+    def __repr__(self) -> str:
+        return _repr(self.code, Kind.SECTION, self.title)
+
+    def __str__(self) -> str:
+        return self.code
+
+    def __format__(self, spec: str) -> str:
+        """As its code."""
+        return format(self.code, spec)
+
+    def _repr_html_(self) -> str:
+        """A small table for notebooks: code, title, kind, billable, path."""
+        return _html(self.code, self.title, Kind.SECTION, False, iter(()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The section as a plain dict, with the keys of :meth:`Node.to_dict`."""
+        return {
+            "code": self.code,
+            "key": self.code,
+            "kind": Kind.SECTION.value,
+            "title": self.title,
+            "short_title": "",
+            "billable": False,
+            "parent": "",
+            "section": self.code,
+            "depth": 0,
+        }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        ref = self.codeset._bundled
+        if ref is None:
+            return (Section, (self.codeset, self.code))
+        _pickles.remember(ref, self.codeset)
+        return (_bundled_node, (ref, Kind.SECTION.value, self.code))
+
+
+def _same(a: Codeset, b: Codeset) -> bool:
+    """One codeset, or two loads of the bundled file."""
+    return a is b or (a._bundled is not None and a._bundled == b._bundled)
+
+
+def _hash(cs: Codeset, kind: Kind, code: str) -> int:
+    return hash((id(cs) if cs._bundled is None else cs._bundled, kind, code))
+
+
+def _repr(code: str, kind: Kind, title: str) -> str:
+    title = title if len(title) <= 200 else title[:197] + "..."
+    return f"<hcpcs.{'Section' if kind is Kind.SECTION else 'Node'} {code} {kind.value}: {title!r}>"
+
+
+def _html(code: str, title: str, kind: Kind, billable: bool, ancestors: Iterator[Section]) -> str:
+    path = " > ".join([*(a.code for a in ancestors), code])
+    rows = [
+        ("code", code),
+        ("title", title),
+        ("kind", kind.value),
+        ("billable", "yes" if billable else "no"),
+        ("path", path),
+    ]
+    cells = "".join(
+        f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+        f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table>{cells}</table>"
+
+
+def _bundled_node(ref: _pickles.Ref, kind: str, code: str) -> Node | Section:
+    """The node (or section) ``code`` of the bundled release ``ref`` (unpickling)."""
+    cs = _pickles.bundled_codeset(ref)
+    if kind == Kind.SECTION.value:
+        return Section(cs, code)
+    return Node(cs, Kind(kind), code)
 
 
 class Problem(enum.StrEnum):
@@ -296,7 +426,10 @@ class CodeCheck:
         return self.problem is None
 
 
-class Codeset:
+_T = TypeVar("_T")
+
+
+class Codeset(Mapping[str, Node]):
     """One HCPCS Level II release: procedure codes by section, and modifiers.
 
     Immutable. ``hc[code]`` (any case, surrounding spaces ignored) gives a
@@ -397,8 +530,31 @@ class Codeset:
     def __len__(self) -> int:
         return len(self._codes)
 
-    def __iter__(self) -> Iterator[Node]:
-        return (Node(self, Kind.CODE, c) for c in self._codes)
+    def __iter__(self) -> Iterator[str]:
+        """The procedure codes in file order, as a
+        :class:`~collections.abc.Mapping` iterates its keys; the nodes are
+        :meth:`values`.
+
+        >>> import medcodes
+        >>> hc = medcodes.hcpcs.load()
+        >>> list(hc)[:2], [n.code for n in hc.values()][:2]
+        (['A0021', 'A0080'], ['A0021', 'A0080'])
+        """
+        return iter(self._codes)
+
+    def values(self) -> ValuesView[Node]:
+        """Every procedure code's node, in file order (a read-only view)."""
+        return _Values(self)
+
+    def items(self) -> ItemsView[str, Node]:
+        """``(code, node)`` pairs in file order (a read-only view)."""
+        return _Items(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other  # a release, not a dict: identity, as before
+
+    def __hash__(self) -> int:
+        return id(self)
 
     def __contains__(self, text: object) -> bool:
         return isinstance(text, str) and upper_key(text) in self._codes
@@ -416,8 +572,8 @@ class Codeset:
         return node
 
     def record(self, text: str) -> Record:
-        """The record of a procedure code or modifier (typed as a
-        :class:`Record`, where :attr:`Node.record` may be ``None`` for a section).
+        """The record of a procedure code or modifier (``hc[code].record`` for
+        a procedure code, ``hc.modifier(code).record`` for a modifier).
 
         :raises ~medcodes.errors.UnknownCodeError: neither is in this release.
 
@@ -435,8 +591,8 @@ class Codeset:
     @overload
     def get(self, text: str) -> Node | None: ...
     @overload
-    def get(self, text: str, default: Node) -> Node: ...
-    def get(self, text: str, default: Node | None = None) -> Node | None:
+    def get(self, text: str, default: Node | _T) -> Node | _T: ...
+    def get(self, text: str, default: object = None) -> object:
         """The procedure code, or ``default`` when there is none."""
         key = upper_key(text) if isinstance(text, str) else ""
         return Node(self, Kind.CODE, key) if key in self._codes else default
@@ -460,15 +616,15 @@ class Codeset:
         any case (``hc.modifiers["rt"]``)."""
         return _Modifiers(self)
 
-    def sections(self) -> tuple[Node, ...]:
+    def sections(self) -> tuple[Section, ...]:
         """The sections present, by letter."""
-        return tuple(Node(self, Kind.SECTION, s) for s in self._sections)
+        return tuple(Section(self, s) for s in self._sections)
 
-    def roots(self) -> tuple[Node, ...]:
+    def roots(self) -> tuple[Section, ...]:
         """The sections (the roots of the procedure-code hierarchy)."""
         return self.sections()
 
-    def section(self, letter: str) -> Node:
+    def section(self, letter: str) -> Section:
         """One section by its letter.
 
         :raises ~medcodes.errors.UnknownCodeError: no code starts with that letter.
@@ -480,7 +636,7 @@ class Codeset:
                 (),
                 f"no HCPCS section {letter!r}; sections: {', '.join(self._sections)}",
             )
-        return Node(self, Kind.SECTION, key)
+        return Section(self, key)
 
     def records(self) -> tuple[Record, ...]:
         """Every procedure-code record, in file order."""
@@ -728,6 +884,26 @@ class Codeset:
         codes = self._codes
         found = [c for c in dict.fromkeys(candidates) if c != key and c in codes]
         return tuple(sorted(found, key=lambda c: codes[c].terminated is not None))[:10]
+
+
+class _Values(ValuesView[Node]):
+    """The procedure-code nodes of a codeset in file order."""
+
+    _mapping: Codeset
+
+    def __iter__(self) -> Iterator[Node]:
+        cs = self._mapping
+        return (Node(cs, Kind.CODE, c) for c in cs._codes)
+
+
+class _Items(ItemsView[str, Node]):
+    """``(code, node)`` of a codeset in file order."""
+
+    _mapping: Codeset
+
+    def __iter__(self) -> Iterator[tuple[str, Node]]:
+        cs = self._mapping
+        return ((c, Node(cs, Kind.CODE, c)) for c in cs._codes)
 
 
 class _Modifiers(Mapping[str, Node]):

@@ -9,7 +9,7 @@ import enum
 import html
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from attrs import field, frozen
@@ -18,6 +18,7 @@ from .._args import as_enum, text_arg, upper_key
 from .._records import records_to_csv
 from .._repr import bounded
 from ..errors import UsageError
+from ..summary import DiffSummary
 from .codeset import Codeset
 from .model import ActionCode, Record
 
@@ -214,13 +215,35 @@ class HcpcsDiff:
         key = upper_key(text_arg(code, "code"))
         return tuple(c for c in self.changes if c.code == key)
 
-    def summary(self) -> Mapping[str, Mapping[str, int]]:
-        """Counts: computed changes per kind and level, and announced action codes."""
-        computed = Counter(f"{c.level} {c.kind.value}" for c in self.changes)
+    def summary(self) -> DiffSummary:
+        """Counts: computed changes per kind and per level (``"code"``,
+        ``"modifier"``), and the action codes the newer file announces; the
+        type :meth:`medcodes.icd10cm.ReleaseDiff.summary` returns too.
+
+        >>> import medcodes
+        >>> hc = medcodes.hcpcs.load()
+        >>> s = medcodes.hcpcs.diff(medcodes.hcpcs.load(year=2025), hc).summary()
+        >>> s.total, s.announced["A"], s.codes is None
+        (0, 168, True)
+        """
+        by_kind = Counter(c.kind for c in self.changes)
+        levels = Counter((c.level, c.kind) for c in self.changes)
         announced = Counter(
             a.action.value if isinstance(a.action, ActionCode) else a.action for a in self.announced
         )
-        return {"computed": dict(computed), "announced": dict(sorted(announced.items()))}
+        return DiffSummary(
+            None,
+            None,
+            {k: by_kind[k] for k in ChangeKind if by_kind[k]},
+            system="hcpcs",
+            total=len(self.changes),
+            by_level={
+                level: {k: levels[level, k] for k in ChangeKind if levels[level, k]}
+                for level in ("code", "modifier")
+                if any(lv == level for lv, _ in levels)
+            },
+            announced=dict(sorted(announced.items())),
+        )
 
     def disagreements(self) -> tuple[Disagreement, ...]:
         """The codes whose action code in the newer file does not match the
@@ -310,7 +333,7 @@ class HcpcsDiff:
             "system": "hcpcs",
             "old": self.old.release.label,
             "new": self.new.release.label,
-            "summary": self.summary(),
+            "summary": self.summary().to_dict(),
             "changes": self.to_records(),
             "announced": [
                 {"code": a.code, "level": a.level, "action": _text(a.action)}
@@ -369,8 +392,11 @@ class HcpcsDiff:
                 parts += ["| reason | codes |", "|---|---:|"]
                 by_reason = Counter(d.reason for d in disagreements)
                 parts.extend(f"| {r} | {n:,} |" for r, n in by_reason.most_common())
-                parts += ["", "Each one is listed by `to_markdown(all_disagreements=True)` "
-                          "(`medcodes diff --all-disagreements`) and in the JSON report."]
+                parts += [
+                    "",
+                    "Each one is listed by `to_markdown(all_disagreements=True)` "
+                    "(`medcodes diff --all-disagreements`) and in the JSON report.",
+                ]
         return "\n".join(parts) + "\n"
 
 

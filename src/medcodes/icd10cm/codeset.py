@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, ValuesView
 from itertools import repeat
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from .. import _pickles
 from .._args import text_arg, upper_key
@@ -460,7 +460,28 @@ def _node_at(codeset: Codeset, index: int) -> Node:
     return codeset._node(index)
 
 
-class Codeset:
+_T = TypeVar("_T")
+
+
+class _Values(ValuesView[Node]):
+    """The nodes of a codeset in official order (made once, shared)."""
+
+    _mapping: Codeset
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self._mapping._all_nodes())
+
+
+class _Items(ItemsView[str, Node]):
+    """``(code, node)`` of a codeset in official order."""
+
+    _mapping: Codeset
+
+    def __iter__(self) -> Iterator[tuple[str, Node]]:
+        return zip(self._mapping, self._mapping._all_nodes(), strict=True)
+
+
+class Codeset(Mapping[str, Node]):
     """One loaded ICD-10-CM release. Immutable; get one from
     :func:`medcodes.icd10cm.load`.
 
@@ -699,8 +720,8 @@ class Codeset:
     @overload
     def get(self, text: str | Node) -> Node | None: ...
     @overload
-    def get(self, text: str | Node, default: Node) -> Node: ...
-    def get(self, text: str | Node, default: Node | None = None) -> Node | None:
+    def get(self, text: str | Node, default: Node | _T) -> Node | _T: ...
+    def get(self, text: str | Node, default: object = None) -> object:
         """The node for ``text``, or ``default`` when there is none. A node of
         another release is looked up by its code (chapter number, block range)."""
         i = self._find(text)
@@ -709,9 +730,38 @@ class Codeset:
     def __contains__(self, text: object) -> bool:
         return self._find(text) is not None
 
-    def __iter__(self) -> Iterator[Node]:
-        """Every node in official order (chapters, blocks, categories, ..., codes)."""
-        return iter(self._all_nodes())
+    def __iter__(self) -> Iterator[str]:
+        """The code of every node (:attr:`Node.code`: ``"19"``, ``"S00-S09"``,
+        ``"E11.65"``) in official order (chapters, blocks, categories, ...,
+        codes), as a :class:`~collections.abc.Mapping` iterates its keys; the
+        nodes are :meth:`values`. A block named as its only category
+        (``B10``) is reached with :meth:`block`.
+
+        >>> import medcodes
+        >>> cm = medcodes.icd10cm.load()
+        >>> list(cm)[:3], [n.kind.value for n in cm.values()][:3]
+        (['1', 'A00-A09', 'A00'], ['chapter', 'block', 'category'])
+        """
+        st = self._store
+        groups = (Kind.CHAPTER, Kind.BLOCK)
+        return (
+            k if len(k) <= 3 or kind in groups else f"{k[:3]}.{k[3:]}"
+            for k, kind in zip(st.keys, st.kinds, strict=True)
+        )
+
+    def values(self) -> ValuesView[Node]:
+        """Every node in official order (a read-only view)."""
+        return _Values(self)
+
+    def items(self) -> ItemsView[str, Node]:
+        """``(code, node)`` pairs in official order (a read-only view)."""
+        return _Items(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other  # a release, not a dict: identity, as before
+
+    def __hash__(self) -> int:
+        return id(self)
 
     def __len__(self) -> int:
         return len(self._store.keys)

@@ -23,13 +23,14 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from attrs import asdict, field, frozen
+from attrs import field, frozen
 
 from .._args import as_enum, text_arg, upper_key
 from .._gc import paused_gc
 from .._records import records_to_csv
 from .._repr import bounded
 from ..errors import UsageError
+from ..summary import DiffSummary
 from .addenda import AddendaAction, AddendaCounts, AddendaLine, AddendaType
 from .codeset import Codeset, _chapters_and_blocks, display_code
 from .hierarchy import BILLABLE, GENERATED, GROUP, _Store
@@ -108,25 +109,6 @@ class Change:
             "detail": self.detail or "",
             "related": list(self.related),
         }
-
-
-@bounded
-@frozen
-class DiffSummary:
-    """Counts of changes, in CMS's addenda terms and per kind of change.
-
-    :ivar codes: billable codes: totals, additions, deletions, revisions (of
-        which long/short/both), as in the addenda's "Codes" block.
-    :ivar headers: the same for headers (``None`` when a release is a codes file).
-    :ivar by_kind: the number of :class:`Change` records of each kind.
-    :ivar respelled: codes and headers whose titles changed in diacritics or
-        spacing only (not counted as revisions).
-    """
-
-    codes: AddendaCounts
-    headers: AddendaCounts | None
-    by_kind: Mapping[ChangeKind, int]
-    respelled: int
 
 
 def _codes_only(cs: Codeset) -> bool:
@@ -373,8 +355,21 @@ class ReleaseDiff:
                 for c in kinds
             )
         )
+        by_level: dict[str, dict[enum.StrEnum, int]] = {}
+        for c in self.changes:
+            kinds_of = by_level.setdefault(c.level.value, {})
+            kinds_of[c.kind] = kinds_of.get(c.kind, 0) + 1
         return DiffSummary(
-            codes, headers, {k: by_kind[k] for k in ChangeKind if by_kind[k]}, respelled
+            codes,
+            headers,
+            {k: by_kind[k] for k in ChangeKind if by_kind[k]},
+            respelled,
+            system="icd10cm",
+            total=len(self.changes),
+            by_level={
+                level: {k: kinds[k] for k in ChangeKind if k in kinds}
+                for level, kinds in by_level.items()
+            },
         )
 
     def _counts(self, nodes: dict[str, list[Change]], billable: bool) -> AddendaCounts:
@@ -478,7 +473,6 @@ class ReleaseDiff:
         >>> payload["system"], payload["summary"]["codes"]["new_total"], payload["changes"]
         ('icd10cm', 74719, [])
         """
-        s = self.summary()
         payload = {
             "system": "icd10cm",
             "old": self.old.release.label,
@@ -488,12 +482,7 @@ class ReleaseDiff:
                 "short_titles": self.compares_short_titles,
                 "structure": self.compares_structure,
             },
-            "summary": {
-                "codes": asdict(s.codes),
-                "headers": asdict(s.headers) if s.headers else None,
-                "by_kind": {k.value: n for k, n in s.by_kind.items()},
-                "respelled": s.respelled,
-            },
+            "summary": self.summary().to_dict(),
             "changes": self.to_records(),
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
