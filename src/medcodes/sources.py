@@ -411,14 +411,19 @@ def _read_memory(candidate: _Candidate, data: bytes, max_bytes: int) -> bytes:
         return data
     _check_zip_size(io.BytesIO(data), label)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        info = zf.getinfo(candidate.member)
-        if info.file_size > max_bytes:
-            raise SourceError(
-                f"zip member is {info.file_size} bytes, over the limit of {max_bytes}",
-                file=label,
-            )
-        with zf.open(info) as fh:
-            return _read_bounded(fh, max_bytes, label)
+        return _read_member(zf, candidate.member, max_bytes, label)
+
+
+def _read_member(zf: zipfile.ZipFile, member: str, max_bytes: int, label: str) -> bytes:
+    """A zip member's bytes, refused before reading when its declared size is
+    over ``max_bytes`` (and bounded while read: a declared size can lie)."""
+    info = zf.getinfo(member)
+    if info.file_size > max_bytes:
+        raise SourceError(
+            f"zip member is {info.file_size} bytes, over the limit of {max_bytes}", file=label
+        )
+    with zf.open(info) as fh:
+        return _read_bounded(fh, max_bytes, label)
 
 
 def _stamp(fh: IO[bytes]) -> tuple[int, int]:
@@ -455,14 +460,7 @@ def _read(candidate: _Candidate, max_bytes: int) -> _Source:
                 before = _stamp(raw)
                 _check_zip_size(raw, label)
                 with zipfile.ZipFile(raw) as zf:
-                    info = zf.getinfo(candidate.member)
-                    if info.file_size > max_bytes:
-                        raise SourceError(
-                            f"zip member is {info.file_size} bytes, over the limit of {max_bytes}",
-                            file=label,
-                        )
-                    with zf.open(info) as fh:
-                        data = _read_bounded(fh, max_bytes, label)
+                    data = _read_member(zf, candidate.member, max_bytes, label)
                 _check_unchanged(raw, before, label)
     except ParseError:
         raise  # ours, already naming the file
