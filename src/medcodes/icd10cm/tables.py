@@ -240,6 +240,15 @@ def _key(code: str) -> str:
     return code.replace(".", "", 1) if len(code) > 3 and code[3] == "." else code
 
 
+_PAREN = re.compile(r"\([^()]*\)")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _modifier_words(text: str) -> frozenset[str]:
+    """The words in parentheses of a title, case folded."""
+    return frozenset(_WORDS.findall(" ".join(_PAREN.findall(text)).casefold()))
+
+
 def _norm(text: str) -> str:
     """A title as a lookup key: words separated by one space, case folded."""
     return " ".join(text.split()).casefold()
@@ -281,8 +290,13 @@ class _Data:
         by_key: dict[tuple[int, str], list[int]] = {}
         for row in self.rows:
             forms = {_norm(row.title), _norm(row.text)}
+            if "(" in row.text:  # (some titles print their modifiers as plain text)
+                forms.add(_norm(_PAREN.sub(" ", row.text)))
             if row.nemod is not None:
                 forms.add(_norm(f"{row.title} {row.nemod}"))
+            # ... and without a trailing "NEC" ("Lead" for "Lead (dust) NEC"),
+            # as the index finds its terms.
+            forms |= {f[:-4] for f in forms if f.endswith(" nec") and len(f) > 4}
             parents = [-1 if row.parent is None else row.parent]
             if neoplasms and row.level == 1:
                 parents.append(-1)
@@ -402,24 +416,27 @@ class Table:
         return (Table, (self._data, self._codeset))
 
     # -- rows and codes --------------------------------------------------------------
-    def _find(self, term: str | Sequence[str]) -> TableRow | None:
+    def _find(self, term: str | Sequence[str] | TableRow) -> TableRow | None:
+        if isinstance(term, TableRow):
+            return self._own(term)
         steps = (term,) if isinstance(term, str) else tuple(term) if _is_seq(term) else ()
         if not steps or not all(isinstance(s, str) for s in steps):
             raise UsageError(f"a term is a title or a sequence of titles, not {term!r}")
-        by_key = self._data.by_key()
         hits: tuple[int, ...] = (-1,)
         for step in steps:
-            key = _norm(step)
-            if len(hits) == 1:
-                hits = by_key.get((hits[0], key), ())
-            else:
-                hits = tuple(i for p in hits for i in by_key.get((p, key), ()))
+            hits = self._step(hits, step)
             if not hits:
                 return None
         rows = self._data.rows
         first = rows[hits[0]]
         if len(hits) == 1:
             return first
+        # An exact match of the printed title wins ("2,4-D" over "2,4-D
+        # (dichlorophen-oxyacetic acid)").
+        key = _norm(steps[-1])
+        exact = [i for i in hits if _norm(rows[i].text) == key]
+        if exact:
+            hits, first = tuple(exact), rows[exact[0]]
         if any(
             rows[i].codes != first.codes or _norm(rows[i].text) != _norm(first.text)
             for i in hits[1:]
@@ -430,7 +447,26 @@ class Table:
             )
         return first  # the same row listed twice (1-propanol under # and under P)
 
-    def get(self, term: str | Sequence[str]) -> TableRow | None:
+    def _step(self, parents: tuple[int, ...], step: str) -> tuple[int, ...]:
+        """The rows under ``parents`` that one typed step names."""
+        by_key = self._data.by_key()
+        key = _norm(step)
+        hits = tuple(i for p in parents for i in by_key.get((p, key), ()))
+        if hits or "(" not in step:
+            return hits
+        # Typed modifiers are not needed ("Insulin (NPH)" finds "Insulin
+        # (amorphous) ... (NPH) ..."); they only choose among rows that share
+        # the essential words, as a subset of a row's modifiers.
+        essential = _norm(_PAREN.sub(" ", step))
+        hits = tuple(dict.fromkeys(i for p in parents for i in by_key.get((p, essential), ())))
+        if len(hits) > 1:
+            typed = _modifier_words(step)
+            rows = self._data.rows
+            narrowed = tuple(i for i in hits if typed <= _modifier_words(rows[i].text))
+            hits = narrowed or hits
+        return hits
+
+    def get(self, term: str | Sequence[str] | TableRow) -> TableRow | None:
         """The row ``term`` names, or ``None``."""
         return self._find(term)
 
@@ -442,7 +478,7 @@ class Table:
         except UsageError:
             return True  # several rows
 
-    def __getitem__(self, term: str | Sequence[str]) -> TableRow:
+    def __getitem__(self, term: str | Sequence[str] | TableRow) -> TableRow:
         """The row ``term`` names.
 
         :raises KeyError: no row has that path (a :class:`~medcodes.errors.UsageError`
@@ -464,7 +500,20 @@ class Table:
         names = _COLUMN_NAMES[self._data.kind]
         hit = names.get(column) if isinstance(column, str) else None
         if hit is None and isinstance(column, str):
-            hit = names.get(_norm(column).replace("behaviour", "behavior"))
+            typed = _norm(column).replace("behaviour", "behavior")
+            hit = names.get(typed)
+            if hit is None:
+                # The file's own heading ("Ca in situ", "Poisoning Accidental
+                # (unintentional)"), or words of only one column ("secondary").
+                words = frozenset(_WORDS.findall(typed))
+                fits = [
+                    (i, c)
+                    for i, c in enumerate(self.columns)
+                    if typed in (_norm(self.headings[i + 1]).replace("behaviour", "behavior"),)
+                    or (words and words <= self._column_words(i, c))
+                ]
+                if len(fits) == 1:
+                    hit = fits[0]
         if hit is not None:
             return hit
         raise UsageError(
@@ -472,20 +521,25 @@ class Table:
             + ", ".join(c.value for c in self.columns)
         )
 
-    def codes(self, term: str | Sequence[str]) -> dict[Column, str | None]:
+    def _column_words(self, i: int, column: Column) -> frozenset[str]:
+        """The words that name a column: its value, its name, its heading."""
+        text = f"{column.value} {column.name.replace('_', ' ')} {self.headings[i + 1]}"
+        return frozenset(_WORDS.findall(text.casefold().replace("behaviour", "behavior")))
+
+    def codes(self, term: str | Sequence[str] | TableRow) -> dict[Column, str | None]:
         """The codes of a row by column, as written (``None`` for none).
 
         :raises KeyError: no such row.
         """
         return dict(zip(self.columns, self[term].codes, strict=True))
 
-    def code(self, term: str | Sequence[str], column: str | Column) -> str | None:
+    def code(self, term: str | Sequence[str] | TableRow, column: str | Column) -> str | None:
         """The code in one cell, as written (``None`` for none)."""
         return self[term].codes[self._column(column)[0]]
 
     def lookup(
         self,
-        term: str | Sequence[str],
+        term: str | Sequence[str] | TableRow,
         column: str | Column,
         *,
         encounter: str | None = None,
@@ -523,8 +577,15 @@ class Table:
             raise UsageError(f"{where}: the table has no code there")
         if written.endswith("-"):
             node = cs.get(written[:-1])
-            more = ", ".join(c.code for c in node.children) if node is not None else ""
-            raise UsageError(f"{where}: {written} is incomplete; choose among {more}")
+            below = () if node is None else tuple(n for n in node.descendants() if n.billable)
+            error = UsageError(
+                f"{where}: {written} is incomplete; choose among "
+                + ", ".join(n.code for n in below[:12])
+                + (f" and {len(below) - 12} more" if len(below) > 12 else "")
+                + " (the exception's .completions has them all)"
+            )
+            error.completions = tuple(n.code for n in below)  # type: ignore[attr-defined]
+            raise error
         node = cs.get(written)
         if node is None:
             raise UsageError(f"{where}: {written} is not a code of {cs.release.label}")
