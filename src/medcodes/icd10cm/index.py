@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -117,6 +118,10 @@ class CrossRef:
     :ivar target: the term named (status ``TERM``), else ``None``.
     :ivar code: the code named (status ``CODE``), else ``None``.
     :ivar table: ``"drugs"`` or ``"neoplasms"`` (status ``TABLE``), else ``None``.
+    :ivar rest: what the text says after the part that names :attr:`target`,
+        which the coder must still follow by hand (``"by type, with
+        ketoacidosis"`` in "see Diabetes, by type, with ketoacidosis"), else
+        ``None``.
     """
 
     kind: RefKind
@@ -125,6 +130,7 @@ class CrossRef:
     target: Term | None = None
     code: str | None = None
     table: str | None = None
+    rest: str | None = None
 
 
 @bounded
@@ -182,6 +188,34 @@ def _add(table: dict[tuple[int, str], list[int]], key: tuple[int, str], i: int) 
         table[key] = [i]
     elif i not in found:
         found.append(i)
+
+
+def _words(text: str) -> list[str]:
+    """The words of lower-case text, accents folded ("sjögren" -> "sjogren")."""
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+        text = text.replace("\u2019", "'")
+    return _WORD.findall(text)
+
+
+def _title_words(key: str) -> set[str]:
+    """The words a title is searched by: its own, and a possessive without
+    its "'s" as well ("parkinson's" and "parkinson")."""
+    words = set(_words(key))
+    return words | {w[:-2] for w in words if w.endswith("'s")}
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Whether two words are spellings of one word ("senile", "senility"):
+    they share their first four letters and half the shorter one."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n >= 4 and 2 * n >= min(len(a), len(b))
 
 
 def _key(text: str) -> str:
@@ -366,7 +400,7 @@ class Term:
         return hash((id(self._ix), self._i))
 
     def __repr__(self) -> str:
-        return f"<Term {', '.join(self.path)!r}{' ' + self.code if self.code else ''}>"
+        return f"<Term {' > '.join(self.path)!r}{' ' + self.code if self.code else ''}>"
 
     @property
     def index(self) -> Index:
@@ -559,6 +593,16 @@ class Index:
                         _add(by_key, (parents[i], key[:-4]), i)
                     if "," in key:
                         _add(by_key, (parents[i], key.split(",", 1)[0].strip()), i)
+                # ... and last the other spellings of a main term ("senility"
+                # in "Senile, senility"): later parts that share a stem with
+                # the first.
+                for i in self._mains:
+                    key = keys[i]
+                    if "," in key:
+                        first, *others = (p.strip() for p in key.split(","))
+                        for part in others:
+                            if _same_stem(first, part):
+                                _add(by_key, (-1, part), i)
             object.__setattr__(self, "_by_key", by_key)
         return by_key
 
@@ -616,7 +660,8 @@ class Index:
         i, used = self._walk(-1, parts)
         rest = parts[used:]
         if i >= 0 and (not rest or rest[0].lower().startswith("by ")):
-            return CrossRef(kind, text, RefStatus.TERM, target=Term(self, i))
+            more = ", ".join(rest) or None
+            return CrossRef(kind, text, RefStatus.TERM, target=Term(self, i), rest=more)
         if low.startswith("table of drugs"):
             return CrossRef(kind, text, RefStatus.TABLE, table="drugs")
         if low.startswith(("neoplasm", "table of neoplasms")):
@@ -661,9 +706,35 @@ class Index:
         return tuple(Term(self, i) for i in self._mains)
 
     def get(self, title: str) -> Term | None:
-        """The main term of that title, or ``None`` (see :meth:`__getitem__`)."""
-        i = self._step(-1, text_arg(title, "title"))
-        return None if i is None else Term(self, i)
+        """The main term of that title, or ``None`` (see :meth:`__getitem__`).
+
+        :raises ~medcodes.errors.UsageError: the title is only the first word
+            of several main terms (``"Fracture"``); the message lists them.
+        """
+        title = text_arg(title, "title")
+        options = self._options(-1, title)
+        if len(options) > 1:
+            rank = self._rank(options[0], title)
+            best = [i for i in options if self._rank(i, title) == rank]
+            if rank and len(best) > 1:
+                raise UsageError(
+                    f"{title!r} is part of several main terms' titles; say which: "
+                    + "; ".join(self._store.essentials[i] for i in best)
+                )
+        return Term(self, options[0]) if options else None
+
+    def _rank(self, i: int, step: str) -> int:
+        """How ``step`` names term ``i``: 0 by a whole title (its essential
+        words, with its modifiers' words, or without "NEC"), 1 by its first
+        comma-separated part, 2 by another part; singular or plural."""
+        st = self._store
+        key = _key(step)
+        typed = {key, key.removesuffix("s"), key + "s"}
+        own = _key(st.essentials[i])
+        words = " ".join(st.titles[i].replace("(", " ").replace(")", " ").lower().split())
+        if typed & {own, own.removesuffix(" nec"), words}:
+            return 0
+        return 1 if own.split(",", 1)[0].strip() in typed else 2
 
     def __getitem__(self, title: str) -> Term:
         """The main term of that title: case-insensitive, non-essential
@@ -695,6 +766,11 @@ class Index:
         for step in steps:
             if not isinstance(step, str):
                 text_arg(step, "main_term" if step is main_term else "subterm")
+        if not subterms:
+            term = self.get(main_term)
+            if term is None:
+                raise KeyError(f"no main term {main_term!r}")
+            return term
         found = self._follow(-1, steps)
         if found is not None:
             return Term(self, found)
@@ -719,12 +795,11 @@ class Index:
             postings: dict[str, list[int]] = {}
             keys = self._store.lower_keys()
             levels = self._store.levels
-            findall = _WORD.findall
             with paused_gc():
                 # Main terms first, then by depth; index order within a level
                 # (a stable sort): every word's list comes out ranked.
                 for i in sorted(range(len(keys)), key=levels.__getitem__):
-                    for w in set(findall(keys[i])):
+                    for w in _title_words(keys[i]):
                         lst = postings.get(w)
                         if lst is None:
                             postings[w] = [i]
@@ -749,21 +824,37 @@ class Index:
         >>> hits[1].path
         ('Diabetes, diabetic', 'due to drug or chemical', 'with', 'ketoacidosis')
 
-        :param limit: at most this many terms (the best ranked).
+        :param limit: at most this many terms (the best ranked), 0 or more.
         """
-        words = set(_WORD.findall(text_arg(text, "text").lower()))
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
-            raise UsageError(f"limit must be an int or None, not {limit!r}")
+        words = set(_words(text_arg(text, "text").lower()))
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        ):
+            raise UsageError(f"limit must be an int of 0 or more, or None, not {limit!r}")
         if not words:
             return ()
         postings = self._search_index()
-        lists = sorted((postings.get(w, ()) for w in words), key=len)
+        lists = sorted((self._postings(postings, w) for w in words), key=len)
         if not lists[0]:
             return ()
         hits = list(lists[0]) if len(lists) == 1 else self._path_hits(lists)
         if limit is not None:
             hits = hits[:limit]
         return tuple(Term(self, i) for i in hits)
+
+    def _postings(self, postings: dict[str, tuple[int, ...]], word: str) -> tuple[int, ...]:
+        """The ranked terms that hold ``word``, in the singular or the plural
+        ("fractures" finds "fracture", "parkinsons" finds "Parkinson's")."""
+        forms = [word]
+        if word.endswith("s") and len(word) > 3:
+            forms.append(word[:-1])
+        elif not word.endswith("'s"):
+            forms.append(word + "s")
+        lists = [lst for f in forms if (lst := postings.get(f))]
+        if len(lists) < 2:
+            return lists[0] if lists else ()
+        levels = self._store.levels
+        return tuple(sorted({i for lst in lists for i in lst}, key=lambda i: (levels[i], i)))
 
     def _path_hits(self, lists: list[tuple[int, ...]]) -> list[int]:
         """The terms under (or at) a term of the rarest word's list whose path
