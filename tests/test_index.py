@@ -494,3 +494,26 @@ def test_a_partly_followed_reference_keeps_the_rest(index: Index) -> None:
         assert r.rest is not None and r.text.rstrip(". ").endswith(r.rest)
         assert r.rest.lower().startswith("by ")
     assert all(r.rest is None for r in refs if "," not in r.text)
+
+
+def test_index_and_report_records_make_frames(cm17: Codeset, index: Index, tmp_path: Path) -> None:
+    from .test_tables import _frames_round_trip
+
+    rows = index.to_records()
+    assert len(rows) == len(index)
+    sample = random.Random(16).sample(range(len(index)), 500)
+    terms = list(index)
+    for i in sample:
+        t, r = terms[i], rows[i]
+        assert r["path"] == " > ".join(t.path) and r["level"] == t.level
+        assert (r["code"] or None, r["manifestation"] or None) == (t.code, t.manifestation)
+    assert sum(bool(r["manifestation"]) for r in rows) == len(index.etiology_pairs())
+    _frames_round_trip(rows, tmp_path)
+    report = index.check_codes(cm17)
+    records = report.to_records()
+    assert len(records) == len(report.incomplete) + len(report.not_found)
+    statuses = Counter(r["status"] for r in records)
+    assert statuses["not found"] == len(report.not_found)
+    assert statuses["incomplete"] + statuses["unmarked"] == len(report.incomplete)
+    assert sum(r["completions"] > 0 for r in records) >= len(report.incomplete)
+    _frames_round_trip(records, tmp_path)

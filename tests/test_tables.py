@@ -10,6 +10,7 @@ import pickle
 import random
 import shutil
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -600,3 +601,42 @@ def test_an_incomplete_cell_lists_the_billable_codes(cm2017: Codeset) -> None:
     expected = tuple(n.code for n in header.descendants() if n.billable)
     assert completions == expected and "C50.911" in completions
     assert all(cm2017[c].billable for c in completions)
+
+
+def _frames_round_trip(rows: list[dict[str, Any]], tmp_path: Path) -> None:
+    """pandas and polars frames of ``rows``, with no schema, written to
+    parquet and read back equal (as tests/test_values.py does)."""
+    pd = pytest.importorskip("pandas")  # the test extra installs them: never skipped in CI
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("pyarrow")
+    assert rows and all(v is not None for r in rows for v in r.values())
+    frame = pd.DataFrame(rows)
+    frame.to_parquet(tmp_path / "pd.parquet")
+    back = pd.read_parquet(tmp_path / "pd.parquet")
+    assert back.to_dict("records") == rows
+    pframe = pl.DataFrame(rows)
+    assert not [c for c, t in pframe.schema.items() if t == pl.Object]
+    pframe.write_parquet(tmp_path / "pl.parquet")
+    assert pl.read_parquet(tmp_path / "pl.parquet").to_dicts() == rows
+
+
+def test_table_and_diff_records_make_frames(drugs: Table, tmp_path: Path) -> None:
+    rows = drugs.to_records()
+    assert len(rows) == len(drugs)
+    for record, row in zip(rows, drugs.rows, strict=True):
+        assert record["path"] == " > ".join(row.path) and record["level"] == row.level
+        assert [record[c.value] or None for c in drugs.columns] == list(row.codes)
+    assert {type(v) for r in rows for k, v in r.items() if k != "level"} == {str}
+    _frames_round_trip(rows, tmp_path)
+    diff = diff_tables(load_drugs(DRUGS_2022), drugs)
+    changes = diff.to_records()
+    kinds = Counter(r["change"] for r in changes)
+    assert kinds == {
+        "added": len(diff.added),
+        "removed": len(diff.removed),
+        "changed": len(diff.changed),
+    }
+    assert all(kinds.values())
+    first = next(r for r in changes if r["change"] == "changed")
+    assert first["old"] != first["new"] and first["column"] in {c.value for c in DrugColumn}
+    _frames_round_trip(changes, tmp_path)

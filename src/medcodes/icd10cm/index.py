@@ -877,6 +877,40 @@ class Index:
                     found.add(i)
         return sorted(found, key=lambda i: (levels[i], i))
 
+    # -- records ---------------------------------------------------------------
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per term, in index order: ``path`` (the essential
+        titles joined with ``" > "``), ``level``, ``code``, ``manifestation``,
+        ``see`` (see, see category and see subcategory texts joined with
+        ``"; "``) and ``see_also``. Absent values are ``""``, so every column
+        holds one type and a pandas or polars frame needs no schema.
+
+        >>> from medcodes.icd10cm import load_index
+        >>> index = load_index("tests/data/icd10cm-2017/icd10cm_index_2017.xml.xz")
+        >>> [r for r in index.to_records() if r["path"] == "Dementia > in > Parkinson's disease"]
+        [{'path': "Dementia > in > Parkinson's disease", 'level': 2, 'code': 'G20', \
+'manifestation': 'F02.80', 'see': '', 'see_also': ''}]
+        """
+        st = self._store
+        paths: list[str] = []
+        rows = []
+        for i, essential in enumerate(st.essentials):
+            p = st.parents[i]
+            path = f"{paths[p]} > {essential}" if p >= 0 else essential
+            paths.append(path)
+            refs = st.refs.get(i, ())
+            rows.append(
+                {
+                    "path": path,
+                    "level": st.levels[i],
+                    "code": st.codes.get(i, ""),
+                    "manifestation": st.manifs.get(i, ""),
+                    "see": "; ".join(t for k, t in refs if k is not RefKind.SEE_ALSO),
+                    "see_also": "; ".join(t for k, t in refs if k is RefKind.SEE_ALSO),
+                }
+            )
+        return rows
+
     # -- codes -----------------------------------------------------------------
     def coded_terms(self) -> Iterator[Term]:
         """Every term that gives a code, in index order."""
@@ -1007,6 +1041,26 @@ class CodeReport:
     def total(self) -> int:
         """All codes checked."""
         return self.complete + len(self.incomplete) + len(self.not_found)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per code that is not complete (the incomplete ones,
+        then those not found): ``code`` as written, ``status``, ``path`` of
+        its term (joined with ``" > "``), ``node`` (the tabular code, ``""``
+        when none), ``missing``, ``seventh`` and ``completions`` (how many
+        billable codes it completes to). No ``None``: a pandas or polars frame
+        needs no schema."""
+        return [
+            {
+                "code": c.code,
+                "status": c.status.value,
+                "path": " > ".join(c.term.path) if c.term is not None else "",
+                "node": c.node.code if c.node is not None else "",
+                "missing": c.missing,
+                "seventh": c.seventh,
+                "completions": len(c.completions),
+            }
+            for c in (*self.incomplete, *self.not_found)
+        ]
 
 
 # -- diffs ---------------------------------------------------------------------

@@ -230,6 +230,28 @@ class TableDiff:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per change: ``change`` (``"added"``, ``"removed"``
+        or ``"changed"``), ``path`` (titles joined with ``" > "``), ``column``,
+        ``old`` and ``new`` (``""`` where there is none), so a pandas or polars
+        frame needs no schema."""
+        rows = [
+            {"change": change, "path": " > ".join(p), "column": "", "old": "", "new": ""}
+            for change, paths in (("added", self.added), ("removed", self.removed))
+            for p in paths
+        ]
+        rows += [
+            {
+                "change": "changed",
+                "path": " > ".join(c.path),
+                "column": c.column.value,
+                "old": c.old or "",
+                "new": c.new or "",
+            }
+            for c in self.changed
+        ]
+        return rows
+
 
 def _is_seq(term: object) -> bool:
     return isinstance(term, (tuple, list))
@@ -382,6 +404,30 @@ class Table:
 
     def __repr__(self) -> str:
         return f"<Table {self.kind.value} {self.version}: {len(self)} rows>"
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per row, in file order: ``path`` (the printed titles
+        joined with ``" > "``), ``level``, one key per column (its value, such
+        as ``"adverse effect"``) holding the code as written, then ``see`` and
+        ``see_also``; ``""`` where the table has nothing, so every column holds
+        one type and a pandas or polars frame needs no schema.
+
+        >>> from medcodes.icd10cm import load_table
+        >>> drugs = load_table("tests/data/icd10cm-drug-April-1-2026-XML.xml.xz")
+        >>> drugs.to_records()[0]["path"], drugs.to_records()[0]["poisoning accidental"]
+        ('1-propanol', 'T51.3X1')
+        """
+        names = [c.value for c in self.columns]
+        return [
+            {
+                "path": " > ".join(row.path),
+                "level": row.level,
+                **{n: code or "" for n, code in zip(names, row.codes, strict=True)},
+                "see": row.see or "",
+                "see_also": row.see_also or "",
+            }
+            for row in self._data.rows
+        ]
 
     def main_terms(self) -> tuple[TableRow, ...]:
         """The rows of level 0."""
