@@ -277,8 +277,17 @@ def test_a_release_folder_or_zip_gives_its_indexes(cm17: Codeset, tmp_path: Path
     (mixed / "icd10cm_index_2017.xml.xz").write_bytes(EINDEX_2017.read_bytes())
     with pytest.raises(ParseError, match="named as the diseases and injuries index"):
         medcodes.icd10cm.load(mixed)
-    # load_index takes a folder (the main index when both are there).
-    assert load_index(FY2017).kind is IndexKind.DISEASES
+    # load_index takes a folder; when both indexes are there, kind= says which
+    # (as load_table asks for the tables).
+    with pytest.raises(UsageError, match="holds both indexes: pass kind="):
+        load_index(FY2017)
+    assert load_index(FY2017, kind="diseases and injuries").kind is IndexKind.DISEASES
+    assert load_index(FY2017, kind="EXTERNAL_CAUSES").kind is IndexKind.EXTERNAL_CAUSES
+    assert load_index(FY2017, kind=IndexKind.EXTERNAL_CAUSES).title == cm17.eindex.title
+    with pytest.raises(ParseError, match="the external causes index, not the diseases"):
+        load_index(EINDEX_2024, kind=IndexKind.DISEASES)
+    with pytest.raises(UsageError, match="kind is"):
+        load_index(FY2017, kind="drugs")
     with pytest.raises(SourceError, match="found no ICD-10-CM index"):
         load_index(DATA / "hcpcs")
 
@@ -517,3 +526,15 @@ def test_index_and_report_records_make_frames(cm17: Codeset, index: Index, tmp_p
     assert statuses["incomplete"] + statuses["unmarked"] == len(report.incomplete)
     assert sum(r["completions"] > 0 for r in records) >= len(report.incomplete)
     _frames_round_trip(records, tmp_path)
+
+
+def test_a_dash_on_a_complete_code_is_noted(cm17: Codeset) -> None:
+    plain, dashed = complete_code("E11.9", cm17), complete_code("E11.9-", cm17)
+    assert plain.status is dashed.status is CodeStatus.COMPLETE
+    assert not plain.stray_dash and dashed.stray_dash
+    assert not complete_code("S72.00-", cm17).stray_dash
+    # missing is the fewest characters to a billable code; each completion says its own.
+    e116 = complete_code("E11.6-", cm17)
+    assert e116.missing == min(len(n.key) for n in e116.completions) - len("E116") == 1
+    assert "E11.610" in {n.code for n in e116.completions}
+    assert max(len(n.key) for n in e116.completions) - len("E116") == 2

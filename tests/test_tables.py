@@ -640,3 +640,18 @@ def test_table_and_diff_records_make_frames(drugs: Table, tmp_path: Path) -> Non
     first = next(r for r in changes if r["change"] == "changed")
     assert first["old"] != first["new"] and first["column"] in {c.value for c in DrugColumn}
     _frames_round_trip(changes, tmp_path)
+
+
+def test_a_row_given_twice_must_say_the_same(tmp_path: Path) -> None:
+    again = _ROW % b""
+    twice = _HEAD + again + again + b"</ICD10CM.index>\n"
+    table = _load(tmp_path, twice)  # (as the official "1-propanol" under "#" and "P")
+    assert len(table) == 2 and table["Aspirin"].codes == table.rows[1].codes
+    other = again.replace(b"T39.015", b"T39.016")
+    with pytest.raises(ParseError, match=r"'Aspirin' is given twice .*first at line 6") as caught:
+        _load(tmp_path, _HEAD + again + other + b"</ICD10CM.index>\n")
+    assert caught.value.line == 10 and caught.value.file is not None
+    nested = _doc(b'<term level="1"><title>x</title></term><term level="1"><title>X</title>'
+                  b'<cell col="2">T39.012</cell></term>')  # fmt: skip
+    with pytest.raises(ParseError, match="'Aspirin > X' is given twice"):
+        _load(tmp_path, nested)

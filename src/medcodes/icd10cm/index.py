@@ -973,7 +973,11 @@ class CodeCompletion:
     :ivar code: the code as the index writes it (``"S72.00-"``).
     :ivar status: complete, incomplete (as the index says), unmarked or not found.
     :ivar node: the tabular node (``S72.00`` for ``"S72.00-"``), or ``None``.
-    :ivar missing: how many characters must still be added (0 when complete).
+    :ivar missing: the fewest characters to add to reach a billable code (0
+        when complete): ``E11.6-`` says 1 because ``E11.65`` is billable, though
+        ``E11.610`` takes 2; each of :attr:`completions` says its own.
+    :ivar stray_dash: the index wrote a trailing ``-`` on a code that is
+        already complete (``"E11.9-"``): the code is right, the dash is not.
     :ivar seventh: a 7th character is among them.
     :ivar completions: the billable codes it can be completed to.
     :ivar term: the index entry that gives the code (in a :class:`CodeReport`).
@@ -986,10 +990,13 @@ class CodeCompletion:
     seventh: bool = False
     completions: tuple[Node, ...] = ()
     term: Term | None = None
+    stray_dash: bool = False
 
 
 def _with_term(c: CodeCompletion, term: Term) -> CodeCompletion:
-    return CodeCompletion(c.code, c.status, c.node, c.missing, c.seventh, c.completions, term)
+    return CodeCompletion(
+        c.code, c.status, c.node, c.missing, c.seventh, c.completions, term, c.stray_dash
+    )
 
 
 def complete_code(code: str, codeset: Codeset) -> CodeCompletion:
@@ -1010,8 +1017,7 @@ def complete_code(code: str, codeset: Codeset) -> CodeCompletion:
     if node is None:
         return CodeCompletion(text, CodeStatus.NOT_FOUND, None)
     if node.billable:
-        status = CodeStatus.COMPLETE
-        return CodeCompletion(text, status, node)
+        return CodeCompletion(text, CodeStatus.COMPLETE, node, stray_dash=marked)
     below = tuple(n for n in node.descendants() if n.billable)
     if not below:
         return CodeCompletion(text, CodeStatus.NOT_FOUND, node)
@@ -1124,28 +1130,59 @@ def diff_index(old: Index, new: Index) -> IndexDiff:
 # -- loading -------------------------------------------------------------------
 
 
-def load_index(source: PathArg, *, max_bytes: int = MAX_BYTES_ICD10CM) -> Index:
+def load_index(
+    source: PathArg, *, kind: IndexKind | str | None = None, max_bytes: int = MAX_BYTES_ICD10CM
+) -> Index:
     """Load the Alphabetic Index or the External Cause Index.
 
     :param source: the index XML file (``.gz``/``.xz`` too), or a folder or zip
-        that holds one index file (the main index when it holds both).
+        that holds one index file.
+    :param kind: ``"diseases and injuries"`` (or ``"DISEASES"``) or ``"external
+        causes"`` (``"EXTERNAL_CAUSES"``): which index to take from a folder or
+        zip holding both (as :func:`load_table` asks ``kind=`` for the tables),
+        and what the file must be.
     :param max_bytes: refuse any input larger than this (after decompression).
     :raises ~medcodes.errors.ParseError: the file is malformed, hostile or not
-        an index; :class:`~medcodes.errors.SourceError` when none is found.
+        an index (or not of ``kind``); :class:`~medcodes.errors.SourceError`
+        when none is found.
+    :raises ~medcodes.errors.UsageError: the folder or zip holds both indexes
+        and ``kind`` is not given.
     """
     max_bytes = _check_max_bytes(max_bytes)
+    want = None
+    if kind is not None:
+        try:
+            want = IndexKind(kind) if kind in set(IndexKind) else IndexKind[str(kind).upper()]
+        except KeyError:
+            raise UsageError(
+                f"kind is 'diseases and injuries' or 'external causes', not {kind!r}"
+            ) from None
     where = _path(source)
     cands, single = _candidates(where)
     if single:
         cand = cands[0]
     else:
-        found = _pick(cands, INDEX_NAME, "an ICD-10-CM index file", str(where)) or _pick(
-            cands, EINDEX_NAME, "an ICD-10-CM external cause index file", str(where)
-        )
-        if found is None:
+        patterns = [
+            (IndexKind.DISEASES, INDEX_NAME, "an ICD-10-CM index file"),
+            (IndexKind.EXTERNAL_CAUSES, EINDEX_NAME, "an ICD-10-CM external cause index file"),
+        ]
+        found = [
+            c
+            for k, pattern, what in patterns
+            if want in (None, k) and (c := _pick(cands, pattern, what, str(where)))
+        ]
+        if not found:
             raise _no_match(cands, "ICD-10-CM index XML", str(where))
-        cand = found
-    return _load_candidate(cand, max_bytes)
+        if len(found) > 1:
+            raise UsageError(
+                f"{where} holds both indexes: pass kind='diseases and injuries' "
+                "or kind='external causes'"
+            )
+        cand = found[0]
+    index = _load_candidate(cand, max_bytes)
+    if want is not None and index.kind is not want:
+        raise ParseError(f"the {index.kind.value} index, not the {want.value} one", file=cand.label)
+    return index
 
 
 def _load_candidate(cand: _Candidate, max_bytes: int) -> Index:

@@ -822,12 +822,13 @@ class _RowParser:
     """Appends the rows of a table file in document order; a cell's text is
     checked once per distinct text (codes repeat from row to row)."""
 
-    __slots__ = ("cells", "label", "out")
+    __slots__ = ("cells", "label", "out", "seen")
 
     def __init__(self, label: str) -> None:
         self.label = label
         self.out: list[TableRow] = []
         self.cells: dict[str | None, str | None] = {}
+        self.seen: dict[tuple[int | None, str], TableRow] = {}
 
     def _error(self, message: str, el: Any) -> ParseError:
         return ParseError(message, file=self.label, line=el.sourceline)
@@ -885,10 +886,21 @@ class _RowParser:
         path = (*above, text)
         out = self.out
         index = len(out)
+        codes_t = tuple(codes)
         row = TableRow(
-            title, text, nemod, level, path, tuple(codes), see, see_also, index, parent,
+            title, text, nemod, level, path, codes_t, see, see_also, index, parent,
             title_el.sourceline, manif,
         )  # fmt: skip
+        # Two rows of one title under one parent must say the same (the
+        # official drug table lists "1-propanol" under "#" and under "P"): a
+        # row that contradicts another of its title is refused.
+        same = self.seen.setdefault((parent, " ".join(text.casefold().split())), row)
+        if same is not row and (same.codes, same.see, same.see_also) != (codes_t, see, see_also):
+            raise self._error(
+                f"row {' > '.join(path)!r} is given twice with different codes or "
+                f"references (first at line {same.line})",
+                title_el,
+            )
         out.append(row)
         for t in subterms:
             self.rows(t, level + 1, path, index)
