@@ -123,7 +123,7 @@ def test_cross_references_are_resolved(index: Index) -> None:
     assert ref.target == index["Maltreatment"]
     by_status = Counter(r.status for t in index for r in t.references)
     assert sum(by_status.values()) == 11979 + 1704 + 15 + 130
-    assert by_status[RefStatus.NOT_FOUND] < sum(by_status.values()) // 10  # 1,315 of 13,828
+    assert by_status[RefStatus.NOT_FOUND] < sum(by_status.values()) // 10  # 1,287 of 13,828
     for t in index:
         for r in t.references:
             if r.status is RefStatus.TERM:
