@@ -118,7 +118,7 @@ class CrossRef:
     :ivar target: the term named (status ``TERM``), else ``None``.
     :ivar code: the code named (status ``CODE``), else ``None``.
     :ivar table: ``"drugs"`` or ``"neoplasms"`` (status ``TABLE``), else ``None``.
-    :ivar rest: what the text says after the part that names :attr:`target`,
+    :ivar rest: what the text says after the part that names ``target``,
         which the coder must still follow by hand (``"by type, with
         ketoacidosis"`` in "see Diabetes, by type, with ketoacidosis"), else
         ``None``.
@@ -975,7 +975,7 @@ class CodeCompletion:
     :ivar node: the tabular node (``S72.00`` for ``"S72.00-"``), or ``None``.
     :ivar missing: the fewest characters to add to reach a billable code (0
         when complete): ``E11.6-`` says 1 because ``E11.65`` is billable, though
-        ``E11.610`` takes 2; each of :attr:`completions` says its own.
+        ``E11.610`` takes 2; each of ``completions`` says its own.
     :ivar stray_dash: the index wrote a trailing ``-`` on a code that is
         already complete (``"E11.9-"``): the code is right, the dash is not.
     :ivar seventh: a 7th character is among them.
