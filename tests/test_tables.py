@@ -570,6 +570,7 @@ def test_an_exact_printed_title_wins_and_rows_name_themselves(drugs: Table) -> N
     lung = load_neoplasms(NEOPLASMS_2017)["lung"]
     with pytest.raises(UsageError, match="not a row of this table"):
         drugs.codes(lung)
+    assert plain in drugs and lung not in drugs
 
 
 def test_the_files_own_headings_and_short_forms_name_columns(

@@ -497,7 +497,10 @@ class Table:
         """The rows under ``parents`` that one typed step names."""
         by_key = self._data.by_key()
         key = _norm(step)
-        hits = tuple(i for p in parents for i in by_key.get((p, key), ()))
+        if len(parents) == 1:
+            hits = by_key.get((parents[0], key), ())
+        else:
+            hits = tuple(i for p in parents for i in by_key.get((p, key), ()))
         if hits or "(" not in step:
             return hits
         # Typed modifiers are not needed ("Insulin (NPH)" finds "Insulin
@@ -517,8 +520,11 @@ class Table:
         return self._find(term)
 
     def __contains__(self, term: object) -> bool:
-        if not isinstance(term, (str, tuple, list)):
+        if not isinstance(term, (str, tuple, list, TableRow)):
             return False
+        if isinstance(term, TableRow):
+            rows = self._data.rows
+            return 0 <= term.index < len(rows) and rows[term.index] == term
         try:
             return self._find(term) is not None
         except UsageError:
