@@ -123,14 +123,15 @@ def test_cross_references_are_resolved(index: Index) -> None:
     assert ref.target == index["Maltreatment"]
     by_status = Counter(r.status for t in index for r in t.references)
     assert sum(by_status.values()) == 11979 + 1704 + 15 + 130
-    assert by_status[RefStatus.NOT_FOUND] < sum(by_status.values()) // 10  # 1,315 of 13,828
+    assert by_status[RefStatus.NOT_FOUND] < sum(by_status.values()) // 10  # 1,287 of 13,828
     for t in index:
         for r in t.references:
             if r.status is RefStatus.TERM:
                 assert r.target is not None
                 # The target's path is what the text names, word for word.
                 first = re.sub(r"\(.*?\)", "", r.text).split(",")[0].split()[0].lower()
-                assert r.target.path[0].lower().startswith(first.removesuffix("s"))
+                spellings = [p.strip() for p in r.target.path[0].lower().split(",")]
+                assert any(p.startswith(first.removesuffix("s")) for p in spellings)
             elif r.status is RefStatus.CODE:
                 assert r.code is not None and r.code[0].isupper()
             elif r.status is RefStatus.TABLE:
@@ -276,8 +277,17 @@ def test_a_release_folder_or_zip_gives_its_indexes(cm17: Codeset, tmp_path: Path
     (mixed / "icd10cm_index_2017.xml.xz").write_bytes(EINDEX_2017.read_bytes())
     with pytest.raises(ParseError, match="named as the diseases and injuries index"):
         medcodes.icd10cm.load(mixed)
-    # load_index takes a folder (the main index when both are there).
-    assert load_index(FY2017).kind is IndexKind.DISEASES
+    # load_index takes a folder; when both indexes are there, kind= says which
+    # (as load_table asks for the tables).
+    with pytest.raises(UsageError, match="holds both indexes: pass kind="):
+        load_index(FY2017)
+    assert load_index(FY2017, kind="diseases and injuries").kind is IndexKind.DISEASES
+    assert load_index(FY2017, kind="EXTERNAL_CAUSES").kind is IndexKind.EXTERNAL_CAUSES
+    assert load_index(FY2017, kind=IndexKind.EXTERNAL_CAUSES).title == cm17.eindex.title
+    with pytest.raises(ParseError, match="the external causes index, not the diseases"):
+        load_index(EINDEX_2024, kind=IndexKind.DISEASES)
+    with pytest.raises(UsageError, match="kind is"):
+        load_index(FY2017, kind="drugs")
     with pytest.raises(SourceError, match="found no ICD-10-CM index"):
         load_index(DATA / "hcpcs")
 
@@ -405,3 +415,126 @@ def test_an_index_is_immutable_and_diffs_only_its_own_kind(index: Index, eindex:
         index.search("with", limit="3")  # type: ignore[arg-type]
     with pytest.raises(UsageError):
         index.lookup("Diabetes", 2)  # type: ignore[arg-type]
+
+
+# -- a coder's review (issue 16) ---------------------------------------------------------
+def test_a_first_word_of_several_main_terms_is_refused(index: Index) -> None:
+    fractures = [t.essential for t in index.main_terms if t.essential.startswith("Fracture,")]
+    assert len(fractures) > 1
+    with pytest.raises(UsageError, match="several main terms") as caught:
+        index["Fracture"]
+    assert all(title in str(caught.value) for title in fractures)
+    with pytest.raises(UsageError, match="several main terms"):
+        index.lookup("fracture")
+    assert "Fracture" in index  # (it names something)
+    # A whole title, or a first word that only one main term has, still finds it.
+    assert index["Fracture, traumatic"].essential == "Fracture, traumatic"
+    assert index["Diabetes"].essential == "Diabetes, diabetic"
+
+
+def test_the_other_spellings_of_a_main_term_find_it(index: Index) -> None:
+    for typed, title in [
+        ("Senility", "Senile, senility"),
+        ("Telangiectasis", "Telangiectasia, telangiectasis"),
+        ("atony", "Atonia, atony, atonic"),
+        ("Enlarged", "Enlargement, enlarged"),
+        ("Disabilities", "Disability, disabilities"),
+    ]:
+        term = index.get(typed)
+        assert term is not None and term.essential == title
+    # A word that is the first part of a main term finds that one first.
+    spastic = index["spastic"]
+    assert spastic.essential.startswith("Spastic,")
+    # Cross-references that name a main term by its other spelling resolve now.
+    later = {
+        p.strip().lower(): t
+        for t in index.main_terms
+        for p in t.essential.split(",")[1:]
+        if p.strip().lower() != t.essential.split(",")[0].strip().lower()
+    }
+    reached = [
+        r
+        for t in index
+        for r in t.references
+        if r.status is RefStatus.TERM
+        and r.target is not None
+        and r.text.split(",")[0].strip().lower() in later
+        and r.target.main_term == later[r.text.split(",")[0].strip().lower()]
+        and index.find(r.text.split(",")[0]) == r.target.main_term
+    ]
+    assert len(reached) >= 25
+
+
+def test_search_folds_accents_possessives_and_plurals(index: Index) -> None:
+    sjogren = index.search("sjogren")
+    paths = [" ".join(t.path).lower() for t in sjogren]
+    # Both spellings the file uses are found, and nothing else.
+    assert any("sjögren" in p for p in paths) and any("sjogren" in p for p in paths)
+    assert all("sjögren" in p or "sjogren" in p for p in paths)
+    assert index.search("SJÖGREN") == sjogren
+    assert any("Calvé-Perthes" in t.essential for t in index.search("calve perthes"))
+    sequard = index.search("séquard")
+    assert sequard and sequard == index.search("sequard")
+    assert index.search("s quard") != sequard  # the accented word is one word
+    park = index.search("parkinsons dementia")
+    assert index.lookup("Dementia", "in", "Parkinson's disease") in park
+    assert set(index.search("parkinson's dementia")) <= set(park)
+    plural = index.search("fractures femur")
+    assert plural and set(plural) == set(index.search("fracture femur"))
+
+
+def test_a_negative_search_limit_is_refused(index: Index) -> None:
+    assert len(index.search("ketoacidosis", limit=0)) == 0
+    for bad in (-1, -5, 1.5, True):
+        with pytest.raises(UsageError, match="limit must be"):
+            index.search("ketoacidosis", limit=bad)  # type: ignore[arg-type]
+
+
+def test_a_term_repr_shows_levels_apart_from_commas(index: Index) -> None:
+    term = index.lookup("Fracture, traumatic", "femur", "upper end", "neck")
+    assert repr(term).startswith("<Term 'Fracture, traumatic > femur, femoral > upper end > neck'")
+
+
+def test_a_partly_followed_reference_keeps_the_rest(index: Index) -> None:
+    refs = [r for t in index for r in t.references if r.status is RefStatus.TERM]
+    partial = [r for r in refs if r.rest is not None]
+    assert len(partial) > 100
+    for r in partial:
+        assert r.rest is not None and r.text.rstrip(". ").endswith(r.rest)
+        assert r.rest.lower().startswith("by ")
+    assert all(r.rest is None for r in refs if "," not in r.text)
+
+
+def test_index_and_report_records_make_frames(cm17: Codeset, index: Index, tmp_path: Path) -> None:
+    from .test_tables import _frames_round_trip
+
+    rows = index.to_records()
+    assert len(rows) == len(index)
+    sample = random.Random(16).sample(range(len(index)), 500)
+    terms = list(index)
+    for i in sample:
+        t, r = terms[i], rows[i]
+        assert r["path"] == " > ".join(t.path) and r["level"] == t.level
+        assert (r["code"] or None, r["manifestation"] or None) == (t.code, t.manifestation)
+    assert sum(bool(r["manifestation"]) for r in rows) == len(index.etiology_pairs())
+    _frames_round_trip(rows, tmp_path)
+    report = index.check_codes(cm17)
+    records = report.to_records()
+    assert len(records) == len(report.incomplete) + len(report.not_found)
+    statuses = Counter(r["status"] for r in records)
+    assert statuses["not found"] == len(report.not_found)
+    assert statuses["incomplete"] + statuses["unmarked"] == len(report.incomplete)
+    assert sum(r["completions"] > 0 for r in records) >= len(report.incomplete)
+    _frames_round_trip(records, tmp_path)
+
+
+def test_a_dash_on_a_complete_code_is_noted(cm17: Codeset) -> None:
+    plain, dashed = complete_code("E11.9", cm17), complete_code("E11.9-", cm17)
+    assert plain.status is dashed.status is CodeStatus.COMPLETE
+    assert not plain.stray_dash and dashed.stray_dash
+    assert not complete_code("S72.00-", cm17).stray_dash
+    # missing is the fewest characters to a billable code; each completion says its own.
+    e116 = complete_code("E11.6-", cm17)
+    assert e116.missing == min(len(n.key) for n in e116.completions) - len("E116") == 1
+    assert "E11.610" in {n.code for n in e116.completions}
+    assert max(len(n.key) for n in e116.completions) - len("E116") == 2

@@ -4,11 +4,13 @@ directly, never copied from the parser's output."""
 
 from __future__ import annotations
 
+import contextlib
 import lzma
 import pickle
 import random
 import shutil
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -526,3 +528,131 @@ def test_a_table_and_index_folder_brings_indexes_and_tables_together() -> None:
         assert again.index.version == again.release.fiscal_year
         report = again.drugs.check()
         assert report.cells > 0 and report.resolved == report.cells and not report.not_found
+
+
+# -- a coder's review (issue 16): how rows and columns are named -------------------------
+def test_a_trailing_nec_is_not_needed(drugs: Table) -> None:
+    root = _tree(DRUGS_2026)
+    titles = ["".join(t.itertext()).rstrip() for t in root.iter("title")]
+    nec = [row for row in drugs.rows if row.text.endswith(" NEC")]
+    assert len(nec) == sum(t.endswith(" NEC") for t in titles) > 400
+    found = 0
+    for row in nec:
+        with contextlib.suppress(UsageError):  # (the words without NEC name another row)
+            found += drugs[(*row.path[:-1], row.text[: -len(" NEC")])] is row
+    assert found > 0.9 * len(nec)
+    assert drugs["Lead"].text == "Lead (dust) (fumes) (vapor) NEC"
+    assert drugs["Acid"] is drugs["Acid (corrosive) NEC"]
+    assert drugs["Adhesive"].title == "Adhesive NEC"
+
+
+def test_typed_modifiers_are_optional_and_only_choose(drugs: Table) -> None:
+    insulin = drugs["Insulin (NPH)"]
+    assert "(NPH)" in insulin.text and drugs["Insulin (none of these)"] is insulin
+    assert drugs["Aspirin (aluminum)"].text == "Aspirin (aluminum) (soluble)"
+    assert drugs["lead (dust) NEC"] is drugs["Lead"]
+    # Two rows with the same words: the typed modifier picks the one that has it.
+    assert drugs["Carbamate (sedative)"] is not drugs["Carbamate (insecticide)"]
+    with pytest.raises(UsageError, match="several rows"):
+        drugs["Carbamate (neither)"]
+
+
+def test_an_exact_printed_title_wins_and_rows_name_themselves(drugs: Table) -> None:
+    plain = drugs["2,4-D"]
+    assert plain.text == "2,4-D" and plain.nemod is None
+    assert drugs["2,4-D (dichlorophen-oxyacetic acid)"] is not plain
+    t = drugs["2,4,5-T"]
+    long = drugs["2,4,5-T (trichloro-phenoxyacetic acid)"]
+    assert t.text == "2,4,5-T" and t.codes != long.codes  # (the file's two rows differ)
+    for row in (plain, long, drugs[("Alcohol", "ethyl")]):
+        assert drugs[row] is row
+        assert drugs.codes(row) == dict(zip(drugs.columns, row.codes, strict=True))
+    lung = load_neoplasms(NEOPLASMS_2017)["lung"]
+    with pytest.raises(UsageError, match="not a row of this table"):
+        drugs.codes(lung)
+    assert plain in drugs and lung not in drugs
+
+
+def test_the_files_own_headings_and_short_forms_name_columns(
+    drugs: Table, neoplasms: Table
+) -> None:
+    for table in (drugs, neoplasms):
+        for i, col in enumerate(table.columns):
+            assert table.column(table.headings[i + 1]) is col
+    assert neoplasms.column("Ca in situ") is NeoplasmColumn.IN_SITU
+    assert neoplasms.column("in situ") is NeoplasmColumn.IN_SITU
+    assert neoplasms.column("secondary") is NeoplasmColumn.MALIGNANT_SECONDARY
+    assert neoplasms.column("primary") is NeoplasmColumn.MALIGNANT_PRIMARY
+    assert drugs.column("self-harm") is DrugColumn.SELF_HARM
+    node = drugs.lookup("Acetaminophen", "Poisoning Accidental (unintentional)", encounter="A")
+    assert node.code == drugs.code("Acetaminophen", DrugColumn.ACCIDENTAL) + "A"
+    for ambiguous in ("malignant", "poisoning"):
+        with pytest.raises(UsageError, match="no column"):
+            (neoplasms if ambiguous == "malignant" else drugs).column(ambiguous)
+
+
+def test_an_incomplete_cell_lists_the_billable_codes(cm2017: Codeset) -> None:
+    neo = load_neoplasms(NEOPLASMS_2017, codeset=cm2017)
+    written = neo.code("breast", "malignant primary")
+    assert written is not None and written.endswith("-")
+    with pytest.raises(UsageError, match="is incomplete; choose among") as caught:
+        neo.lookup("breast", "malignant primary")
+    completions = caught.value.completions  # type: ignore[attr-defined]
+    header = cm2017[written[:-1]]
+    expected = tuple(n.code for n in header.descendants() if n.billable)
+    assert completions == expected and "C50.911" in completions
+    assert all(cm2017[c].billable for c in completions)
+
+
+def _frames_round_trip(rows: list[dict[str, Any]], tmp_path: Path) -> None:
+    """pandas and polars frames of ``rows``, with no schema, written to
+    parquet and read back equal (as tests/test_values.py does)."""
+    pd = pytest.importorskip("pandas")  # the test extra installs them: never skipped in CI
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("pyarrow")
+    assert rows and all(v is not None for r in rows for v in r.values())
+    frame = pd.DataFrame(rows)
+    frame.to_parquet(tmp_path / "pd.parquet")
+    back = pd.read_parquet(tmp_path / "pd.parquet")
+    assert back.to_dict("records") == rows
+    pframe = pl.DataFrame(rows)
+    assert not [c for c, t in pframe.schema.items() if t == pl.Object]
+    pframe.write_parquet(tmp_path / "pl.parquet")
+    assert pl.read_parquet(tmp_path / "pl.parquet").to_dicts() == rows
+
+
+def test_table_and_diff_records_make_frames(drugs: Table, tmp_path: Path) -> None:
+    rows = drugs.to_records()
+    assert len(rows) == len(drugs)
+    for record, row in zip(rows, drugs.rows, strict=True):
+        assert record["path"] == " > ".join(row.path) and record["level"] == row.level
+        assert [record[c.value] or None for c in drugs.columns] == list(row.codes)
+    assert {type(v) for r in rows for k, v in r.items() if k != "level"} == {str}
+    _frames_round_trip(rows, tmp_path)
+    diff = diff_tables(load_drugs(DRUGS_2022), drugs)
+    changes = diff.to_records()
+    kinds = Counter(r["change"] for r in changes)
+    assert kinds == {
+        "added": len(diff.added),
+        "removed": len(diff.removed),
+        "changed": len(diff.changed),
+    }
+    assert all(kinds.values())
+    first = next(r for r in changes if r["change"] == "changed")
+    assert first["old"] != first["new"] and first["column"] in {c.value for c in DrugColumn}
+    _frames_round_trip(changes, tmp_path)
+
+
+def test_a_row_given_twice_must_say_the_same(tmp_path: Path) -> None:
+    again = _ROW % b""
+    twice = _HEAD + again + again + b"</ICD10CM.index>\n"
+    table = _load(tmp_path, twice)  # (as the official "1-propanol" under "#" and "P")
+    assert len(table) == 2 and table["Aspirin"].codes == table.rows[1].codes
+    other = again.replace(b"T39.015", b"T39.016")
+    with pytest.raises(ParseError, match=r"'Aspirin' is given twice .*first at line 6") as caught:
+        _load(tmp_path, _HEAD + again + other + b"</ICD10CM.index>\n")
+    assert caught.value.line == 10 and caught.value.file is not None
+    nested = _doc(b'<term level="1"><title>x</title></term><term level="1"><title>X</title>'
+                  b'<cell col="2">T39.012</cell></term>')  # fmt: skip
+    with pytest.raises(ParseError, match="'Aspirin > X' is given twice"):
+        _load(tmp_path, nested)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -117,6 +118,10 @@ class CrossRef:
     :ivar target: the term named (status ``TERM``), else ``None``.
     :ivar code: the code named (status ``CODE``), else ``None``.
     :ivar table: ``"drugs"`` or ``"neoplasms"`` (status ``TABLE``), else ``None``.
+    :ivar rest: what the text says after the part that names ``target``,
+        which the coder must still follow by hand (``"by type, with
+        ketoacidosis"`` in "see Diabetes, by type, with ketoacidosis"), else
+        ``None``.
     """
 
     kind: RefKind
@@ -125,6 +130,7 @@ class CrossRef:
     target: Term | None = None
     code: str | None = None
     table: str | None = None
+    rest: str | None = None
 
 
 @bounded
@@ -182,6 +188,34 @@ def _add(table: dict[tuple[int, str], list[int]], key: tuple[int, str], i: int) 
         table[key] = [i]
     elif i not in found:
         found.append(i)
+
+
+def _words(text: str) -> list[str]:
+    """The words of lower-case text, accents folded ("sjögren" -> "sjogren")."""
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+        text = text.replace("\u2019", "'")
+    return _WORD.findall(text)
+
+
+def _title_words(key: str) -> set[str]:
+    """The words a title is searched by: its own, and a possessive without
+    its "'s" as well ("parkinson's" and "parkinson")."""
+    words = set(_words(key))
+    return words | {w[:-2] for w in words if w.endswith("'s")}
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Whether two words are spellings of one word ("senile", "senility"):
+    they share their first four letters and half the shorter one."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n >= 4 and 2 * n >= min(len(a), len(b))
 
 
 def _key(text: str) -> str:
@@ -366,7 +400,7 @@ class Term:
         return hash((id(self._ix), self._i))
 
     def __repr__(self) -> str:
-        return f"<Term {', '.join(self.path)!r}{' ' + self.code if self.code else ''}>"
+        return f"<Term {' > '.join(self.path)!r}{' ' + self.code if self.code else ''}>"
 
     @property
     def index(self) -> Index:
@@ -559,6 +593,16 @@ class Index:
                         _add(by_key, (parents[i], key[:-4]), i)
                     if "," in key:
                         _add(by_key, (parents[i], key.split(",", 1)[0].strip()), i)
+                # ... and last the other spellings of a main term ("senility"
+                # in "Senile, senility"): later parts that share a stem with
+                # the first.
+                for i in self._mains:
+                    key = keys[i]
+                    if "," in key:
+                        first, *others = (p.strip() for p in key.split(","))
+                        for part in others:
+                            if _same_stem(first, part):
+                                _add(by_key, (-1, part), i)
             object.__setattr__(self, "_by_key", by_key)
         return by_key
 
@@ -616,7 +660,8 @@ class Index:
         i, used = self._walk(-1, parts)
         rest = parts[used:]
         if i >= 0 and (not rest or rest[0].lower().startswith("by ")):
-            return CrossRef(kind, text, RefStatus.TERM, target=Term(self, i))
+            more = ", ".join(rest) or None
+            return CrossRef(kind, text, RefStatus.TERM, target=Term(self, i), rest=more)
         if low.startswith("table of drugs"):
             return CrossRef(kind, text, RefStatus.TABLE, table="drugs")
         if low.startswith(("neoplasm", "table of neoplasms")):
@@ -661,9 +706,35 @@ class Index:
         return tuple(Term(self, i) for i in self._mains)
 
     def get(self, title: str) -> Term | None:
-        """The main term of that title, or ``None`` (see :meth:`__getitem__`)."""
-        i = self._step(-1, text_arg(title, "title"))
-        return None if i is None else Term(self, i)
+        """The main term of that title, or ``None`` (see :meth:`__getitem__`).
+
+        :raises ~medcodes.errors.UsageError: the title is only the first word
+            of several main terms (``"Fracture"``); the message lists them.
+        """
+        title = text_arg(title, "title")
+        options = self._options(-1, title)
+        if len(options) > 1:
+            rank = self._rank(options[0], title)
+            best = [i for i in options if self._rank(i, title) == rank]
+            if rank and len(best) > 1:
+                raise UsageError(
+                    f"{title!r} is part of several main terms' titles; say which: "
+                    + "; ".join(self._store.essentials[i] for i in best)
+                )
+        return Term(self, options[0]) if options else None
+
+    def _rank(self, i: int, step: str) -> int:
+        """How ``step`` names term ``i``: 0 by a whole title (its essential
+        words, with its modifiers' words, or without "NEC"), 1 by its first
+        comma-separated part, 2 by another part; singular or plural."""
+        st = self._store
+        key = _key(step)
+        typed = {key, key.removesuffix("s"), key + "s"}
+        own = _key(st.essentials[i])
+        words = " ".join(st.titles[i].replace("(", " ").replace(")", " ").lower().split())
+        if typed & {own, own.removesuffix(" nec"), words}:
+            return 0
+        return 1 if own.split(",", 1)[0].strip() in typed else 2
 
     def __getitem__(self, title: str) -> Term:
         """The main term of that title: case-insensitive, non-essential
@@ -695,6 +766,11 @@ class Index:
         for step in steps:
             if not isinstance(step, str):
                 text_arg(step, "main_term" if step is main_term else "subterm")
+        if not subterms:
+            term = self.get(main_term)
+            if term is None:
+                raise KeyError(f"no main term {main_term!r}")
+            return term
         found = self._follow(-1, steps)
         if found is not None:
             return Term(self, found)
@@ -719,12 +795,11 @@ class Index:
             postings: dict[str, list[int]] = {}
             keys = self._store.lower_keys()
             levels = self._store.levels
-            findall = _WORD.findall
             with paused_gc():
                 # Main terms first, then by depth; index order within a level
                 # (a stable sort): every word's list comes out ranked.
                 for i in sorted(range(len(keys)), key=levels.__getitem__):
-                    for w in set(findall(keys[i])):
+                    for w in _title_words(keys[i]):
                         lst = postings.get(w)
                         if lst is None:
                             postings[w] = [i]
@@ -749,21 +824,37 @@ class Index:
         >>> hits[1].path
         ('Diabetes, diabetic', 'due to drug or chemical', 'with', 'ketoacidosis')
 
-        :param limit: at most this many terms (the best ranked).
+        :param limit: at most this many terms (the best ranked), 0 or more.
         """
-        words = set(_WORD.findall(text_arg(text, "text").lower()))
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
-            raise UsageError(f"limit must be an int or None, not {limit!r}")
+        words = set(_words(text_arg(text, "text").lower()))
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        ):
+            raise UsageError(f"limit must be an int of 0 or more, or None, not {limit!r}")
         if not words:
             return ()
         postings = self._search_index()
-        lists = sorted((postings.get(w, ()) for w in words), key=len)
+        lists = sorted((self._postings(postings, w) for w in words), key=len)
         if not lists[0]:
             return ()
         hits = list(lists[0]) if len(lists) == 1 else self._path_hits(lists)
         if limit is not None:
             hits = hits[:limit]
         return tuple(Term(self, i) for i in hits)
+
+    def _postings(self, postings: dict[str, tuple[int, ...]], word: str) -> tuple[int, ...]:
+        """The ranked terms that hold ``word``, in the singular or the plural
+        ("fractures" finds "fracture", "parkinsons" finds "Parkinson's")."""
+        forms = [word]
+        if word.endswith("s") and len(word) > 3:
+            forms.append(word[:-1])
+        elif not word.endswith("'s"):
+            forms.append(word + "s")
+        lists = [lst for f in forms if (lst := postings.get(f))]
+        if len(lists) < 2:
+            return lists[0] if lists else ()
+        levels = self._store.levels
+        return tuple(sorted({i for lst in lists for i in lst}, key=lambda i: (levels[i], i)))
 
     def _path_hits(self, lists: list[tuple[int, ...]]) -> list[int]:
         """The terms under (or at) a term of the rarest word's list whose path
@@ -785,6 +876,40 @@ class Index:
                 else:
                     found.add(i)
         return sorted(found, key=lambda i: (levels[i], i))
+
+    # -- records ---------------------------------------------------------------
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per term, in index order: ``path`` (the essential
+        titles joined with ``" > "``), ``level``, ``code``, ``manifestation``,
+        ``see`` (see, see category and see subcategory texts joined with
+        ``"; "``) and ``see_also``. Absent values are ``""``, so every column
+        holds one type and a pandas or polars frame needs no schema.
+
+        >>> from medcodes.icd10cm import load_index
+        >>> index = load_index("tests/data/icd10cm-2017/icd10cm_index_2017.xml.xz")
+        >>> [r for r in index.to_records() if r["path"] == "Dementia > in > Parkinson's disease"]
+        [{'path': "Dementia > in > Parkinson's disease", 'level': 2, 'code': 'G20', \
+'manifestation': 'F02.80', 'see': '', 'see_also': ''}]
+        """
+        st = self._store
+        paths: list[str] = []
+        rows = []
+        for i, essential in enumerate(st.essentials):
+            p = st.parents[i]
+            path = f"{paths[p]} > {essential}" if p >= 0 else essential
+            paths.append(path)
+            refs = st.refs.get(i, ())
+            rows.append(
+                {
+                    "path": path,
+                    "level": st.levels[i],
+                    "code": st.codes.get(i, ""),
+                    "manifestation": st.manifs.get(i, ""),
+                    "see": "; ".join(t for k, t in refs if k is not RefKind.SEE_ALSO),
+                    "see_also": "; ".join(t for k, t in refs if k is RefKind.SEE_ALSO),
+                }
+            )
+        return rows
 
     # -- codes -----------------------------------------------------------------
     def coded_terms(self) -> Iterator[Term]:
@@ -848,7 +973,11 @@ class CodeCompletion:
     :ivar code: the code as the index writes it (``"S72.00-"``).
     :ivar status: complete, incomplete (as the index says), unmarked or not found.
     :ivar node: the tabular node (``S72.00`` for ``"S72.00-"``), or ``None``.
-    :ivar missing: how many characters must still be added (0 when complete).
+    :ivar missing: the fewest characters to add to reach a billable code (0
+        when complete): ``E11.6-`` says 1 because ``E11.65`` is billable, though
+        ``E11.610`` takes 2; each of ``completions`` says its own.
+    :ivar stray_dash: the index wrote a trailing ``-`` on a code that is
+        already complete (``"E11.9-"``): the code is right, the dash is not.
     :ivar seventh: a 7th character is among them.
     :ivar completions: the billable codes it can be completed to.
     :ivar term: the index entry that gives the code (in a :class:`CodeReport`).
@@ -861,10 +990,13 @@ class CodeCompletion:
     seventh: bool = False
     completions: tuple[Node, ...] = ()
     term: Term | None = None
+    stray_dash: bool = False
 
 
 def _with_term(c: CodeCompletion, term: Term) -> CodeCompletion:
-    return CodeCompletion(c.code, c.status, c.node, c.missing, c.seventh, c.completions, term)
+    return CodeCompletion(
+        c.code, c.status, c.node, c.missing, c.seventh, c.completions, term, c.stray_dash
+    )
 
 
 def complete_code(code: str, codeset: Codeset) -> CodeCompletion:
@@ -885,8 +1017,7 @@ def complete_code(code: str, codeset: Codeset) -> CodeCompletion:
     if node is None:
         return CodeCompletion(text, CodeStatus.NOT_FOUND, None)
     if node.billable:
-        status = CodeStatus.COMPLETE
-        return CodeCompletion(text, status, node)
+        return CodeCompletion(text, CodeStatus.COMPLETE, node, stray_dash=marked)
     below = tuple(n for n in node.descendants() if n.billable)
     if not below:
         return CodeCompletion(text, CodeStatus.NOT_FOUND, node)
@@ -916,6 +1047,26 @@ class CodeReport:
     def total(self) -> int:
         """All codes checked."""
         return self.complete + len(self.incomplete) + len(self.not_found)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per code that is not complete (the incomplete ones,
+        then those not found): ``code`` as written, ``status``, ``path`` of
+        its term (joined with ``" > "``), ``node`` (the tabular code, ``""``
+        when none), ``missing``, ``seventh`` and ``completions`` (how many
+        billable codes it completes to). No ``None``: a pandas or polars frame
+        needs no schema."""
+        return [
+            {
+                "code": c.code,
+                "status": c.status.value,
+                "path": " > ".join(c.term.path) if c.term is not None else "",
+                "node": c.node.code if c.node is not None else "",
+                "missing": c.missing,
+                "seventh": c.seventh,
+                "completions": len(c.completions),
+            }
+            for c in (*self.incomplete, *self.not_found)
+        ]
 
 
 # -- diffs ---------------------------------------------------------------------
@@ -979,28 +1130,59 @@ def diff_index(old: Index, new: Index) -> IndexDiff:
 # -- loading -------------------------------------------------------------------
 
 
-def load_index(source: PathArg, *, max_bytes: int = MAX_BYTES_ICD10CM) -> Index:
+def load_index(
+    source: PathArg, *, kind: IndexKind | str | None = None, max_bytes: int = MAX_BYTES_ICD10CM
+) -> Index:
     """Load the Alphabetic Index or the External Cause Index.
 
     :param source: the index XML file (``.gz``/``.xz`` too), or a folder or zip
-        that holds one index file (the main index when it holds both).
+        that holds one index file.
+    :param kind: ``"diseases and injuries"`` (or ``"DISEASES"``) or ``"external
+        causes"`` (``"EXTERNAL_CAUSES"``): which index to take from a folder or
+        zip holding both (as :func:`load_table` asks ``kind=`` for the tables),
+        and what the file must be.
     :param max_bytes: refuse any input larger than this (after decompression).
     :raises ~medcodes.errors.ParseError: the file is malformed, hostile or not
-        an index; :class:`~medcodes.errors.SourceError` when none is found.
+        an index (or not of ``kind``); :class:`~medcodes.errors.SourceError`
+        when none is found.
+    :raises ~medcodes.errors.UsageError: the folder or zip holds both indexes
+        and ``kind`` is not given.
     """
     max_bytes = _check_max_bytes(max_bytes)
+    want = None
+    if kind is not None:
+        try:
+            want = IndexKind(kind) if kind in set(IndexKind) else IndexKind[str(kind).upper()]
+        except KeyError:
+            raise UsageError(
+                f"kind is 'diseases and injuries' or 'external causes', not {kind!r}"
+            ) from None
     where = _path(source)
     cands, single = _candidates(where)
     if single:
         cand = cands[0]
     else:
-        found = _pick(cands, INDEX_NAME, "an ICD-10-CM index file", str(where)) or _pick(
-            cands, EINDEX_NAME, "an ICD-10-CM external cause index file", str(where)
-        )
-        if found is None:
+        patterns = [
+            (IndexKind.DISEASES, INDEX_NAME, "an ICD-10-CM index file"),
+            (IndexKind.EXTERNAL_CAUSES, EINDEX_NAME, "an ICD-10-CM external cause index file"),
+        ]
+        found = [
+            c
+            for k, pattern, what in patterns
+            if want in (None, k) and (c := _pick(cands, pattern, what, str(where)))
+        ]
+        if not found:
             raise _no_match(cands, "ICD-10-CM index XML", str(where))
-        cand = found
-    return _load_candidate(cand, max_bytes)
+        if len(found) > 1:
+            raise UsageError(
+                f"{where} holds both indexes: pass kind='diseases and injuries' "
+                "or kind='external causes'"
+            )
+        cand = found[0]
+    index = _load_candidate(cand, max_bytes)
+    if want is not None and index.kind is not want:
+        raise ParseError(f"the {index.kind.value} index, not the {want.value} one", file=cand.label)
+    return index
 
 
 def _load_candidate(cand: _Candidate, max_bytes: int) -> Index:

@@ -227,6 +227,28 @@ class TableDiff:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per change: ``change`` (``"added"``, ``"removed"``
+        or ``"changed"``), ``path`` (titles joined with ``" > "``), ``column``,
+        ``old`` and ``new`` (``""`` where there is none), so a pandas or polars
+        frame needs no schema."""
+        rows = [
+            {"change": change, "path": " > ".join(p), "column": "", "old": "", "new": ""}
+            for change, paths in (("added", self.added), ("removed", self.removed))
+            for p in paths
+        ]
+        rows += [
+            {
+                "change": "changed",
+                "path": " > ".join(c.path),
+                "column": c.column.value,
+                "old": c.old or "",
+                "new": c.new or "",
+            }
+            for c in self.changed
+        ]
+        return rows
+
 
 def _is_seq(term: object) -> bool:
     return isinstance(term, (tuple, list))
@@ -235,6 +257,15 @@ def _is_seq(term: object) -> bool:
 def _key(code: str) -> str:
     """The lookup key of a code as a table writes it (``T39.1X5`` -> ``T391X5``)."""
     return code.replace(".", "", 1) if len(code) > 3 and code[3] == "." else code
+
+
+_PAREN = re.compile(r"\([^()]*\)")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _modifier_words(text: str) -> frozenset[str]:
+    """The words in parentheses of a title, case folded."""
+    return frozenset(_WORDS.findall(" ".join(_PAREN.findall(text)).casefold()))
 
 
 def _norm(text: str) -> str:
@@ -278,8 +309,13 @@ class _Data:
         by_key: dict[tuple[int, str], list[int]] = {}
         for row in self.rows:
             forms = {_norm(row.title), _norm(row.text)}
+            if "(" in row.text:  # (some titles print their modifiers as plain text)
+                forms.add(_norm(_PAREN.sub(" ", row.text)))
             if row.nemod is not None:
                 forms.add(_norm(f"{row.title} {row.nemod}"))
+            # ... and without a trailing "NEC" ("Lead" for "Lead (dust) NEC"),
+            # as the index finds its terms.
+            forms |= {f[:-4] for f in forms if f.endswith(" nec") and len(f) > 4}
             parents = [-1 if row.parent is None else row.parent]
             if neoplasms and row.level == 1:
                 parents.append(-1)
@@ -366,6 +402,30 @@ class Table:
     def __repr__(self) -> str:
         return f"<Table {self.kind.value} {self.version}: {len(self)} rows>"
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per row, in file order: ``path`` (the printed titles
+        joined with ``" > "``), ``level``, one key per column (its value, such
+        as ``"adverse effect"``) holding the code as written, then ``see`` and
+        ``see_also``; ``""`` where the table has nothing, so every column holds
+        one type and a pandas or polars frame needs no schema.
+
+        >>> from medcodes.icd10cm import load_table
+        >>> drugs = load_table("tests/data/icd10cm-drug-April-1-2026-XML.xml.xz")
+        >>> drugs.to_records()[0]["path"], drugs.to_records()[0]["poisoning accidental"]
+        ('1-propanol', 'T51.3X1')
+        """
+        names = [c.value for c in self.columns]
+        return [
+            {
+                "path": " > ".join(row.path),
+                "level": row.level,
+                **{n: code or "" for n, code in zip(names, row.codes, strict=True)},
+                "see": row.see or "",
+                "see_also": row.see_also or "",
+            }
+            for row in self._data.rows
+        ]
+
     def main_terms(self) -> tuple[TableRow, ...]:
         """The rows of level 0."""
         return tuple(r for r in self._data.rows if r.level == 0)
@@ -399,24 +459,27 @@ class Table:
         return (Table, (self._data, self._codeset))
 
     # -- rows and codes --------------------------------------------------------------
-    def _find(self, term: str | Sequence[str]) -> TableRow | None:
+    def _find(self, term: str | Sequence[str] | TableRow) -> TableRow | None:
+        if isinstance(term, TableRow):
+            return self._own(term)
         steps = (term,) if isinstance(term, str) else tuple(term) if _is_seq(term) else ()
         if not steps or not all(isinstance(s, str) for s in steps):
             raise UsageError(f"a term is a title or a sequence of titles, not {term!r}")
-        by_key = self._data.by_key()
         hits: tuple[int, ...] = (-1,)
         for step in steps:
-            key = _norm(step)
-            if len(hits) == 1:
-                hits = by_key.get((hits[0], key), ())
-            else:
-                hits = tuple(i for p in hits for i in by_key.get((p, key), ()))
+            hits = self._step(hits, step)
             if not hits:
                 return None
         rows = self._data.rows
         first = rows[hits[0]]
         if len(hits) == 1:
             return first
+        # An exact match of the printed title wins ("2,4-D" over "2,4-D
+        # (dichlorophen-oxyacetic acid)").
+        key = _norm(steps[-1])
+        exact = [i for i in hits if _norm(rows[i].text) == key]
+        if exact:
+            hits, first = tuple(exact), rows[exact[0]]
         if any(
             rows[i].codes != first.codes or _norm(rows[i].text) != _norm(first.text)
             for i in hits[1:]
@@ -427,19 +490,44 @@ class Table:
             )
         return first  # the same row listed twice (1-propanol under # and under P)
 
-    def get(self, term: str | Sequence[str]) -> TableRow | None:
+    def _step(self, parents: tuple[int, ...], step: str) -> tuple[int, ...]:
+        """The rows under ``parents`` that one typed step names."""
+        by_key = self._data.by_key()
+        key = _norm(step)
+        if len(parents) == 1:
+            hits = by_key.get((parents[0], key), ())
+        else:
+            hits = tuple(i for p in parents for i in by_key.get((p, key), ()))
+        if hits or "(" not in step:
+            return hits
+        # Typed modifiers are not needed ("Insulin (NPH)" finds "Insulin
+        # (amorphous) ... (NPH) ..."); they only choose among rows that share
+        # the essential words, as a subset of a row's modifiers.
+        essential = _norm(_PAREN.sub(" ", step))
+        hits = tuple(dict.fromkeys(i for p in parents for i in by_key.get((p, essential), ())))
+        if len(hits) > 1:
+            typed = _modifier_words(step)
+            rows = self._data.rows
+            narrowed = tuple(i for i in hits if typed <= _modifier_words(rows[i].text))
+            hits = narrowed or hits
+        return hits
+
+    def get(self, term: str | Sequence[str] | TableRow) -> TableRow | None:
         """The row ``term`` names, or ``None``."""
         return self._find(term)
 
     def __contains__(self, term: object) -> bool:
-        if not isinstance(term, (str, tuple, list)):
+        if not isinstance(term, (str, tuple, list, TableRow)):
             return False
+        if isinstance(term, TableRow):
+            rows = self._data.rows
+            return 0 <= term.index < len(rows) and rows[term.index] == term
         try:
             return self._find(term) is not None
         except UsageError:
             return True  # several rows
 
-    def __getitem__(self, term: str | Sequence[str]) -> TableRow:
+    def __getitem__(self, term: str | Sequence[str] | TableRow) -> TableRow:
         """The row ``term`` names.
 
         :raises KeyError: no row has that path (a :class:`~medcodes.errors.UsageError`
@@ -461,7 +549,20 @@ class Table:
         names = _COLUMN_NAMES[self._data.kind]
         hit = names.get(column) if isinstance(column, str) else None
         if hit is None and isinstance(column, str):
-            hit = names.get(_norm(column).replace("behaviour", "behavior"))
+            typed = _norm(column).replace("behaviour", "behavior")
+            hit = names.get(typed)
+            if hit is None:
+                # The file's own heading ("Ca in situ", "Poisoning Accidental
+                # (unintentional)"), or words of only one column ("secondary").
+                words = frozenset(_WORDS.findall(typed))
+                fits = [
+                    (i, c)
+                    for i, c in enumerate(self.columns)
+                    if typed in (_norm(self.headings[i + 1]).replace("behaviour", "behavior"),)
+                    or (words and words <= self._column_words(i, c))
+                ]
+                if len(fits) == 1:
+                    hit = fits[0]
         if hit is not None:
             return hit
         raise UsageError(
@@ -469,20 +570,25 @@ class Table:
             + ", ".join(c.value for c in self.columns)
         )
 
-    def codes(self, term: str | Sequence[str]) -> dict[Column, str | None]:
+    def _column_words(self, i: int, column: Column) -> frozenset[str]:
+        """The words that name a column: its value, its name, its heading."""
+        text = f"{column.value} {column.name.replace('_', ' ')} {self.headings[i + 1]}"
+        return frozenset(_WORDS.findall(text.casefold().replace("behaviour", "behavior")))
+
+    def codes(self, term: str | Sequence[str] | TableRow) -> dict[Column, str | None]:
         """The codes of a row by column, as written (``None`` for none).
 
         :raises KeyError: no such row.
         """
         return dict(zip(self.columns, self[term].codes, strict=True))
 
-    def code(self, term: str | Sequence[str], column: str | Column) -> str | None:
+    def code(self, term: str | Sequence[str] | TableRow, column: str | Column) -> str | None:
         """The code in one cell, as written (``None`` for none)."""
         return self[term].codes[self._column(column)[0]]
 
     def lookup(
         self,
-        term: str | Sequence[str],
+        term: str | Sequence[str] | TableRow,
         column: str | Column,
         *,
         encounter: str | None = None,
@@ -520,8 +626,15 @@ class Table:
             raise UsageError(f"{where}: the table has no code there")
         if written.endswith("-"):
             node = cs.get(written[:-1])
-            more = ", ".join(c.code for c in node.children) if node is not None else ""
-            raise UsageError(f"{where}: {written} is incomplete; choose among {more}")
+            below = () if node is None else tuple(n for n in node.descendants() if n.billable)
+            error = UsageError(
+                f"{where}: {written} is incomplete; choose among "
+                + ", ".join(n.code for n in below[:12])
+                + (f" and {len(below) - 12} more" if len(below) > 12 else "")
+                + " (the exception's .completions has them all)"
+            )
+            error.completions = tuple(n.code for n in below)  # type: ignore[attr-defined]
+            raise error
         node = cs.get(written)
         if node is None:
             raise UsageError(f"{where}: {written} is not a code of {cs.release.label}")
@@ -710,12 +823,13 @@ class _RowParser:
     """Appends the rows of a table file in document order; a cell's text is
     checked once per distinct text (codes repeat from row to row)."""
 
-    __slots__ = ("cells", "label", "out")
+    __slots__ = ("cells", "label", "out", "seen")
 
     def __init__(self, label: str) -> None:
         self.label = label
         self.out: list[TableRow] = []
         self.cells: dict[str | None, str | None] = {}
+        self.seen: dict[tuple[int | None, str], TableRow] = {}
 
     def _error(self, message: str, el: Any) -> ParseError:
         return ParseError(message, file=self.label, line=el.sourceline)
@@ -773,10 +887,21 @@ class _RowParser:
         path = (*above, text)
         out = self.out
         index = len(out)
+        codes_t = tuple(codes)
         row = TableRow(
-            title, text, nemod, level, path, tuple(codes), see, see_also, index, parent,
+            title, text, nemod, level, path, codes_t, see, see_also, index, parent,
             title_el.sourceline, manif,
         )  # fmt: skip
+        # Two rows of one title under one parent must say the same (the
+        # official drug table lists "1-propanol" under "#" and under "P"): a
+        # row that contradicts another of its title is refused.
+        same = self.seen.setdefault((parent, " ".join(text.casefold().split())), row)
+        if same is not row and (same.codes, same.see, same.see_also) != (codes_t, see, see_also):
+            raise self._error(
+                f"row {' > '.join(path)!r} is given twice with different codes or "
+                f"references (first at line {same.line})",
+                title_el,
+            )
         out.append(row)
         for t in subterms:
             self.rows(t, level + 1, path, index)
