@@ -223,7 +223,7 @@ def test_frames_write_to_parquet_and_read_back_equal(tmp_path: Path) -> None:
     pframe = checks.to_polars()
     pframe.write_parquet(tmp_path / "b.parquet")
     assert pl.read_parquet(tmp_path / "b.parquet").equals(pframe)
-    assert frame["problem"].tolist()[1:3] == ["missing", "not HCPCS Level II syntax"]
+    assert frame["problem"].tolist()[1:3] == ["missing", "malformed"]
     assert frame["problem"].isna().tolist() == [True, False, False, False, False, True]
 
 

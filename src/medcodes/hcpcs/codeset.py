@@ -239,10 +239,14 @@ def _bundled_node(ref: _pickles.Ref, kind: str, code: str) -> Node:
 class Problem(enum.StrEnum):
     """Why a code may not be reported on a date of service."""
 
-    #: No value at all: ``None``, NaN, ``pd.NA``; :attr:`CodeCheck.text` is then ``None``.
+    #: No value at all: ``None``, NaN, ``pd.NA`` (:attr:`CodeCheck.text` is then
+    #: ``None``), or text of blanks only (``""``, ``"  "``: kept as given).
     MISSING = "missing"
-    MALFORMED = "not HCPCS Level II syntax"
-    UNKNOWN = "unknown code"
+    #: Not HCPCS Level II syntax (a letter and four digits). The values of the
+    #: problems both systems have are ICD-10-CM's: "missing", "malformed", "unknown".
+    MALFORMED = "malformed"
+    #: Well formed, but not a code of this file.
+    UNKNOWN = "unknown"
     MODIFIER_NOT_PROCEDURE = "a modifier, not a procedure code"
     #: From :meth:`Codeset.check_modifier`: a procedure code, or no modifier of this file.
     NOT_A_MODIFIER = "not a modifier"
@@ -522,6 +526,10 @@ class Codeset:
         key = upper_key(text)
         record = self._codes.get(key)
         if record is None:
+            if not key:  # an empty cell: no value, not a malformed one
+                return CodeCheck(
+                    text, None, Problem.MISSING, MISSING_MESSAGE, (), day, False, self._label
+                )
             if key in self._modifiers:
                 return CodeCheck(
                     text,

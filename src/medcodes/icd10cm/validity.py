@@ -47,8 +47,9 @@ _MAX_TYPOS = 16
 class Problem(enum.StrEnum):
     """Why a code may not be reported."""
 
-    #: No value at all: ``None``, NaN, ``pd.NA`` (a blank cell of a claims file);
-    #: :attr:`CodeCheck.text` is then ``None``.
+    #: No value at all: ``None``, NaN, ``pd.NA`` (:attr:`CodeCheck.text` is then
+    #: ``None``), or text of blanks only (``""``, ``"  "``: kept as given): an
+    #: empty cell of a claims file.
     MISSING = "missing"
     #: Not ICD-10-CM code syntax (a letter, two letters/digits, then up to 4 more).
     MALFORMED = "malformed"
@@ -309,6 +310,8 @@ def _check(codeset: Codeset, text: str | Node, suggest: bool) -> CodeCheck:
                 text, code, None, code + " is a valid code", (), None, True, codeset._label
             )
         return _header(codeset, text, codeset._node(i), suggest)
+    if not text.strip():  # an empty cell: no value, not a malformed one
+        return CodeCheck(text, None, Problem.MISSING, MISSING_MESSAGE, release=codeset._label)
     key = normalize_code(text)
     if key.isdigit() and len(key) <= 2:  # a chapter number this release does not have
         chapters = codeset.chapters()
