@@ -200,8 +200,9 @@ def test_records_and_frames_hold_the_same_rows() -> None:
     for suggest in (False, True):
         checks = CM.check_codes(values, suggest=suggest)
         records = checks.to_records()
+        # The frames hold nulls where the records hold "" (one type per column).
         plain = [
-            {**r, "problem": None if r["problem"] is None else r["problem"].value}
+            {k: (str(v) or None) if k in ("text", "code", "problem") else v for k, v in r.items()}
             for r in records
         ]
         assert records[3]["problem"] is icd10cm.Problem.EXTRA_CHARACTERS
@@ -338,3 +339,123 @@ def test_hcpcs_suggestions_cover_more_than_a_wrong_digit(typo: str, problem: str
     assert check.problem is not None and check.problem.name == problem
     assert "J9308" in check.suggestions
     assert HC.check_codes([typo], suggest=True).suggestions == [check.suggestions]
+
+
+# -- the review of issue 12 -----------------------------------------------------------
+
+
+def test_join_aligns_the_rows_of_a_filtered_frame() -> None:
+    pd = pytest.importorskip("pandas")
+    keys = random.Random(12).sample(CM_KEYS, 300)
+    claims = pd.DataFrame({"dx": keys + ["E11", None, "99213"] * 20})
+    filtered = claims[claims.index % 3 != 0]  # index 1, 2, 4, 5, ...
+    checks = CM.check_codes(filtered["dx"])
+    frame = checks.to_pandas()
+    assert frame.index.equals(filtered.index)
+    joined = filtered.join(frame[["code", "valid", "problem"]])
+    for dx, valid in zip(joined["dx"], joined["valid"], strict=True):
+        assert valid == CM.check_code(dx).valid, dx
+    # Input that is not a pandas Series gives 0 .. n-1.
+    assert CM.check_codes(list(filtered["dx"])).to_pandas().index.tolist() == list(
+        range(len(filtered))
+    )
+
+
+def test_frames_have_fixed_types_even_empty() -> None:
+    pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    for checks in (CM.check_codes([]), HC.check_codes([None]), CM.check_codes(["E11.65"])):
+        frame = checks.to_pandas()
+        assert {str(frame[c].dtype) for c in ("valid", "billable")} == {"bool"}
+        assert {str(frame[c].dtype) for c in ("text", "code", "problem", "message")} == {"string"}
+        assert checks.to_polars().schema["problem"] == pl.Utf8
+        assert checks.to_arrow().schema.field("valid").type == pa.bool_()
+
+
+def test_dask_result_writes_to_parquet(tmp_path: Path) -> None:
+    """The how-to's partition function: meta from an empty partition has the
+    types of every partition, so the result writes to parquet."""
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    keys = random.Random(3).sample(CM_KEYS, 400)
+    claims = pd.DataFrame({"claim": range(800), "dx1": keys * 2, "dx2": [None, "E11"] * 400})
+
+    def validate(part: Any) -> Any:
+        out = {"claim": part["claim"]}
+        for column in ["dx1", "dx2"]:
+            checks = CM.check_codes(part[column]).to_pandas(prefix=column + "_")
+            out[column + "_valid"] = checks[column + "_valid"]
+            out[column + "_problem"] = checks[column + "_problem"]
+        return pd.DataFrame(out, index=part.index)
+
+    frame = dd.from_pandas(claims, npartitions=4)
+    meta = validate(claims.head(0))
+    assert str(meta["dx1_valid"].dtype) == "bool" and str(meta["dx1_problem"].dtype) == "string"
+    frame.map_partitions(validate, meta=meta).to_parquet(tmp_path / "out")
+    back = pd.read_parquet(tmp_path / "out").sort_values("claim").reset_index(drop=True)
+    expected = validate(claims)
+    assert back["dx1_valid"].tolist() == expected["dx1_valid"].tolist()
+    assert back["dx2_problem"].tolist() == expected["dx2_problem"].tolist()
+    assert not back["dx2_valid"].all() and back["dx1_valid"].sum() > 0
+
+
+def test_records_have_one_type_per_column_whatever_comes_first() -> None:
+    pl = pytest.importorskip("polars")
+    leading = {"valid": ["E11.65"] * 150, "missing": [None] * 150, "malformed": ["99213"] * 150}
+    for name, first in leading.items():
+        for codeset in (CM, HC):
+            records = codeset.check_codes(first + ["E11", None, "x", "J9308"]).to_records()
+            frame = pl.DataFrame(records)  # polars infers the types from the first 100 rows
+            assert frame.schema["problem"] == pl.Utf8 and frame.schema["text"] == pl.Utf8, name
+            assert frame["problem"][-3] == "missing" and records[-3]["text"] == ""
+            assert records[-4]["problem"] != "" and records[-3]["code"] == ""
+            assert all(isinstance(r[k], str) for r in records for k in ("text", "code", "problem"))
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\t"])
+def test_blank_text_is_missing_and_kept_as_given(blank: str) -> None:
+    for codeset in (CM, HC):
+        check = codeset.check_code(blank)
+        assert check.problem is not None and check.problem.name == "MISSING"
+        assert check.text == blank and check.code is None
+        bulk = codeset.check_codes(["E11.65", blank])
+        assert bulk[1] == check
+
+
+def test_the_same_problem_has_the_same_value_in_both_systems() -> None:
+    shared = {p.name for p in icd10cm.Problem} & {p.name for p in hcpcs.Problem}
+    assert {"MISSING", "MALFORMED", "UNKNOWN"} <= shared
+    for name in shared:
+        assert icd10cm.Problem[name].value == hcpcs.Problem[name].value, name
+    pytest.importorskip("pandas")
+    icd = CM.check_codes(["Z99.99", "!!"]).to_pandas()["problem"].tolist()
+    hcp = HC.check_codes(["G0001", "!!"]).to_pandas()["problem"].tolist()
+    assert icd == hcp == ["unknown", "malformed"]
+
+
+def test_checks_of_several_columns_sit_side_by_side() -> None:
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame({"dx1": ["E1165", None, "Z99.99"], "dx2": ["I10", "E11", ""]})
+    wide = pl.concat(
+        [frame] + [CM.check_codes(frame[c]).to_polars(prefix=c + "_") for c in frame.columns],
+        how="horizontal",
+    )
+    assert wide["dx1_problem"].to_list() == [None, "missing", "unknown"]
+    assert wide["dx2_valid"].to_list() == [True, False, False]
+    pframe = frame.to_pandas()
+    joined = pframe.join(
+        [CM.check_codes(pframe[c]).to_pandas(prefix=c + "_") for c in pframe.columns]
+    )
+    assert joined["dx2_problem"].tolist() == [pd.NA, "not billable", "missing"]
+    assert CM.check_codes(["I10"]).to_arrow(prefix="dx_").column_names[0] == "dx_text"
+
+
+def test_distinct_missing_objects_share_one_row() -> None:
+    values: list[object] = [float("nan") for _ in range(3000)] + [None, "E11.65"]
+    checks = CM.check_codes(values)
+    assert len(checks) == 3002 and len(checks.to_records()) == 3002
+    assert len(checks._rows) == 2  # one missing row, one valid row
+    assert checks.counts()[icd10cm.Problem.MISSING] == 3001
+    assert checks[2999] == CM.check_code(None) and checks[3001].valid
