@@ -405,7 +405,7 @@ def test_records_have_one_type_per_column_whatever_comes_first() -> None:
     leading = {"valid": ["E11.65"] * 150, "missing": [None] * 150, "malformed": ["99213"] * 150}
     for name, first in leading.items():
         for codeset in (CM, HC):
-            records = codeset.check_codes(first + ["E11", None, "x", "J9308"]).to_records()
+            records = codeset.check_codes([*first, "E11", None, "x", "J9308"]).to_records()
             frame = pl.DataFrame(records)  # polars infers the types from the first 100 rows
             assert frame.schema["problem"] == pl.Utf8 and frame.schema["text"] == pl.Utf8, name
             assert frame["problem"][-3] == "missing" and records[-3]["text"] == ""

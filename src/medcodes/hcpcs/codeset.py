@@ -18,7 +18,7 @@ from attrs import field, frozen
 from .. import _pickles
 from .._args import CPT_CODE, ICD10CM_CODE, MISSING_MESSAGE, is_missing, upper_key
 from .._dates import as_date
-from .._repr import bounded
+from .._repr import BoundedTuple, bounded
 from ..bulk import CodeChecks, check_many, row_of
 from ..errors import UnknownCodeError
 from .model import Record, Release
@@ -487,7 +487,7 @@ class Codeset:
 
     def records(self) -> tuple[Record, ...]:
         """Every procedure-code record, in file order."""
-        return tuple(self._codes.values())
+        return BoundedTuple(self._codes.values())
 
     def modifier_records(self) -> tuple[Record, ...]:
         """Every modifier record, in file order."""
