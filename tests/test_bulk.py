@@ -459,3 +459,38 @@ def test_distinct_missing_objects_share_one_row() -> None:
     assert len(checks._rows) == 2  # one missing row, one valid row
     assert checks.counts()[icd10cm.Problem.MISSING] == 3001
     assert checks[2999] == CM.check_code(None) and checks[3001].valid
+
+
+#: The codeset of a worker process of the how-to's multiprocessing recipe.
+_WORKER_CODESET: list[icd10cm.Codeset] = []
+
+
+def _load_in_worker() -> None:
+    _WORKER_CODESET.append(icd10cm.load())
+
+
+def _check_chunk(chunk: list[object]) -> CodeChecks:
+    return _WORKER_CODESET[0].check_codes(chunk)
+
+
+def test_the_multiprocessing_recipe_checks_chunks_in_two_processes() -> None:
+    """The how-to's recipe: each worker loads the codeset once (initializer),
+    and the pool maps check_codes over chunks, never check_code per value."""
+    import multiprocessing
+    import os
+
+    rng = random.Random(2)
+    values: list[object] = [rng.choice(CM_KEYS) for _ in range(20_000)] + [None, "x"] * 50
+    chunks = [values[i : i + 5_000] for i in range(0, len(values), 5_000)]
+    with multiprocessing.get_context("spawn").Pool(2, initializer=_load_in_worker) as pool:
+        parts = pool.map(_check_chunk, chunks)
+        pids = set(pool.map(_pid, range(2)))
+    assert os.getpid() not in pids
+    assert [c for part in parts for c in part.valid] == CM.check_codes(values).valid
+    assert sum(len(p) for p in parts) == len(values)
+
+
+def _pid(_: int) -> int:
+    import os
+
+    return os.getpid()
