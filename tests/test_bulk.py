@@ -314,6 +314,42 @@ def test_suggestions_find_the_intended_code_of_one_edit_typos() -> None:
     }
 
 
+def _dotted_form_typos(n: int, seed: int) -> list[tuple[str, str]]:
+    """``n`` (typo, intended code) pairs: one edit (a wrong character, one too
+    many or too few, two swapped) of the code as written with its dot, so that
+    a character deleted just before or after the dot moves it ("M75.0" for
+    M75.50, "Q7.01" for Q75.01)."""
+    rng = random.Random(seed)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    billable = [n.code for n in CM if n.billable]
+    pairs: list[tuple[str, str]] = []
+    while len(pairs) < n:
+        code = rng.choice(billable)
+        kind, p = rng.randrange(4), rng.randrange(len(code))
+        if code[p] == "." or (kind == 3 and (p == len(code) - 1 or "." in code[p : p + 2])):
+            continue
+        typo = [
+            code[:p] + rng.choice(alphabet) + code[p + 1 :],
+            code[:p] + code[p + 1 :],
+            code[:p] + rng.choice(alphabet) + code[p:],
+            code[:p] + code[p + 1 : p + 2] + code[p] + code[p + 2 :],
+        ][kind]
+        if typo.replace(".", "") != code.replace(".", "") and not CM.check_code(typo).valid:
+            pairs.append((typo, code))
+    return pairs
+
+
+def test_suggestions_find_the_intended_code_of_typos_of_the_dotted_form() -> None:
+    pairs = _dotted_form_typos(10_000, seed=5)
+    checks = CM.check_codes([typo for typo, _ in pairs], suggest=True)
+    got = [want in s for (_, want), s in zip(pairs, checks.suggestions, strict=True)]
+    assert sum(got) / len(pairs) >= 0.99
+    deletions = [(t, w) for t, w in pairs if len(t) == len(w) - 1]
+    assert len(deletions) > 1000
+    assert CM.check_code("M75.0").suggestions.index("M75.50") < 16
+    assert "Q75.01" in CM.check_code("Q7.01").suggestions
+
+
 def test_without_suggest_no_suggestion_is_built() -> None:
     checks = CM.check_codes(["E11", "Z99.99", "E1.165", "S72.001"])
     assert not checks.suggested and checks.suggestions == [(), (), (), ()]

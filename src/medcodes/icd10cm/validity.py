@@ -560,8 +560,8 @@ def _typos(codeset: Codeset, text: str) -> tuple[str, ...]:
     i = codes.get(q)
     if i is not None and flags[i] & BILLABLE:
         ranked[i] = 0
-    for i in index.get(q, ()):  # a character missing
-        ranked.setdefault(i, 3)
+    for i in index.get(q, ()):  # a character missing: as likely as a wrong one
+        ranked.setdefault(i, 2)
     for p in range(len(q)):
         d = q[:p] + q[p + 1 :]
         i = codes.get(d)
@@ -574,8 +574,23 @@ def _typos(codeset: Codeset, text: str) -> tuple[str, ...]:
                     ranked[i] = rank
     if not ranked:
         return ()
-    best = sorted(ranked, key=lambda i: (ranked[i], i))[:_MAX_TYPOS]
-    return tuple(display_code(keys[i]) for i in best)
+    # Among equally close codes, those sharing a longer start with what was
+    # typed first (a character missing before or after the dot, "M75.0" for
+    # M75.50, keeps the start), then official order.
+    best = sorted(ranked, key=lambda i: (ranked[i], -_common_start(q, keys[i]), i))
+    return tuple(display_code(keys[i]) for i in best[:_MAX_TYPOS])
+
+
+def _common_start(a: str, b: str) -> int:
+    """How many first characters ``a`` and ``b`` share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 
 
 def _same_length_edit(a: str, b: str) -> int:
