@@ -20,7 +20,7 @@ other value that is not text :attr:`~medcodes.icd10cm.Problem.MALFORMED`.
  'message': 'E11.65 is a valid code'}
 
 pandas, polars and pyarrow are imported only by the methods that return their
-objects (:meth:`CodeChecks.to_pandas` and the like), or when such an object is
+objects (:meth:`~medcodes.CodeChecks.to_pandas` and the like), or when such an object is
 given: ``import medcodes`` never imports them.
 """
 
@@ -159,7 +159,7 @@ class CodeChecks:
 
     @property
     def valid(self) -> list[bool]:
-        """For each value: may it be reported?"""
+        """Whether each value may be reported."""
         ok = [row[2] is None for row in self._rows]
         return [ok[r] for r in self._index]
 
@@ -215,7 +215,7 @@ class CodeChecks:
         return columns
 
     def to_arrow(self, *, prefix: str = "") -> Any:
-        """A :class:`pyarrow.Table`, one row per value (``problem`` as text,
+        """A ``pyarrow.Table``, one row per value (``problem`` as text,
         null where valid); the column types are fixed, even with no rows.
 
         :param prefix: put before every column name (``"dx1_"``), so that the
@@ -240,7 +240,7 @@ class CodeChecks:
         return table.take(pa.array(self._index, type=pa.uint32()))
 
     def to_pandas(self, *, prefix: str = "") -> Any:
-        """A :class:`pandas.DataFrame`, one row per value: text columns of
+        """A ``pandas.DataFrame``, one row per value: text columns of
         pandas' ``string`` type (missing as ``pd.NA``), ``problem`` as text,
         ``valid`` and ``billable`` ``bool``; the types are fixed, even with no
         rows. When a pandas Series was checked the frame has its index, so
@@ -272,7 +272,7 @@ class CodeChecks:
         return frame.reset_index(drop=True)
 
     def to_polars(self, *, prefix: str = "") -> Any:
-        """A :class:`polars.DataFrame`, one row per value (``problem`` as text,
+        """A ``polars.DataFrame``, one row per value (``problem`` as text,
         null where valid); the column types are fixed, even with no rows.
 
         :param prefix: put before every column name (``"dx1_"``), so that the

@@ -239,8 +239,9 @@ def _bundled_node(ref: _pickles.Ref, kind: str, code: str) -> Node:
 class Problem(enum.StrEnum):
     """Why a code may not be reported on a date of service."""
 
-    #: No value at all: ``None``, NaN, ``pd.NA`` (:attr:`CodeCheck.text` is then
-    #: ``None``), or text of blanks only (``""``, ``"  "``: kept as given).
+    #: No value at all (``None``, NaN, ``pd.NA``); the ``text`` of the
+    #: :class:`CodeCheck` is then ``None``. Text of blanks only (``""``,
+    #: ``"  "``) is missing too, its ``text`` kept as given.
     MISSING = "missing"
     #: Not HCPCS Level II syntax (a letter and four digits). The values of the
     #: problems both systems have are ICD-10-CM's: "missing", "malformed", "unknown".

@@ -47,9 +47,9 @@ _MAX_TYPOS = 16
 class Problem(enum.StrEnum):
     """Why a code may not be reported."""
 
-    #: No value at all: ``None``, NaN, ``pd.NA`` (:attr:`CodeCheck.text` is then
-    #: ``None``), or text of blanks only (``""``, ``"  "``: kept as given): an
-    #: empty cell of a claims file.
+    #: No value at all (``None``, NaN, ``pd.NA``; a blank cell of a claims file);
+    #: the ``text`` of the :class:`CodeCheck` is then ``None``. Text of blanks
+    #: only (``""``, ``"  "``) is missing too, its ``text`` kept as given.
     MISSING = "missing"
     #: Not ICD-10-CM code syntax (a letter, two letters/digits, then up to 4 more).
     MALFORMED = "malformed"
