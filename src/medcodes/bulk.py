@@ -89,7 +89,7 @@ class CodeChecks:
     >>> checks.counts()
     {None: 2, <Problem.EXTRA_CHARACTERS: 'extra characters'>: 1}
     >>> checks.suggestions[1][:3]  # the complete code, then codes one typo away
-    ('I10', 'I01.1', 'I11.0')
+    ('I10', 'I11.0', 'I01.1')
     """
 
     release: str
