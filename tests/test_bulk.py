@@ -228,8 +228,9 @@ def test_records_and_frames_hold_the_same_rows() -> None:
     for suggest in (False, True):
         checks = CM.check_codes(values, suggest=suggest)
         records = checks.to_records()
+        # The frames hold nulls where the records hold "" (one type per column).
         plain = [
-            {**r, "problem": None if r["problem"] is None else r["problem"].value}
+            {k: (str(v) or None) if k in ("text", "code", "problem") else v for k, v in r.items()}
             for r in records
         ]
         assert records[3]["problem"] is icd10cm.Problem.EXTRA_CHARACTERS
@@ -251,7 +252,7 @@ def test_frames_write_to_parquet_and_read_back_equal(tmp_path: Path) -> None:
     pframe = checks.to_polars()
     pframe.write_parquet(tmp_path / "b.parquet")
     assert pl.read_parquet(tmp_path / "b.parquet").equals(pframe)
-    assert frame["problem"].tolist()[1:3] == ["missing", "not HCPCS Level II syntax"]
+    assert frame["problem"].tolist()[1:3] == ["missing", "malformed"]
     assert frame["problem"].isna().tolist() == [True, False, False, False, False, True]
 
 
@@ -341,6 +342,42 @@ def test_suggestions_find_the_intended_code_of_one_edit_typos() -> None:
     }
 
 
+def _dotted_form_typos(n: int, seed: int) -> list[tuple[str, str]]:
+    """``n`` (typo, intended code) pairs: one edit (a wrong character, one too
+    many or too few, two swapped) of the code as written with its dot, so that
+    a character deleted just before or after the dot moves it ("M75.0" for
+    M75.50, "Q7.01" for Q75.01)."""
+    rng = random.Random(seed)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    billable = [n.code for n in CM.billable_codes()]
+    pairs: list[tuple[str, str]] = []
+    while len(pairs) < n:
+        code = rng.choice(billable)
+        kind, p = rng.randrange(4), rng.randrange(len(code))
+        if code[p] == "." or (kind == 3 and (p == len(code) - 1 or "." in code[p : p + 2])):
+            continue
+        typo = [
+            code[:p] + rng.choice(alphabet) + code[p + 1 :],
+            code[:p] + code[p + 1 :],
+            code[:p] + rng.choice(alphabet) + code[p:],
+            code[:p] + code[p + 1 : p + 2] + code[p] + code[p + 2 :],
+        ][kind]
+        if typo.replace(".", "") != code.replace(".", "") and not CM.check_code(typo).valid:
+            pairs.append((typo, code))
+    return pairs
+
+
+def test_suggestions_find_the_intended_code_of_typos_of_the_dotted_form() -> None:
+    pairs = _dotted_form_typos(10_000, seed=5)
+    checks = CM.check_codes([typo for typo, _ in pairs], suggest=True)
+    got = [want in s for (_, want), s in zip(pairs, checks.suggestions, strict=True)]
+    assert sum(got) / len(pairs) >= 0.99
+    deletions = [(t, w) for t, w in pairs if len(t) == len(w) - 1]
+    assert len(deletions) > 1000
+    assert CM.check_code("M75.0").suggestions.index("M75.50") < 16
+    assert "Q75.01" in CM.check_code("Q7.01").suggestions
+
+
 def test_without_suggest_no_suggestion_is_built() -> None:
     checks = CM.check_codes(["E11", "Z99.99", "E1.165", "S72.001"])
     assert not checks.suggested and checks.suggestions == [(), (), (), ()]
@@ -366,3 +403,158 @@ def test_hcpcs_suggestions_cover_more_than_a_wrong_digit(typo: str, problem: str
     assert check.problem is not None and check.problem.name == problem
     assert "J9308" in check.suggestions
     assert HC.check_codes([typo], suggest=True).suggestions == [check.suggestions]
+
+
+# -- the review of issue 12 -----------------------------------------------------------
+
+
+def test_join_aligns_the_rows_of_a_filtered_frame() -> None:
+    pd = pytest.importorskip("pandas")
+    keys = random.Random(12).sample(CM_KEYS, 300)
+    claims = pd.DataFrame({"dx": keys + ["E11", None, "99213"] * 20})
+    filtered = claims[claims.index % 3 != 0]  # index 1, 2, 4, 5, ...
+    checks = CM.check_codes(filtered["dx"])
+    frame = checks.to_pandas()
+    assert frame.index.equals(filtered.index)
+    joined = filtered.join(frame[["code", "valid", "problem"]])
+    for dx, valid in zip(joined["dx"], joined["valid"], strict=True):
+        assert valid == CM.check_code(dx).valid, dx
+    # Input that is not a pandas Series gives 0 .. n-1.
+    assert CM.check_codes(list(filtered["dx"])).to_pandas().index.tolist() == list(
+        range(len(filtered))
+    )
+
+
+def test_frames_have_fixed_types_even_empty() -> None:
+    pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    for checks in (CM.check_codes([]), HC.check_codes([None]), CM.check_codes(["E11.65"])):
+        frame = checks.to_pandas()
+        assert {str(frame[c].dtype) for c in ("valid", "billable")} == {"bool"}
+        assert {str(frame[c].dtype) for c in ("text", "code", "problem", "message")} == {"string"}
+        assert checks.to_polars().schema["problem"] == pl.Utf8
+        assert checks.to_arrow().schema.field("valid").type == pa.bool_()
+
+
+def test_dask_result_writes_to_parquet(tmp_path: Path) -> None:
+    """The how-to's partition function: meta from an empty partition has the
+    types of every partition, so the result writes to parquet."""
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    keys = random.Random(3).sample(CM_KEYS, 400)
+    claims = pd.DataFrame({"claim": range(800), "dx1": keys * 2, "dx2": [None, "E11"] * 400})
+
+    def validate(part: Any) -> Any:
+        out = {"claim": part["claim"]}
+        for column in ["dx1", "dx2"]:
+            checks = CM.check_codes(part[column]).to_pandas(prefix=column + "_")
+            out[column + "_valid"] = checks[column + "_valid"]
+            out[column + "_problem"] = checks[column + "_problem"]
+        return pd.DataFrame(out, index=part.index)
+
+    frame = dd.from_pandas(claims, npartitions=4)
+    meta = validate(claims.head(0))
+    assert str(meta["dx1_valid"].dtype) == "bool" and str(meta["dx1_problem"].dtype) == "string"
+    frame.map_partitions(validate, meta=meta).to_parquet(tmp_path / "out")
+    back = pd.read_parquet(tmp_path / "out").sort_values("claim").reset_index(drop=True)
+    expected = validate(claims)
+    assert back["dx1_valid"].tolist() == expected["dx1_valid"].tolist()
+    assert back["dx2_problem"].tolist() == expected["dx2_problem"].tolist()
+    assert not back["dx2_valid"].all() and back["dx1_valid"].sum() > 0
+
+
+def test_records_have_one_type_per_column_whatever_comes_first() -> None:
+    pl = pytest.importorskip("polars")
+    leading = {"valid": ["E11.65"] * 150, "missing": [None] * 150, "malformed": ["99213"] * 150}
+    for name, first in leading.items():
+        for codeset in (CM, HC):
+            records = codeset.check_codes([*first, "E11", None, "x", "J9308"]).to_records()
+            frame = pl.DataFrame(records)  # polars infers the types from the first 100 rows
+            assert frame.schema["problem"] == pl.Utf8 and frame.schema["text"] == pl.Utf8, name
+            assert frame["problem"][-3] == "missing" and records[-3]["text"] == ""
+            assert records[-4]["problem"] != "" and records[-3]["code"] == ""
+            assert all(isinstance(r[k], str) for r in records for k in ("text", "code", "problem"))
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\t"])
+def test_blank_text_is_missing_and_kept_as_given(blank: str) -> None:
+    for codeset in (CM, HC):
+        check = codeset.check_code(blank)
+        assert check.problem is not None and check.problem.name == "MISSING"
+        assert check.text == blank and check.code is None
+        bulk = codeset.check_codes(["E11.65", blank])
+        assert bulk[1] == check
+
+
+def test_the_same_problem_has_the_same_value_in_both_systems() -> None:
+    shared = {p.name for p in icd10cm.Problem} & {p.name for p in hcpcs.Problem}
+    assert {"MISSING", "MALFORMED", "UNKNOWN"} <= shared
+    for name in shared:
+        assert icd10cm.Problem[name].value == hcpcs.Problem[name].value, name
+    pytest.importorskip("pandas")
+    icd = CM.check_codes(["Z99.99", "!!"]).to_pandas()["problem"].tolist()
+    hcp = HC.check_codes(["G0001", "!!"]).to_pandas()["problem"].tolist()
+    assert icd == hcp == ["unknown", "malformed"]
+
+
+def test_checks_of_several_columns_sit_side_by_side() -> None:
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame({"dx1": ["E1165", None, "Z99.99"], "dx2": ["I10", "E11", ""]})
+    wide = pl.concat(
+        [frame] + [CM.check_codes(frame[c]).to_polars(prefix=c + "_") for c in frame.columns],
+        how="horizontal",
+    )
+    assert wide["dx1_problem"].to_list() == [None, "missing", "unknown"]
+    assert wide["dx2_valid"].to_list() == [True, False, False]
+    pframe = frame.to_pandas()
+    joined = pframe.join(
+        [CM.check_codes(pframe[c]).to_pandas(prefix=c + "_") for c in pframe.columns]
+    )
+    assert joined["dx2_problem"].tolist() == [pd.NA, "not billable", "missing"]
+    assert CM.check_codes(["I10"]).to_arrow(prefix="dx_").column_names[0] == "dx_text"
+
+
+def test_distinct_missing_objects_share_one_row() -> None:
+    values: list[object] = [float("nan") for _ in range(3000)] + [None, "E11.65"]
+    checks = CM.check_codes(values)
+    assert len(checks) == 3002 and len(checks.to_records()) == 3002
+    assert len(checks._rows) == 2  # one missing row, one valid row
+    assert checks.counts()[icd10cm.Problem.MISSING] == 3001
+    assert checks[2999] == CM.check_code(None) and checks[3001].valid
+
+
+#: The codeset of a worker process of the how-to's multiprocessing recipe.
+_WORKER_CODESET: list[icd10cm.Codeset] = []
+
+
+def _load_in_worker() -> None:
+    _WORKER_CODESET.append(icd10cm.load())
+
+
+def _check_chunk(chunk: list[object]) -> CodeChecks:
+    return _WORKER_CODESET[0].check_codes(chunk)
+
+
+def test_the_multiprocessing_recipe_checks_chunks_in_two_processes() -> None:
+    """The how-to's recipe: each worker loads the codeset once (initializer),
+    and the pool maps check_codes over chunks, never check_code per value."""
+    import multiprocessing
+    import os
+
+    rng = random.Random(2)
+    values: list[object] = [rng.choice(CM_KEYS) for _ in range(20_000)] + [None, "x"] * 50
+    chunks = [values[i : i + 5_000] for i in range(0, len(values), 5_000)]
+    with multiprocessing.get_context("spawn").Pool(2, initializer=_load_in_worker) as pool:
+        parts = pool.map(_check_chunk, chunks)
+        pids = set(pool.map(_pid, range(2)))
+    assert os.getpid() not in pids
+    assert [c for part in parts for c in part.valid] == CM.check_codes(values).valid
+    assert sum(len(p) for p in parts) == len(values)
+
+
+def _pid(_: int) -> int:
+    import os
+
+    return os.getpid()

@@ -62,7 +62,7 @@ from .helpers import CMS_2025_ZIP
         ("23", Problem.UNKNOWN, None),  # "has no chapter 23 (its chapters are 1 to 22)"
         ("E11.66", Problem.UNKNOWN, "E11.65"),
         ("E1.165", Problem.MALFORMED, None),
-        ("", Problem.MALFORMED, None),
+        ("", Problem.MISSING, None),
         ("99213", Problem.MALFORMED, None),
     ],
 )

@@ -471,3 +471,17 @@ def test_notebook_html_and_format(
             assert format(n, spec) == format(str(n), spec)
         assert f"{n:>10}" == f"{n.code:>10}"
     assert "hyperglycemia" in repr(node) and "ramucirumab" in repr(hc["J9308"])
+
+
+def test_long_accessors_have_bounded_reprs(
+    cm: Codeset, hc: hcpcs.Codeset, icd_diff: icd10cm.ReleaseDiff, hc_diff: hcpcs.HcpcsDiff
+) -> None:
+    """A notebook cell showing a long accessor prints a line, not megabytes."""
+    from medcodes._repr import LIMIT
+
+    for items in (icd_diff.changes, hc_diff.changes, cm.billable_codes(), hc.records()):
+        assert len(items) > 500
+        assert len(repr(items)) <= LIMIT and f"{len(items)} in all" in repr(items)
+        assert isinstance(items, tuple) and items == tuple(items)  # a tuple in every other way
+        assert pickle.loads(pickle.dumps(items[:3])) == items[:3]
+    assert list(icd_diff) == list(icd_diff.changes)

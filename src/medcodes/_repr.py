@@ -47,3 +47,21 @@ def cut(text: str, width: int, end: str) -> str:
     if len(text) <= width:
         return text
     return text[: width - 3 - len(end)] + "..." + end
+
+
+class BoundedTuple(tuple):  # type: ignore[type-arg]
+    """A tuple whose repr is bounded (what the accessors of many items return:
+    ``diff.changes``, ``cm.billable_codes()``, ``hc.records()``), so that a
+    notebook cell showing one prints a line, not megabytes. It is a tuple in
+    every other way (equal to the plain tuple of the same items).
+
+    >>> BoundedTuple(range(1000))
+    BoundedTuple((0, 1, ... 1000 in all))
+    >>> BoundedTuple((1, 2)) == (1, 2)
+    True
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return cut(f"{type(self).__name__}({_brief(tuple(self), _VALUE)})", LIMIT, ")")

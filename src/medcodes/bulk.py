@@ -16,7 +16,7 @@ other value that is not text :attr:`~medcodes.icd10cm.Problem.MALFORMED`.
 >>> checks[2].problem.name, checks[3].problem.name
 ('NOT_BILLABLE', 'MISSING')
 >>> checks.to_records()[1]  # doctest: +NORMALIZE_WHITESPACE
-{'text': 'e1165', 'code': 'E11.65', 'valid': True, 'billable': True, 'problem': None,
+{'text': 'e1165', 'code': 'E11.65', 'valid': True, 'billable': True, 'problem': '',
  'message': 'E11.65 is a valid code'}
 
 pandas, polars and pyarrow are imported only by the methods that return their
@@ -36,7 +36,7 @@ from itertools import compress, repeat
 from operator import add, is_, not_
 from typing import Any, Protocol, overload
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ._args import is_missing
 from ._gc import paused_gc
@@ -92,7 +92,7 @@ class CodeChecks:
     >>> checks.counts()
     {None: 2, <Problem.EXTRA_CHARACTERS: 'extra characters'>: 1}
     >>> checks.suggestions[1][:3]  # the complete code, then codes one typo away
-    ('I10', 'I01.1', 'I11.0')
+    ('I10', 'I11.0', 'I01.1')
     """
 
     release: str
@@ -105,6 +105,9 @@ class CodeChecks:
     _index: Sequence[int]
     #: The ``CodeCheck`` class of the code system (for :meth:`__getitem__`).
     _check_class: type
+    #: The index of the pandas Series checked (``None`` for any other input):
+    #: the index of :meth:`to_pandas`, so that ``frame.join`` aligns rows.
+    _labels: Any = field(default=None, eq=False, repr=False)
 
     def __len__(self) -> int:
         return len(self._index)
@@ -179,16 +182,19 @@ class CodeChecks:
 
     def to_records(self) -> list[dict[str, Any]]:
         """One ``dict`` per value: text, code, valid, billable, problem (the
-        ``Problem`` member or ``None``), message, and suggestions (a list) when
-        they were asked for."""
+        ``Problem`` member), message, and suggestions (a list) when they were
+        asked for. Each column has one type, as in the records of a diff, so
+        that ``pl.DataFrame(records)`` infers it from any rows: ``""`` stands
+        for no value (the text of a missing value, the code of a malformed
+        one, the problem of a valid one)."""
         rows = []
         for text, code, problem, message, suggestions, _ in self._rows:
             row: dict[str, Any] = {
-                "text": text,
-                "code": code,
+                "text": "" if text is None else text,
+                "code": "" if code is None else code,
                 "valid": problem is None,
                 "billable": problem is None,
-                "problem": problem,
+                "problem": "" if problem is None else problem,
                 "message": message,
             }
             if self.suggested:
@@ -197,7 +203,8 @@ class CodeChecks:
         return [dict(rows[r]) for r in self._index]
 
     def _distinct_columns(self) -> dict[str, list[Any]]:
-        """The columns of the distinct rows, ``problem`` as its value (text)."""
+        """The columns of the distinct rows, ``problem`` as its value (text)
+        (``None`` where valid: null in the frames)."""
         rows = self._rows
         columns: dict[str, list[Any]] = {
             "text": [r[0] for r in rows],
@@ -211,8 +218,12 @@ class CodeChecks:
             columns["suggestions"] = [list(r[4]) for r in rows]
         return columns
 
-    def to_arrow(self) -> Any:
-        """A ``pyarrow.Table``, one row per value (``problem`` as text).
+    def to_arrow(self, *, prefix: str = "") -> Any:
+        """A ``pyarrow.Table``, one row per value (``problem`` as text,
+        null where valid); the column types are fixed, even with no rows.
+
+        :param prefix: put before every column name (``"dx1_"``), so that the
+            checks of several columns sit side by side.
 
         Needs the ``arrow`` extra (``pip install medcodes[arrow]``).
         """
@@ -227,24 +238,50 @@ class CodeChecks:
             "suggestions": pa.list_(pa.string()),
         }
         columns = self._distinct_columns()
-        table = pa.table({k: pa.array(v, type=types[k]) for k, v in columns.items()})
+        table = pa.table(
+            {prefix + k: pa.array(v, type=types[k]) for k, v in columns.items()}
+        )
         return table.take(pa.array(self._index, type=pa.uint32()))
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self, *, prefix: str = "") -> Any:
         """A ``pandas.DataFrame``, one row per value: text columns of
-        pandas' ``string`` type (missing as ``pd.NA``), ``problem`` as text.
+        pandas' ``string`` type (missing as ``pd.NA``), ``problem`` as text,
+        ``valid`` and ``billable`` ``bool``; the types are fixed, even with no
+        rows. When a pandas Series was checked the frame has its index, so
+        ``claims.join(checks.to_pandas())`` aligns every row, whatever the
+        index (a filtered frame, a Dask partition); otherwise ``0 .. n-1``.
+
+        :param prefix: put before every column name (``"dx1_"``), so that the
+            checks of several columns sit side by side.
 
         Needs the ``pandas`` extra (``pip install medcodes[pandas]``).
         """
         pd = _require("pandas", "pandas")
         np = _require("numpy", "pandas")
-        text = {"text": "string", "code": "string", "problem": "string", "message": "string"}
-        distinct = pd.DataFrame(self._distinct_columns()).astype(text)
+        types = {
+            "text": "string",
+            "code": "string",
+            "valid": "bool",
+            "billable": "bool",
+            "problem": "string",
+            "message": "string",
+            "suggestions": "object",
+        }
+        columns = self._distinct_columns()
+        distinct = pd.DataFrame(columns).astype({k: types[k] for k in columns})
         take = np.frombuffer(self._index, dtype=np.uint32) if len(self._index) else []
-        return distinct.take(take).reset_index(drop=True)
+        frame = distinct.take(take).add_prefix(prefix)
+        if self._labels is not None:
+            return frame.set_axis(self._labels)
+        return frame.reset_index(drop=True)
 
-    def to_polars(self) -> Any:
-        """A ``polars.DataFrame``, one row per value (``problem`` as text).
+    def to_polars(self, *, prefix: str = "") -> Any:
+        """A ``polars.DataFrame``, one row per value (``problem`` as text,
+        null where valid); the column types are fixed, even with no rows.
+
+        :param prefix: put before every column name (``"dx1_"``), so that the
+            checks of several columns sit side by side
+            (``pl.concat([...], how="horizontal")``).
 
         Needs the ``polars`` extra (``pip install medcodes[polars]``).
         """
@@ -260,7 +297,8 @@ class CodeChecks:
         }
         columns = self._distinct_columns()
         distinct = pl.DataFrame(columns, schema={k: schema[k] for k in columns})
-        return distinct[pl.Series(self._index, dtype=pl.UInt32)]
+        frame = distinct[pl.Series(self._index, dtype=pl.UInt32)]
+        return frame.rename(lambda name: prefix + name) if prefix else frame
 
     def __repr__(self) -> str:
         counts = ", ".join(
@@ -320,7 +358,35 @@ def check_many(
     seq = _sequence(values)
     with paused_gc():  # many small tuples, no cycles: see medcodes._gc
         rows, index = _rows(seq, row, known)
-    return CodeChecks(release, day, suggest, tuple(rows), index, check_class)
+    rows, index = _one_missing_row(rows, index)
+    return CodeChecks(release, day, suggest, tuple(rows), index, check_class, _labels(values))
+
+
+def _one_missing_row(rows: list[_Row], index: array[int]) -> tuple[list[_Row], array[int]]:
+    """``rows`` and ``index`` with the rows of missing values (text ``None``)
+    made one: distinct NaN objects are distinct keys of the dict of values."""
+    missing = [r for r, row in enumerate(rows) if row[0] is None]
+    if len(missing) < 2:
+        return rows, index
+    drop = set(missing[1:])
+    new: dict[int, int] = {}
+    kept: list[_Row] = []
+    for r, row in enumerate(rows):
+        if r not in drop:
+            new[r] = len(kept)
+            kept.append(row)
+    for r in drop:
+        new[r] = new[missing[0]]
+    return kept, array("I", map(new.__getitem__, index))
+
+
+def _labels(values: object) -> Any:
+    """The index of a pandas Series (``None`` for any other input); pandas is
+    not imported."""
+    cls = type(values)
+    if cls.__name__ == "Series" and cls.__module__.partition(".")[0] == "pandas":
+        return values.index  # type: ignore[attr-defined]
+    return None
 
 
 def _rows(

@@ -18,7 +18,7 @@ from attrs import field, frozen
 from .. import _pickles
 from .._args import CPT_CODE, ICD10CM_CODE, MISSING_MESSAGE, is_missing, upper_key
 from .._dates import as_date
-from .._repr import bounded
+from .._repr import BoundedTuple, bounded
 from ..bulk import CodeChecks, check_many, row_of
 from ..errors import UnknownCodeError
 from .model import Record, Release
@@ -370,10 +370,14 @@ class Problem(enum.StrEnum):
     """Why a code may not be reported on a date of service."""
 
     #: No value at all (``None``, NaN, ``pd.NA``); the ``text`` of the
-    #: :class:`CodeCheck` is then ``None``.
+    #: :class:`CodeCheck` is then ``None``. Text of blanks only (``""``,
+    #: ``"  "``) is missing too, its ``text`` kept as given.
     MISSING = "missing"
-    MALFORMED = "not HCPCS Level II syntax"
-    UNKNOWN = "unknown code"
+    #: Not HCPCS Level II syntax (a letter and four digits). The values of the
+    #: problems both systems have are ICD-10-CM's: "missing", "malformed", "unknown".
+    MALFORMED = "malformed"
+    #: Well formed, but not a code of this file.
+    UNKNOWN = "unknown"
     MODIFIER_NOT_PROCEDURE = "a modifier, not a procedure code"
     #: From :meth:`Codeset.check_modifier`: a procedure code, or no modifier of this file.
     NOT_A_MODIFIER = "not a modifier"
@@ -640,7 +644,7 @@ class Codeset(Mapping[str, Node]):
 
     def records(self) -> tuple[Record, ...]:
         """Every procedure-code record, in file order."""
-        return tuple(self._codes.values())
+        return BoundedTuple(self._codes.values())
 
     def modifier_records(self) -> tuple[Record, ...]:
         """Every modifier record, in file order."""
@@ -679,6 +683,10 @@ class Codeset(Mapping[str, Node]):
         key = upper_key(text)
         record = self._codes.get(key)
         if record is None:
+            if not key:  # an empty cell: no value, not a malformed one
+                return CodeCheck(
+                    text, None, Problem.MISSING, MISSING_MESSAGE, (), day, False, self._label
+                )
             if key in self._modifiers:
                 return CodeCheck(
                     text,

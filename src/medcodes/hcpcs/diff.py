@@ -16,7 +16,7 @@ from attrs import field, frozen
 
 from .._args import as_enum, text_arg, upper_key
 from .._records import records_to_csv
-from .._repr import bounded
+from .._repr import BoundedTuple, bounded
 from ..errors import UsageError
 from ..summary import DiffSummary
 from .codeset import Codeset
@@ -196,7 +196,7 @@ class HcpcsDiff:
 
     old: Codeset = field(repr=False)
     new: Codeset = field(repr=False)
-    changes: tuple[Change, ...] = field(repr=False)
+    changes: tuple[Change, ...] = field(repr=False, converter=BoundedTuple)
     announced: tuple[AnnouncedChange, ...] = field(repr=False)
 
     def __iter__(self) -> Iterator[Change]:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar, overload
 from .. import _pickles
 from .._args import text_arg, upper_key
 from .._gc import paused_gc
+from .._repr import BoundedTuple
 from ..bulk import CodeChecks
 from ..errors import UnknownCodeError, UsageError
 from .hierarchy import BILLABLE, GENERATED, GROUP, PLACEHOLDER, _Store
@@ -832,7 +833,7 @@ class Codeset(Mapping[str, Node]):
             billable = tuple(i for i, f in enumerate(self._store.flags) if f & BILLABLE)
             object.__setattr__(self, "_billable", billable)
         nodes = self._all_nodes()
-        return tuple(nodes[i] for i in billable)
+        return BoundedTuple(nodes[i] for i in billable)
 
     def chapters(self) -> tuple[Node, ...]:
         """The chapters in order (empty when no tabular file was loaded)."""

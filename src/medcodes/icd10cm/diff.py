@@ -28,7 +28,7 @@ from attrs import field, frozen
 from .._args import as_enum, text_arg, upper_key
 from .._gc import paused_gc
 from .._records import records_to_csv
-from .._repr import bounded
+from .._repr import BoundedTuple, bounded
 from ..errors import UsageError
 from ..summary import DiffSummary
 from .addenda import AddendaAction, AddendaCounts, AddendaLine, AddendaType
@@ -226,7 +226,7 @@ class ReleaseDiff:
 
     old: Codeset = field(repr=False)
     new: Codeset = field(repr=False)
-    changes: tuple[Change, ...] = field(repr=False)
+    changes: tuple[Change, ...] = field(repr=False, converter=BoundedTuple)
     compares_headers: bool
     compares_short_titles: bool
     compares_structure: bool

@@ -48,7 +48,8 @@ class Problem(enum.StrEnum):
     """Why a code may not be reported."""
 
     #: No value at all (``None``, NaN, ``pd.NA``; a blank cell of a claims file);
-    #: the ``text`` of the :class:`CodeCheck` is then ``None``.
+    #: the ``text`` of the :class:`CodeCheck` is then ``None``. Text of blanks
+    #: only (``""``, ``"  "``) is missing too, its ``text`` kept as given.
     MISSING = "missing"
     #: Not ICD-10-CM code syntax (a letter, two letters/digits, then up to 4 more).
     MALFORMED = "malformed"
@@ -319,6 +320,8 @@ def _check(codeset: Codeset, text: str | Node, suggest: bool) -> CodeCheck:
                 text, code, None, code + " is a valid code", (), None, True, codeset._label
             )
         return _header(codeset, text, codeset._node(i), suggest)
+    if not text.strip():  # an empty cell: no value, not a malformed one
+        return CodeCheck(text, None, Problem.MISSING, MISSING_MESSAGE, release=codeset._label)
     key = normalize_code(text)
     if key.isdigit() and len(key) <= 2:  # a chapter number this release does not have
         chapters = codeset.chapters()
@@ -567,8 +570,8 @@ def _typos(codeset: Codeset, text: str) -> tuple[str, ...]:
     i = codes.get(q)
     if i is not None and flags[i] & BILLABLE:
         ranked[i] = 0
-    for i in index.get(q, ()):  # a character missing
-        ranked.setdefault(i, 3)
+    for i in index.get(q, ()):  # a character missing: as likely as a wrong one
+        ranked.setdefault(i, 2)
     for p in range(len(q)):
         d = q[:p] + q[p + 1 :]
         i = codes.get(d)
@@ -581,8 +584,23 @@ def _typos(codeset: Codeset, text: str) -> tuple[str, ...]:
                     ranked[i] = rank
     if not ranked:
         return ()
-    best = sorted(ranked, key=lambda i: (ranked[i], i))[:_MAX_TYPOS]
-    return tuple(display_code(keys[i]) for i in best)
+    # Among equally close codes, those sharing a longer start with what was
+    # typed first (a character missing before or after the dot, "M75.0" for
+    # M75.50, keeps the start), then official order.
+    best = sorted(ranked, key=lambda i: (ranked[i], -_common_start(q, keys[i]), i))
+    return tuple(display_code(keys[i]) for i in best[:_MAX_TYPOS])
+
+
+def _common_start(a: str, b: str) -> int:
+    """How many first characters ``a`` and ``b`` share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 
 
 def _same_length_edit(a: str, b: str) -> int:
