@@ -90,7 +90,7 @@ def test_every_fiscal_year_and_quarter_is_there_and_periods_follow_each_other() 
     }
     assert [e.release for e in icd if e.effective.month == 4] == [
         "2020-04", "2022-04", "2023-04", "2024-04", "2025-04", "2026-04"
-    ]  # fmt: skip
+    ]
     # Annual files to 2020 (CMS's 2020 README), quarterly files from 2021.
     assert [e.release for e in hcpcs] == [f"{y}-01" for y in range(2017, 2021)] + [
         f"{y}-{m:02d}" for y in range(2021, 2028) for m in (1, 4, 7, 10)
@@ -181,7 +181,7 @@ def test_releases_lists_bundled_cached_and_in_force(tmp_path: Path) -> None:
     assert now == [("icd10cm", "2027"), ("hcpcs", "2026-10")]
     assert {(r.system, r.release) for r in rows if r.bundled} == {
         ("icd10cm", "2025-04"), ("icd10cm", "2026-04"), ("hcpcs", "2025-01")
-    }  # fmt: skip
+    }
     assert not any(r.cached for r in rows)
     (tmp_path / "hcpcs" / "2017-01").mkdir(parents=True)
     zip2017 = DATA / "hcpcs" / "2017-Alpha-Numeric-HCPCS-File.zip"

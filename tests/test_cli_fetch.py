@@ -40,7 +40,7 @@ def test_fetch_downloads_into_the_cache_then_a_second_call_makes_no_request(
     server: FileServer, tmp_path: Path
 ) -> None:
     out = run("fetch", "icd10cm", "2024", "--part", "order", "--mirror", server.url,
-              cache_dir=tmp_path)  # fmt: skip
+              cache_dir=tmp_path)
     assert (out.returncode, out.stderr) == (0, "")
     assert server.requests == [official_path("icd10cm", "2024")]
     name = "icd10cm-CodesDescriptions-2024.zip"
@@ -54,7 +54,7 @@ def test_fetch_downloads_into_the_cache_then_a_second_call_makes_no_request(
     assert len(lines) == 2  # the tabular part was not asked for
     # the second call (mirror from the environment) finds the file and asks nothing
     again = run("fetch", "icd10cm", "2024", "--part", "order", cache_dir=tmp_path,
-                MEDCODES_MIRROR=server.url)  # fmt: skip
+                MEDCODES_MIRROR=server.url)
     assert (again.returncode, again.stdout, again.stderr) == (0, out.stdout, "")
     assert len(server.requests) == 1
 
@@ -64,7 +64,7 @@ def test_fetch_hcpcs_by_a_bare_year_into_cache_dir_and_load_it_from_there(
 ) -> None:
     elsewhere = tmp_path / "elsewhere"
     out = run("fetch", "hcpcs", "2017", "--cache-dir", str(tmp_path / "mine"),
-              "--mirror", server.url, cache_dir=elsewhere)  # fmt: skip
+              "--mirror", server.url, cache_dir=elsewhere)
     assert out.returncode == 0, out.stderr
     assert server.requests == [official_path("hcpcs", "2017-01")]  # 2017 is January 2017
     assert not elsewhere.exists()
@@ -80,7 +80,7 @@ def test_a_404_is_exit_status_1_with_the_url_on_stderr_and_nothing_cached(
     server: FileServer, tmp_path: Path
 ) -> None:
     out = run("fetch", "icd10cm", "2027", "--mirror", server.url, "--timeout", "10",
-              cache_dir=tmp_path)  # fmt: skip
+              cache_dir=tmp_path)
     assert out.returncode == 1
     assert out.stdout == ""
     url = f"{server.url}/files/zip/2027-code-descriptions-tabular-order.zip"
@@ -119,10 +119,10 @@ def test_releases_shows_the_fetched_release_cached_and_the_one_in_force_on_a_dat
     assert before["problem"] == "OUTSIDE_RELEASE"
     assert "`medcodes fetch icd10cm 2024`" in before["message"]
     fetched = run("fetch", "icd10cm", "2024", "--part", "order", "--mirror", server.url,
-                  cache_dir=tmp_path)  # fmt: skip
+                  cache_dir=tmp_path)
     assert fetched.returncode == 0, fetched.stderr
     out = run("releases", "--system", "icd10cm", "--on", "2024-01-02", "--format", "csv",
-              cache_dir=tmp_path)  # fmt: skip
+              cache_dir=tmp_path)
     assert (out.returncode, out.stderr) == (0, "")
     rows = {r["release"]: r for r in csv.DictReader(io.StringIO(out.stdout))}
     assert list(rows) == [e.release for e in catalog.CATALOG if e.system == "icd10cm"]
@@ -151,7 +151,7 @@ def test_releases_shows_the_fetched_release_cached_and_the_one_in_force_on_a_dat
     assert [(r["system"], r["release"], r["bundled"], r["cached"], r["in_force"],
              r["verified"]) for r in got] == [
         (w.system, w.release, w.bundled, list(w.cached), w.in_force, w.verified) for w in want
-    ]  # fmt: skip
+    ]
     assert sum(r["in_force"] for r in got) == 2  # one ICD-10-CM, one HCPCS (January 2024)
 
 
@@ -162,9 +162,9 @@ def test_releases_table_is_in_force_today_or_on_the_day_given(tmp_path: Path) ->
     lines = out.stdout.splitlines()
     header = lines[0].split()
     assert header == ["system", "release", "effective", "until", "bundled", "cached",
-                      "in_force", "catalog"]  # fmt: skip
+                      "in_force", "catalog"]
     body = [dict(zip(header, line.split(), strict=True)) for line in lines[1:] if
-            line.startswith("hcpcs ")]  # fmt: skip
+            line.startswith("hcpcs ")]
     assert len(body) == len([e for e in catalog.CATALOG if e.system == "hcpcs"])
     assert [r["release"] for r in body if r["in_force"] == "yes"] == ["2025-01"]
     assert [r["release"] for r in body if r["bundled"] == "yes"] == ["2025-01"]
@@ -172,7 +172,7 @@ def test_releases_table_is_in_force_today_or_on_the_day_given(tmp_path: Path) ->
     assert f"cache: {tmp_path}" in lines
     on = run("releases", "--system", "hcpcs", "--on", "2026-12-02", cache_dir=tmp_path)
     now = [line.split()[1] for line in on.stdout.splitlines()[1:]
-           if line.startswith("hcpcs ") and line.split()[6] == "yes"]  # fmt: skip
+           if line.startswith("hcpcs ") and line.split()[6] == "yes"]
     assert now == ["2026-10"]
     bad = run("releases", "--on", "2026-13-01", cache_dir=tmp_path)
     assert bad.returncode == 2 and "--on '2026-13-01': expected a date" in bad.stderr

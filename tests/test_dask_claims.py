@@ -15,14 +15,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import cloudpickle
+import dask.dataframe as dd
+import distributed
+import pandas as pd
 import pytest
 
 import medcodes
-
-pd = pytest.importorskip("pandas")
-dd = pytest.importorskip("dask.dataframe")
-distributed = pytest.importorskip("distributed")
-cloudpickle = pytest.importorskip("cloudpickle")
 
 DX = [f"dx{i}" for i in range(1, 6)]
 

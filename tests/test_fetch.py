@@ -53,7 +53,7 @@ def test_fetch_downloads_checks_and_loads_from_the_cache_then_hits_it_without_a_
     )
     assert folder == tmp_path / "icd10cm" / "2024"
     assert server.requests == ["/pub/Health_Statistics/NCHS/Publications/ICD10CM/2024/"
-                               "icd10cm-CodesDescriptions-2024.zip"]  # fmt: skip
+                               "icd10cm-CodesDescriptions-2024.zip"]
     assert _files(tmp_path) == ["icd10cm-CodesDescriptions-2024.zip"]
     got = (folder / "icd10cm-CodesDescriptions-2024.zip").read_bytes()
     assert got == REAL_FILES["icd10cm", "2024"].read_bytes()
@@ -95,7 +95,7 @@ def test_a_file_put_in_the_cache_by_hand_is_used_and_a_wrong_one_replaced(
     name = "icd10cm-CodesDescriptions-2024.zip"
     (folder / name).write_bytes(official[:1000])  # a download cut short, by hand
     with pytest.raises(SourceError, match=r"is not in the cache; .*2024\.zip has 1,000 bytes, "
-                       r"not the official 2,470,341; fetch it with medcodes\.fetch"):  # fmt: skip
+                       r"not the official 2,470,341; fetch it with medcodes\.fetch"):
         medcodes.icd10cm.load(fiscal_year=2024)
     medcodes.fetch("icd10cm", "2024", parts=("order",), mirror=server.url)
     assert len(server.requests) == 1
@@ -121,7 +121,7 @@ def test_a_checksum_mismatch_is_an_error_and_nothing_is_cached(
     server.files[path] = bytes(data)
     with pytest.raises(FetchError, match="SHA-256") as info:
         medcodes.fetch("icd10cm", "2024", parts=("order",), cache_dir=tmp_path,
-                       mirror=server.url)  # fmt: skip
+                       mirror=server.url)
     assert info.value.url == server.url + path.replace(" ", "%20")
     assert str(tmp_path / "icd10cm" / "2024") in str(info.value)  # where a manual file goes
     assert _files(tmp_path) == []
@@ -133,7 +133,7 @@ def test_a_connection_cut_mid_file_is_an_error_and_nothing_is_cached(
     server.mode = "cut"
     with pytest.raises(FetchError, match=r"icd10cm-CodesDescriptions-2024\.zip"):
         medcodes.fetch("icd10cm", "2024", parts=("order",), cache_dir=tmp_path,
-                       mirror=server.url)  # fmt: skip
+                       mirror=server.url)
     assert _files(tmp_path) == []
 
 
@@ -231,7 +231,7 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(
     medcodes.fetch("hcpcs", "2017-01", cache_dir=tmp_path, mirror=server.url)
     assert capsys.readouterr().err == ""  # stderr is not a terminal here
     medcodes.fetch("icd10cm", "2024", parts=("order",), cache_dir=tmp_path,
-                   mirror=server.url, progress=True)  # fmt: skip
+                   mirror=server.url, progress=True)
     err = capsys.readouterr().err
     assert "icd10cm-CodesDescriptions-2024.zip [" in err and "2.5/2.5 MB" in err
 
@@ -286,7 +286,7 @@ def test_release_history_from_the_cache(server: FileServer, tmp_path: Path) -> N
     history = medcodes.icd10cm.ReleaseHistory.from_cache(cache_dir=tmp_path)
     assert [cs.release.effective for cs in history] == [
         dt.date(2023, 10, 1), dt.date(2025, 4, 1), dt.date(2026, 4, 1)
-    ]  # fmt: skip
+    ]
     assert history.release_for(dt.date(2024, 1, 5)) is history.releases[0]
     assert history.is_valid("E11.9", on=dt.date(2024, 1, 5))
     only = medcodes.icd10cm.ReleaseHistory.from_cache(cache_dir=tmp_path, bundled=False)
@@ -360,7 +360,7 @@ def test_the_warning_is_a_medcodes_warning_that_filters_silence(tmp_path: Path) 
         [sys.executable, "-W", "error::medcodes.MedcodesWarning", "-c",
          "import medcodes; medcodes.icd10cm.load()"],
         env=env, capture_output=True, text=True,
-    )  # fmt: skip
+    )
     assert loud.returncode == 1 and "StaleReleaseWarning" in loud.stderr
 
 
@@ -439,7 +439,7 @@ def test_a_wrong_file_in_the_cache_is_named_with_what_is_wrong(
     )
     with pytest.raises(SourceError, match=r"HCPCS-File\.zip has 1,074,221 bytes, not the "
                        r"official 1,155,206 \(the size of 2017-Alpha-Numeric-HCPCS-File\.zip\)"
-                       r"; fetch it with"):  # fmt: skip
+                       r"; fetch it with"):
         medcodes.hcpcs.load(year=2018)
 
 

@@ -360,7 +360,7 @@ def test_the_2019_corrections_workbooks(years: dict[int, hcpcs.Codeset]) -> None
     assert [r.code for r in rows] == [
         "A5513", "B4105", "C1890", "C9034", "C9468", "J1095", "J2186", "J2787", "Q2026",
         "Q5111", "Q9994", "DA", "C1890", "J7329",
-    ]  # fmt: skip
+    ]
     by = {(r.code, r.row): r for r in rows}
     # Two workbooks (v1 and v2): each row says which one it is from.
     assert [r.workbook.endswith("_v2.xlsx") for r in rows] == [False] * 11 + [True] * 3

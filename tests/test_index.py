@@ -41,7 +41,7 @@ EINDEX_2024 = DATA / "icd10cm-eindex-April-2024.xml.xz"
 DEFECTS_INDEX_2017 = {
     "I16.2", "K06.00", "K06.01", "K06.02", "K06.03", "K06.04", "T81.40", "T81.41",
     "T81.42", "T81.43", "T81.48", "T81.49", "T83.717", "T83.727", "Z13.41", "Z13.42",
-}  # fmt: skip
+}
 #: The FY2017 External Cause Index gives V47.x2 ("collision with stationary
 #: object"), a 5th character V47 never had (its codes are V47.0XX- to V47.9XX-).
 DEFECTS_EINDEX_2017 = {"V47.02", "V47.12", "V47.32", "V47.52", "V47.62", "V47.92"}
@@ -191,7 +191,7 @@ def test_codes_resolve_against_the_tabular_of_the_same_year(
             assert c.node is not None and not c.node.billable and c.missing >= 1
             assert c.completions and all(n.key.startswith(c.node.key) for n in c.completions)
             assert c.status is (CodeStatus.INCOMPLETE if c.code.endswith("-") else
-                                CodeStatus.UNMARKED)  # fmt: skip
+                                CodeStatus.UNMARKED)
     # The defects are codes of later proposals: some did become codes.
     assert {c for c in DEFECTS_INDEX_2017 if c in cm24} >= {"T81.40", "Z13.41", "K06.01"}
 

@@ -175,7 +175,7 @@ def test_a_generated_code_that_already_exists_is_refused(tmp_path: Path, xml2026
     extra = b"<diag><name>S72.001A</name><desc>Explicit</desc></diag>"
     data = xml2026[:at] + extra + xml2026[at:]
     with pytest.raises(ParseError, match=r"line \d+: code S72.001A, generated from S72.001 by "
-                       "its 7th-character rule, appears twice"):  # fmt: skip
+                       "its 7th-character rule, appears twice"):
         medcodes.icd10cm.load(_write(tmp_path, "t.xml", data))
 
 

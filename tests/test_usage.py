@@ -68,7 +68,7 @@ def test_effective_without_files_loads_the_release_in_force_never_a_relabelled_o
     )
     # The October 2025 release is in force then: not bundled, not cached.
     with pytest.raises(SourceError, match=r"FY2026 \(effective 2025-10-01\) is in force on "
-                       r"2025-10-01; it is not bundled") as info:  # fmt: skip
+                       r"2025-10-01; it is not bundled") as info:
         icd10cm.load(effective=dt.date(2025, 10, 1))
     assert "medcodes.fetch('icd10cm', '2026')" in str(info.value)
     with pytest.raises(SourceError, match=r"FY2025 \(effective 2024-10-01\) is in force"):

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+import polars as pl
 import pytest
 
 import medcodes
@@ -22,10 +24,6 @@ from medcodes import hcpcs, icd10cm
 from medcodes.icd10cm import Codeset
 
 from .helpers import ADDENDA_APRIL_2025, DATA, HCPCS_ANWEB, HCPCS_REPORTS, TABULAR_2025_APRIL
-
-pd = pytest.importorskip("pandas")  # the test extra installs them: never skipped in CI
-pl = pytest.importorskip("polars")
-pytest.importorskip("pyarrow")
 
 #: rules.py (Severity, FindingKind, Finding, Conflict, EffectiveNote) is issue 13's.
 _RULES = "medcodes.icd10cm.rules"
