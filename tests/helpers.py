@@ -143,3 +143,22 @@ def serve_official_files() -> Iterator[FileServer]:
         srv.shutdown()
         srv.server_close()
         thread.join()
+
+
+def venv_with_wheel(wheel: Path, where: Path, *deps: object) -> tuple[Path, dict[str, str]]:
+    """A fresh venv at ``where`` with only ``wheel`` installed (no network), its
+    python, and an environment that finds ``deps`` (modules of this
+    environment, e.g. attrs, lxml, pytest) through PYTHONPATH."""
+    import os
+    import subprocess
+    import venv
+
+    venv.create(where, with_pip=True)
+    python = where / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    paths = {str(Path(m.__file__).parents[1]) for m in deps}  # type: ignore[attr-defined]
+    return python, {**os.environ, "PYTHONPATH": os.pathsep.join(sorted(paths))}

@@ -6,12 +6,12 @@ the unpacked folder passes a fast subset against that installed package."""
 from __future__ import annotations
 
 import email.parser
-import os
 import subprocess
 import sys
 import tarfile
-import venv
 from pathlib import Path
+
+from .helpers import venv_with_wheel
 
 ROOT = Path(__file__).parents[1]
 
@@ -69,20 +69,12 @@ def test_the_sdist_runs_the_tests(tmp_path: Path) -> None:
         capture_output=True,
     )
     (wheel,) = dist.glob("medcodes-*.whl")
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-        check=True,
-        capture_output=True,
-    )
     # pytest, hypothesis, attrs and lxml come from this environment (no network).
     import attrs
     import pytest
 
-    deps = {str(Path(m.__file__).parents[1]) for m in (attrs, pytest)}  # type: ignore[arg-type]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sorted(deps))}
+    env_dir = tmp_path / "venv"
+    python, env = venv_with_wheel(wheel, env_dir, attrs, pytest)
     where = subprocess.run(
         [str(python), "-c", "import medcodes; print(medcodes.__file__)"],
         cwd=src,

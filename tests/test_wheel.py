@@ -4,13 +4,13 @@ data and nothing from the source tree."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-import venv
 import zipfile
 from pathlib import Path
+
+from .helpers import venv_with_wheel
 
 ROOT = Path(__file__).parents[1]
 
@@ -25,24 +25,16 @@ def test_the_wheel_runs_the_tour_on_its_bundled_data(tmp_path: Path) -> None:
     (wheel,) = dist.glob("medcodes-*.whl")
     assert list(dist.glob("medcodes-*.tar.gz"))
     assert wheel.stat().st_size < 10 * 2**20
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
     # attrs and lxml come from this environment's site-packages (no network in
     # the test); medcodes only from the wheel.
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-        check=True,
-        capture_output=True,
-    )
     import attrs
     import lxml
 
-    deps = {str(Path(m.__file__).parents[1]) for m in (attrs, lxml)}  # type: ignore[arg-type]
+    env_dir = tmp_path / "venv"
+    python, env = venv_with_wheel(wheel, env_dir, attrs, lxml)
     run_dir = tmp_path / "elsewhere"
     run_dir.mkdir()
     shutil.copy(ROOT / "scripts" / "tour.py", run_dir / "tour.py")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sorted(deps))}
     out = subprocess.run(
         [
             str(python),

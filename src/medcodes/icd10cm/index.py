@@ -46,7 +46,7 @@ from ..sources import (
     _pick,
     _read,
 )
-from .tabular import _parse_xml
+from .tabular import _parse_root
 
 if TYPE_CHECKING:
     from .codeset import Codeset, Node
@@ -332,18 +332,7 @@ _LEVELS = tuple(str(n) for n in range(10))
 
 def parse_index(data: bytes, label: str, source: SourceFile | None = None) -> Index:
     """Parse the bytes of an index XML file; ``label`` names it in errors."""
-    root = _parse_xml(data, label)
-    if root.tag != ROOT_TAG:
-        raise ParseError(
-            f"root element is <{root.tag}>, expected <{ROOT_TAG}>: not an ICD-10-CM index file",
-            file=label,
-            line=root.sourceline,
-        )
-    version = (root.findtext("version") or "").strip()
-    if not re.fullmatch(r"\d{4}", version):
-        raise ParseError(
-            f"<version> is {version!r}, expected a fiscal year", file=label, line=root.sourceline
-        )
+    root, version = _parse_root(data, label, ROOT_TAG, "an ICD-10-CM index file")
     if root.get("isAddenda") == "true":
         raise ParseError(
             "an index addenda file (changes, with <diff> elements), not an index",

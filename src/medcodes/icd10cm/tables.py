@@ -37,7 +37,7 @@ from ..sources import (
     _read,
 )
 from .hierarchy import BILLABLE
-from .tabular import _parse_xml
+from .tabular import _parse_root
 
 __all__ = [
     "CellChange",
@@ -752,18 +752,7 @@ def _one_line(text: str) -> str:
 
 def parse_table(data: bytes, label: str, source: SourceFile) -> _Data:
     """Parse the bytes of a drug or neoplasm table XML; ``label`` names the file."""
-    root = _parse_xml(data, label)
-    if root.tag != ROOT_TAG:
-        raise ParseError(
-            f"root element is <{root.tag}>, expected <{ROOT_TAG}>: not a drug or neoplasm table",
-            file=label,
-            line=root.sourceline,
-        )
-    version = _one_line(root.findtext("version") or "")
-    if not re.fullmatch(r"\d{4}", version):
-        raise ParseError(
-            f"<version> is {version!r}, expected a fiscal year", file=label, line=root.sourceline
-        )
+    root, version = _parse_root(data, label, ROOT_TAG, "a drug or neoplasm table")
     heading = root.find("indexHeading")
     if heading is None:
         raise ParseError(

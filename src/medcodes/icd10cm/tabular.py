@@ -135,21 +135,28 @@ def _check_declared_encoding(data: bytes, label: str) -> None:
     )
 
 
-def parse_tabular(data: bytes, label: str) -> _Tabular:
-    """Parse the bytes of a tabular XML file into its hierarchy; ``label``
-    names the file in errors and warnings."""
+def _parse_root(data: bytes, label: str, tag: str, what: str) -> tuple[Any, str]:
+    """The root element of an official XML file (tabular, index or table),
+    checked to be ``<tag>``, and its ``<version>``: a fiscal year."""
     root = _parse_xml(data, label)
-    if root.tag != ROOT_TAG:
+    if root.tag != tag:
         raise ParseError(
-            f"root element is <{root.tag}>, expected <{ROOT_TAG}>: not an ICD-10-CM tabular file",
+            f"root element is <{root.tag}>, expected <{tag}>: not {what}",
             file=label,
             line=root.sourceline,
         )
-    version = (root.findtext("version") or "").strip()
+    version = " ".join((root.findtext("version") or "").split())
     if not re.fullmatch(r"\d{4}", version) or not 2000 <= int(version) <= 2999:
         raise ParseError(
             f"<version> is {version!r}, expected a fiscal year", file=label, line=root.sourceline
         )
+    return root, version
+
+
+def parse_tabular(data: bytes, label: str) -> _Tabular:
+    """Parse the bytes of a tabular XML file into its hierarchy; ``label``
+    names the file in errors and warnings."""
+    root, version = _parse_root(data, label, ROOT_TAG, "an ICD-10-CM tabular file")
     builder = _Builder(label, len(data))
     builder.introduction(root)
     found = False
