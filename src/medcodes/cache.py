@@ -19,14 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import hashlib
-import http.client
 import os
 import re
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from pathlib import Path
 from typing import IO
@@ -400,6 +397,12 @@ def _download(
     deadline = time.monotonic() + timeout + limit / MIN_RATE
     h = hashlib.sha256()
     done = 0
+    # The network modules are imported here, by a fetch only: ``import medcodes``
+    # in every claims worker does not pay for them.
+    import http.client
+    import urllib.error
+    import urllib.request
+
     try:
         request = urllib.request.Request(url, headers={"User-Agent": "medcodes"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
